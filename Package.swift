@@ -1,0 +1,94 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "starling",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "starling", targets: ["starling"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // hiredis from Debian's libhiredis-dev.
+        .systemLibrary(
+            name: "CHiredis",
+            pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
+        // Pure domain logic: ids, text, shard map, timeline merge and paging, fan-out planning. No I/O.
+        .target(name: "StarlingDomain"),
+        .target(
+            name: "StarlingRedis",
+            dependencies: [
+                "CHiredis", "StarlingDomain",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        .target(
+            name: "StarlingStore",
+            dependencies: [
+                "StarlingDomain",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // The Redis timeline structures (home lists, authored lists, status cache) shared by api and worker.
+        .target(
+            name: "StarlingTimelines",
+            dependencies: ["StarlingDomain", "StarlingRedis", "StarlingStore"]
+        ),
+        .target(
+            name: "StarlingOps",
+            dependencies: [
+                "StarlingStore", "StarlingRedis",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .target(
+            name: "StarlingAPI",
+            dependencies: [
+                "StarlingDomain", "StarlingStore", "StarlingRedis", "StarlingTimelines", "StarlingOps",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ]
+        ),
+        .target(
+            name: "StarlingWorker",
+            dependencies: [
+                "StarlingDomain", "StarlingStore", "StarlingRedis", "StarlingTimelines", "StarlingOps",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "starling",
+            dependencies: [
+                "StarlingAPI", "StarlingWorker", "StarlingStore", "StarlingOps",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(name: "StarlingDomainTests", dependencies: ["StarlingDomain"]),
+        .testTarget(
+            name: "StarlingIntegrationTests",
+            dependencies: [
+                "StarlingAPI", "StarlingWorker", "StarlingStore", "StarlingRedis", "StarlingTimelines",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

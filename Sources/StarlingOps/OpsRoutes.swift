@@ -1,0 +1,105 @@
+import Foundation
+import Hummingbird
+import Metrics
+import Prometheus
+
+/// The process-wide Prometheus registry behind swift-metrics.
+public enum MetricsBootstrap {
+    /// Bootstraps swift-metrics once per process and returns the registry `/metrics` renders.
+    public static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Latency buckets from 0.5 ms to 10 s: reads are expected in single-digit milliseconds.
+        factory.defaultTimerHistogramBuckets = [
+            .milliseconds(0.5), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+        ]
+        MetricsSystem.bootstrap(factory)
+        return registry
+    }()
+}
+
+/// A dependency a node needs to be ready, checked by `/ready`.
+public struct ReadinessCheck: Sendable {
+    public var name: String
+    public var check: @Sendable () async -> Bool
+
+    public init(name: String, check: @escaping @Sendable () async -> Bool) {
+        self.name = name
+        self.check = check
+    }
+}
+
+/// `/health`, `/ready` and `/metrics`, served by every api and worker process.
+public enum OpsRoutes {
+    public static func add<Context: RequestContext>(to router: Router<Context>, role: String, checks: @escaping @Sendable () -> [ReadinessCheck]) {
+        let registry = MetricsBootstrap.registry
+        router.get("/health") { _, _ -> Response in
+            jsonResponse(status: .ok, ["status": "ok", "role": role])
+        }
+        router.get("/ready") { _, _ -> Response in
+            let results = await withTaskGroup(of: (String, Bool).self) { group in
+                for check in checks() {
+                    group.addTask {
+                        // A dependency that does not answer within 2 s is not ready.
+                        let ok = await withTaskGroup(of: Bool.self) { inner in
+                            inner.addTask { await check.check() }
+                            inner.addTask { try? await Task.sleep(for: .seconds(2)); return false }
+                            let first = await inner.next() ?? false
+                            inner.cancelAll()
+                            return first
+                        }
+                        return (check.name, ok)
+                    }
+                }
+                var out: [String: String] = [:]
+                for await (name, ok) in group { out[name] = ok ? "ok" : "unavailable" }
+                return out
+            }
+            let ready = results.values.allSatisfy { $0 == "ok" }
+            var body = results
+            body["status"] = ready ? "ready" : "not ready"
+            return jsonResponse(status: ready ? .ok : .serviceUnavailable, body)
+        }
+        router.get("/metrics") { _, _ -> Response in
+            var buffer: [UInt8] = []
+            registry.emit(into: &buffer)
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: buffer))
+            )
+        }
+    }
+
+    static func jsonResponse(status: HTTPResponse.Status, _ object: [String: String]) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Records request latency by route template (never the raw path, which would explode label cardinality).
+public struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        var status = 500
+        defer {
+            let route = context.endpointPath ?? "unmatched"
+            Timer(label: "starling_http_request_duration_seconds",
+                  dimensions: [("route", route), ("method", request.method.rawValue), ("status", String(status))],
+                  preferredDisplayUnit: .seconds)
+                .record(duration: ContinuousClock.now - start)
+        }
+        do {
+            let response = try await next(request, context)
+            status = response.status.code
+            return response
+        } catch let error as any HTTPResponseError {
+            status = error.status.code
+            throw error
+        }
+    }
+}

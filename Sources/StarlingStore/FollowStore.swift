@@ -1,0 +1,113 @@
+import PostgresNIO
+
+/// The follow graph. Counters change in the same transaction as the edge, so they stay exact.
+public struct FollowStore: Sendable {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Follows; queues a home merge for the follower. Returns false if the edge already existed.
+    @discardableResult
+    public func follow(follower: Int64, followee: Int64) async throws -> Bool {
+        try await database.transaction("follow") { connection in
+            let logger = database.logger
+            var inserted = false
+            for try await _ in try await connection.query("""
+                INSERT INTO follows (follower_id, followee_id) VALUES (\(follower), \(followee))
+                ON CONFLICT DO NOTHING RETURNING 1
+                """, logger: logger) { inserted = true }
+            guard inserted else { return false }
+            try await connection.query("""
+                UPDATE accounts SET following_count = following_count + CASE WHEN id = \(follower) THEN 1 ELSE 0 END,
+                                    followers_count = followers_count + CASE WHEN id = \(followee) THEN 1 ELSE 0 END
+                WHERE id IN (\(follower), \(followee))
+                """, logger: logger)
+            try await connection.query("""
+                INSERT INTO outbox (kind, account_id, target_id) VALUES ('follow', \(follower), \(followee))
+                """, logger: logger)
+            return true
+        }
+    }
+
+    /// Unfollows; queues removal of the followee's statuses from the follower's home. False if not following.
+    @discardableResult
+    public func unfollow(follower: Int64, followee: Int64) async throws -> Bool {
+        try await database.transaction("unfollow") { connection in
+            let logger = database.logger
+            var deleted = false
+            for try await _ in try await connection.query("""
+                DELETE FROM follows WHERE follower_id = \(follower) AND followee_id = \(followee) RETURNING 1
+                """, logger: logger) { deleted = true }
+            guard deleted else { return false }
+            try await connection.query("""
+                UPDATE accounts SET following_count = following_count - CASE WHEN id = \(follower) THEN 1 ELSE 0 END,
+                                    followers_count = followers_count - CASE WHEN id = \(followee) THEN 1 ELSE 0 END
+                WHERE id IN (\(follower), \(followee))
+                """, logger: logger)
+            try await connection.query("""
+                INSERT INTO outbox (kind, account_id, target_id) VALUES ('unfollow', \(follower), \(followee))
+                """, logger: logger)
+            return true
+        }
+    }
+
+    /// One page of an account's followers (or followees), by account id, newest id first.
+    public func followers(of account: Int64, below maxId: Int64?, above minId: Int64?, limit: Int) async throws -> [Int64] {
+        try await database.query("followers_page", """
+            SELECT follower_id FROM follows WHERE followee_id = \(account)
+              AND follower_id < \(maxId ?? Int64.max) AND follower_id > \(minId ?? -1)
+            ORDER BY follower_id DESC LIMIT \(limit)
+            """).collect(Int64.self)
+    }
+
+    public func following(of account: Int64, below maxId: Int64?, above minId: Int64?, limit: Int) async throws -> [Int64] {
+        try await database.query("following_page", """
+            SELECT followee_id FROM follows WHERE follower_id = \(account)
+              AND followee_id < \(maxId ?? Int64.max) AND followee_id > \(minId ?? -1)
+            ORDER BY followee_id DESC LIMIT \(limit)
+            """).collect(Int64.self)
+    }
+
+    public func relationships(viewer: Int64, targets: [Int64]) async throws -> [Relationship] {
+        if targets.isEmpty { return [] }
+        let rows = try await database.query("relationships", """
+            SELECT t.id,
+                   EXISTS (SELECT 1 FROM follows WHERE follower_id = \(viewer) AND followee_id = t.id),
+                   EXISTS (SELECT 1 FROM follows WHERE follower_id = t.id AND followee_id = \(viewer))
+            FROM unnest(\(targets)::bigint[]) WITH ORDINALITY AS t(id, n) ORDER BY t.n
+            """)
+        var out: [Relationship] = []
+        for try await (id, following, followedBy) in rows.decode((Int64, Bool, Bool).self) {
+            out.append(Relationship(id: id, following: following, followedBy: followedBy))
+        }
+        return out
+    }
+
+    /// One keyset page of followers for fan-out, ascending, optionally only those active recently.
+    public func fanoutFollowers(of author: Int64, after cursor: Int64, limit: Int, activeWithinSeconds: Double?) async throws -> [Int64] {
+        if let activeWithinSeconds {
+            return try await database.query("fanout_followers_active", """
+                SELECT f.follower_id FROM follows f JOIN accounts a ON a.id = f.follower_id
+                WHERE f.followee_id = \(author) AND f.follower_id > \(cursor)
+                  AND a.last_active_at > now() - make_interval(secs => \(activeWithinSeconds))
+                ORDER BY f.follower_id LIMIT \(limit)
+                """).collect(Int64.self)
+        }
+        return try await database.query("fanout_followers", """
+            SELECT follower_id FROM follows WHERE followee_id = \(author) AND follower_id > \(cursor)
+            ORDER BY follower_id LIMIT \(limit)
+            """).collect(Int64.self)
+    }
+
+    /// Of the accounts `user` follows (and `user` itself), those with at least `threshold` followers:
+    /// the authors whose own lists a home read merges in.
+    public func pulledAuthors(for user: Int64, threshold: Int64) async throws -> [Int64] {
+        try await database.query("pulled_authors", """
+            SELECT a.id FROM accounts a
+            WHERE a.followers_count >= \(threshold)
+              AND (a.id = \(user) OR a.id IN (SELECT followee_id FROM follows WHERE follower_id = \(user)))
+            """).collect(Int64.self)
+    }
+}

@@ -1,0 +1,119 @@
+/// The versioned schema. Append new migrations; never edit an applied one.
+public enum Migrations {
+    public struct Migration: Sendable {
+        public let version: Int
+        public let name: String
+        public let sql: String
+    }
+
+    public static let all: [Migration] = [
+        Migration(version: 1, name: "core", sql: """
+        CREATE TABLE accounts (
+            id               bigint PRIMARY KEY,
+            username         text NOT NULL,
+            email            text NOT NULL,
+            password_hash    text NOT NULL,
+            display_name     text NOT NULL DEFAULT '',
+            note             text NOT NULL DEFAULT '',
+            created_at       timestamptz NOT NULL DEFAULT now(),
+            last_active_at   timestamptz NOT NULL DEFAULT now(),
+            last_status_at   timestamptz,
+            followers_count  bigint NOT NULL DEFAULT 0 CHECK (followers_count >= 0),
+            following_count  bigint NOT NULL DEFAULT 0 CHECK (following_count >= 0),
+            statuses_count   bigint NOT NULL DEFAULT 0 CHECK (statuses_count >= 0)
+        );
+        CREATE UNIQUE INDEX accounts_username_lower ON accounts (lower(username));
+        CREATE UNIQUE INDEX accounts_email_lower ON accounts (lower(email));
+
+        CREATE TABLE oauth_apps (
+            id                  bigserial PRIMARY KEY,
+            name                text NOT NULL,
+            website             text,
+            redirect_uri        text NOT NULL,
+            scopes              text NOT NULL,
+            client_id           text NOT NULL UNIQUE,
+            client_secret_hash  bytea NOT NULL,
+            created_at          timestamptz NOT NULL DEFAULT now()
+        );
+
+        -- Tokens are stored as SHA-256 digests: a database leak does not leak usable tokens.
+        CREATE TABLE access_tokens (
+            token_hash  bytea PRIMARY KEY,
+            app_id      bigint NOT NULL REFERENCES oauth_apps (id) ON DELETE CASCADE,
+            account_id  bigint REFERENCES accounts (id) ON DELETE CASCADE,
+            scopes      text NOT NULL,
+            created_at  timestamptz NOT NULL DEFAULT now()
+        );
+
+        CREATE TABLE follows (
+            follower_id  bigint NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+            followee_id  bigint NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+            created_at   timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (follower_id, followee_id),
+            CHECK (follower_id <> followee_id)
+        );
+        -- Fan-out reads a followee's followers in keyset pages of follower_id.
+        CREATE INDEX follows_by_followee ON follows (followee_id, follower_id);
+
+        CREATE TABLE statuses (
+            id                      bigint PRIMARY KEY,
+            account_id              bigint NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+            text                    text NOT NULL,
+            spoiler_text            text NOT NULL DEFAULT '',
+            sensitive               boolean NOT NULL DEFAULT false,
+            visibility              text NOT NULL DEFAULT 'public',
+            language                text,
+            in_reply_to_id          bigint,
+            in_reply_to_account_id  bigint,
+            reblog_of_id            bigint,
+            created_at              timestamptz NOT NULL,
+            deleted_at              timestamptz
+        );
+        CREATE INDEX statuses_by_account ON statuses (account_id, id DESC) WHERE deleted_at IS NULL;
+
+        CREATE TABLE mentions (
+            status_id   bigint NOT NULL REFERENCES statuses (id) ON DELETE CASCADE,
+            account_id  bigint NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+            PRIMARY KEY (status_id, account_id)
+        );
+        CREATE INDEX mentions_by_account ON mentions (account_id, status_id DESC);
+
+        CREATE TABLE tags (
+            id    bigserial PRIMARY KEY,
+            name  text NOT NULL UNIQUE
+        );
+        CREATE TABLE status_tags (
+            status_id  bigint NOT NULL REFERENCES statuses (id) ON DELETE CASCADE,
+            tag_id     bigint NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
+            PRIMARY KEY (status_id, tag_id)
+        );
+        CREATE INDEX status_tags_by_tag ON status_tags (tag_id, status_id DESC);
+
+        -- The fan-out outbox. A row is one unit of work for one worker: for posts and deletes, one
+        -- chunk of the author's followers starting after `cursor`; for follows, one home merge.
+        CREATE TABLE outbox (
+            id            bigserial PRIMARY KEY,
+            kind          text NOT NULL CHECK (kind IN ('post', 'delete', 'follow', 'unfollow')),
+            status_id     bigint NOT NULL DEFAULT 0,
+            account_id    bigint NOT NULL,
+            target_id     bigint NOT NULL DEFAULT 0,
+            cursor        bigint NOT NULL DEFAULT 0,
+            created_at    timestamptz NOT NULL DEFAULT now(),
+            available_at  timestamptz NOT NULL DEFAULT now(),
+            attempts      integer NOT NULL DEFAULT 0,
+            last_error    text
+        );
+        CREATE INDEX outbox_available ON outbox (available_at, id);
+        -- A chunk is queued once, however often a retried worker re-plans it.
+        CREATE UNIQUE INDEX outbox_one_chunk ON outbox (kind, status_id, cursor) WHERE kind IN ('post', 'delete');
+
+        CREATE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('starling_outbox', '');
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER outbox_inserted AFTER INSERT ON outbox
+            FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify();
+        """),
+    ]
+}

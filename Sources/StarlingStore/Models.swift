@@ -1,0 +1,86 @@
+import Foundation
+
+public struct AccountRow: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var username: String
+    public var displayName: String
+    public var note: String
+    public var createdAt: Date
+    public var lastStatusAt: Date?
+    public var followersCount: Int64
+    public var followingCount: Int64
+    public var statusesCount: Int64
+}
+
+/// The immutable part of a status: what the Redis status cache holds (counts are read fresh).
+public struct StatusRow: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var accountId: Int64
+    public var text: String
+    public var spoilerText: String
+    public var sensitive: Bool
+    public var visibility: String
+    public var language: String?
+    public var inReplyToId: Int64?
+    public var inReplyToAccountId: Int64?
+    public var createdAt: Date
+    /// Mentioned local accounts: (id, username).
+    public var mentions: [MentionRef]
+    public var tags: [String]
+}
+
+public struct MentionRef: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var username: String
+}
+
+/// Who made an authenticated request.
+public struct TokenOwner: Sendable, Equatable {
+    public var accountId: Int64?
+    public var appId: Int64
+    public var scopes: String
+    /// Seconds since the account was last active before this request (nil for app-only tokens).
+    public var idleSeconds: Double?
+}
+
+public struct OAuthApp: Sendable, Equatable {
+    public var id: Int64
+    public var name: String
+    public var website: String?
+    public var redirectURI: String
+    public var scopes: String
+    public var clientId: String
+}
+
+public struct Relationship: Sendable, Equatable {
+    public var id: Int64
+    public var following: Bool
+    public var followedBy: Bool
+}
+
+/// A unit of fan-out work claimed from the outbox.
+public struct OutboxJob: Sendable, Equatable {
+    public enum Kind: String, Sendable { case post, delete, follow, unfollow }
+    public var id: Int64
+    public var kind: Kind
+    public var statusId: Int64
+    /// The author (post, delete) or the follower (follow, unfollow).
+    public var accountId: Int64
+    /// The followee (follow, unfollow).
+    public var targetId: Int64
+    /// Followers after this id are this chunk's.
+    public var cursor: Int64
+    public var attempts: Int
+}
+
+enum Tokens {
+    /// 32 random bytes, base64url without padding: 43 characters.
+    static func random() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

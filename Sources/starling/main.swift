@@ -1,0 +1,6 @@
+import ArgumentParser
+import Hummingbird
+import PostgresNIO
+import ServiceLifecycle
+import Prometheus
+print("x")
