@@ -40,7 +40,7 @@ else
   _C_BLUE='' _C_YEL='' _C_RED='' _C_OFF=''
 fi
 
-_log_prefix() { printf '[%s %s]' "${STARLING_LOG_TAG:-starling}" "$(date +%H:%M:%S)"; }
+_log_prefix() { printf '[%s %s]' "${LOG_TAG:-starling}" "$(date +%H:%M:%S)"; }
 
 log()      { printf '%s %s\n' "$(_log_prefix)" "$*" >&2; }
 log_step() { printf '%s %s==> %s%s\n' "$(_log_prefix)" "$_C_BLUE" "$*" "$_C_OFF" >&2; }

@@ -1,9 +1,35 @@
+import Foundation
+
 /// The versioned schema. Append new migrations; never edit an applied one.
 public enum Migrations {
     public struct Migration: Sendable {
         public let version: Int
         public let name: String
         public let sql: String
+
+        /// The SQL split into single statements (the extended protocol runs one at a time):
+        /// on `;` outside quotes and `$$` bodies, after dropping whole-line `--` comments.
+        public var statements: [String] {
+            let sql = self.sql.split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }
+                .joined(separator: "\n")
+            var statements: [String] = []
+            var current = ""
+            var inQuote = false, inDollar = false
+            var previous: Character = " "
+            for character in sql {
+                current.append(character)
+                if character == "'" && !inDollar { inQuote.toggle() }
+                if character == "$" && previous == "$" && !inQuote { inDollar.toggle() }
+                if character == ";" && !inQuote && !inDollar {
+                    statements.append(current)
+                    current = ""
+                }
+                previous = character
+            }
+            if !current.allSatisfy(\.isWhitespace) { statements.append(current) }
+            return statements.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty && !$0.allSatisfy { $0 == ";" } }
+        }
     }
 
     public static let all: [Migration] = [

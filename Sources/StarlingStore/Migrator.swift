@@ -32,8 +32,9 @@ public struct Migrator: Sendable {
                     logger.info("applying migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
                     try await connection.query("BEGIN", logger: logger)
                     do {
-                        // Unprepared, multi-statement SQL: sent with the simple query protocol.
-                        _ = try await connection.simpleQuery(migration.sql).get()
+                        for statement in migration.statements {
+                            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        }
                         try await connection.query(
                             "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
                             logger: logger)

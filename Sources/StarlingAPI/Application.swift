@@ -1,0 +1,27 @@
+import Hummingbird
+import Logging
+import StarlingOps
+
+/// Builds the API application: Mastodon routes, ops routes and middleware. Kept apart from `main`
+/// so tests build exactly what ships.
+public func buildAPIApplication(
+    services: APIServices, host: String, port: Int, logger: Logger
+) -> some ApplicationProtocol {
+    let router = Router()
+    router.add(middleware: RequestMetricsMiddleware())
+    router.add(middleware: MastodonErrorMiddleware())
+    OpsRoutes.add(to: router, role: "api") {
+        [ReadinessCheck(name: "postgres") { await services.database.ping() }]
+            + services.redis.pools.map { pool in
+                ReadinessCheck(name: "redis \(pool.address)") {
+                    (try? await pool.pipeline([.init("PING")]))?.first == .status("PONG")
+                }
+            }
+    }
+    MastodonRoutes(services: services).register(on: router)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(host, port: port), serverName: "Starling"),
+        logger: logger
+    )
+}

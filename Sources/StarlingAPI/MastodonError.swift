@@ -1,0 +1,78 @@
+import Foundation
+import Hummingbird
+import Logging
+import StarlingDomain
+import StarlingStore
+
+/// An error a client sees, in Mastodon's format: `{"error": "…"}` with the matching status code.
+public struct MastodonError: HTTPResponseError, CustomStringConvertible {
+    public var status: HTTPResponse.Status
+    public var message: String
+
+    public init(_ status: HTTPResponse.Status, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    public var description: String { "\(status.code) \(message)" }
+
+    public static let unauthorized = MastodonError(.unauthorized, "The access token is invalid")
+    public static let notFound = MastodonError(.notFound, "Record not found")
+    public static let forbidden = MastodonError(.forbidden, "This action is not allowed")
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        Self.errorResponse(status: status, message: message)
+    }
+
+    static func errorResponse(status: HTTPResponse.Status, message: String) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: ["error": message])) ?? Data("{}".utf8)
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"Doorkeeper\", error=\"invalid_token\"" }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// Maps any error to what the client should see; domain and store errors keep their meaning,
+    /// anything unexpected becomes a 500 whose details stay in the log.
+    static func from(_ error: any Error, logger: Logger) -> MastodonError {
+        switch error {
+        case let error as MastodonError:
+            return error
+        case let error as DomainError:
+            switch error {
+            case .validation(let message): return MastodonError(.unprocessableContent, message)
+            case .badParameter(let message): return MastodonError(.badRequest, message)
+            case .invalidSetting: break
+            }
+        case let error as StoreError:
+            switch error {
+            case .notFound(let m): return MastodonError(.notFound, m)
+            case .forbidden(let m): return MastodonError(.forbidden, m)
+            case .conflict(let m), .validation(let m): return MastodonError(.unprocessableContent, m)
+            case .invalidSetting: break
+            }
+        case let error as HTTPError:
+            let message: String = switch error.status {
+            case .contentTooLarge: "Request body is too large"
+            case .notFound: "Not found"
+            case .methodNotAllowed: "Method not allowed"
+            default: error.body ?? error.status.reasonPhrase
+            }
+            return MastodonError(error.status, message)
+        default:
+            break
+        }
+        logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+        return MastodonError(.internalServerError, "Internal server error")
+    }
+}
+
+/// Turns every error thrown below it into a Mastodon-format response.
+struct MastodonErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            throw MastodonError.from(error, logger: context.logger)
+        }
+    }
+}

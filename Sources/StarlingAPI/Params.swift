@@ -1,0 +1,126 @@
+import Foundation
+import Hummingbird
+import StarlingDomain
+
+/// Request parameters from the query string and the body (form-encoded or JSON), as Mastodon
+/// accepts them. Values are checked to be valid UTF-8; `name[]` keys hold lists.
+struct Params: Sendable {
+    private(set) var values: [String: [String]] = [:]
+
+    /// Largest request body accepted: statuses are small; anything bigger is a 413.
+    static let maxBodyBytes = 64 * 1024
+
+    static func from(_ request: Request, readBody: Bool) async throws -> Params {
+        var params = Params()
+        if let query = request.uri.query {
+            try params.addForm(Substring(query))
+        }
+        guard readBody else { return params }
+        let buffer = try await request.body.collect(upTo: maxBodyBytes)
+        guard buffer.readableBytes > 0 else { return params }
+        let bytes = Array(buffer.readableBytesView)
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        if contentType.hasPrefix("application/json") {
+            try params.addJSON(bytes)
+        } else if contentType.hasPrefix("application/x-www-form-urlencoded") || contentType.isEmpty {
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                throw MastodonError(.unprocessableContent, "Request body is not valid UTF-8")
+            }
+            try params.addForm(Substring(text))
+        } else if contentType.hasPrefix("multipart/form-data") {
+            throw MastodonError(.unsupportedMediaType, "multipart/form-data is not supported; send JSON or form-encoded parameters")
+        } else {
+            throw MastodonError(.unsupportedMediaType, "Unsupported content type")
+        }
+        return params
+    }
+
+    mutating func addForm(_ text: Substring) throws {
+        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = try Self.decode(parts[0])
+            let value = parts.count > 1 ? try Self.decode(parts[1]) : ""
+            values[key, default: []].append(value)
+        }
+    }
+
+    mutating func addJSON(_ bytes: [UInt8]) throws {
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            throw MastodonError(.unprocessableContent, "Request body is not valid UTF-8")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+            throw MastodonError(.badRequest, "Request body is not a JSON object")
+        }
+        for (key, value) in object {
+            let base = key.hasSuffix("[]") ? String(key.dropLast(2)) : key
+            if let list = value as? [Any] {
+                values[base + "[]", default: []].append(contentsOf: list.compactMap(Self.scalar))
+            } else if let scalar = Self.scalar(value) {
+                values[base, default: []].append(scalar)
+            }
+        }
+    }
+
+    private static func scalar(_ value: Any) -> String? {
+        switch value {
+        case let s as String: return s
+        case let b as Bool: return b ? "true" : "false"
+        case let n as NSNumber: return n.stringValue
+        default: return nil
+        }
+    }
+
+    /// Percent-decoding with `+` as space; the result must be valid UTF-8.
+    static func decode(_ text: Substring) throws -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            switch byte {
+            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
+            case UInt8(ascii: "%"):
+                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                    throw MastodonError(.badRequest, "Malformed percent-encoding in parameters")
+                }
+                bytes.append(high << 4 | low)
+            default: bytes.append(byte)
+            }
+        }
+        guard let string = String(validating: bytes, as: UTF8.self) else {
+            throw MastodonError(.unprocessableContent, "Parameters are not valid UTF-8")
+        }
+        return string
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    subscript(_ key: String) -> String? { values[key]?.first }
+
+    /// `key[]` values, or a single `key` value, as Mastodon accepts both.
+    func list(_ key: String) -> [String] {
+        (values[key + "[]"] ?? []) + (values[key] ?? [])
+    }
+
+    func require(_ key: String) throws -> String {
+        guard let value = self[key], !value.isEmpty else {
+            throw MastodonError(.unprocessableContent, "Validation failed: \(key) can't be blank")
+        }
+        return value
+    }
+
+    func bool(_ key: String) -> Bool {
+        guard let value = self[key]?.lowercased() else { return false }
+        return ["true", "1", "on", "yes"].contains(value)
+    }
+
+    func page() throws -> PageRequest {
+        try PageRequest.parse(maxId: self["max_id"], sinceId: self["since_id"], minId: self["min_id"], limit: self["limit"])
+    }
+}

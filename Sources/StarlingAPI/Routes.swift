@@ -1,0 +1,341 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import StarlingDomain
+import StarlingStore
+
+/// The Mastodon client API routes.
+struct MastodonRoutes: Sendable {
+    let services: APIServices
+    var reader: TimelineReader { TimelineReader(services: services) }
+
+    func register<Context: RequestContext>(on router: Router<Context>) {
+        // Instance
+        // Hummingbird matches a path with or without its trailing slash, as clients send both.
+        router.get("/api/v1/instance") { _, _ in try instanceV1() }
+        router.get("/api/v2/instance") { _, _ in try instanceV2() }
+
+        // Apps, OAuth and registration
+        router.post("/api/v1/apps") { request, _ in try await createApp(request) }
+        router.post("/oauth/token") { request, _ in try await token(request) }
+        router.post("/api/v1/accounts") { request, _ in try await register(request) }
+
+        // Accounts
+        router.get("/api/v1/accounts/verify_credentials") { request, _ in try await verifyCredentials(request) }
+        router.get("/api/v1/accounts/relationships") { request, _ in try await relationships(request) }
+        router.get("/api/v1/accounts/lookup") { request, _ in try await lookup(request) }
+        router.get("/api/v1/accounts/:id") { request, context in try await account(request, id: context.parameters.get("id")) }
+        router.get("/api/v1/accounts/:id/statuses") { request, context in
+            try await accountStatuses(request, id: context.parameters.get("id"))
+        }
+        router.post("/api/v1/accounts/:id/follow") { request, context in
+            try await follow(request, id: context.parameters.get("id"), follow: true)
+        }
+        router.post("/api/v1/accounts/:id/unfollow") { request, context in
+            try await follow(request, id: context.parameters.get("id"), follow: false)
+        }
+        router.get("/api/v1/accounts/:id/followers") { request, context in
+            try await followList(request, id: context.parameters.get("id"), followers: true)
+        }
+        router.get("/api/v1/accounts/:id/following") { request, context in
+            try await followList(request, id: context.parameters.get("id"), followers: false)
+        }
+
+        // Statuses
+        router.post("/api/v1/statuses") { request, _ in try await postStatus(request) }
+        router.get("/api/v1/statuses/:id") { request, context in try await getStatus(request, id: context.parameters.get("id")) }
+        router.delete("/api/v1/statuses/:id") { request, context in try await deleteStatus(request, id: context.parameters.get("id")) }
+
+        // Timelines
+        router.get("/api/v1/timelines/home") { request, _ in try await homeTimeline(request) }
+    }
+
+    // MARK: Instance
+
+    func instanceV1() throws -> Response {
+        let base = services.settings.publicURL
+        let host = URL(string: base)?.host ?? "localhost"
+        let body: [String: Any] = [
+            "uri": host, "title": services.settings.title, "short_description": "A Starling microblogging cluster",
+            "description": "A Starling microblogging cluster", "email": "admin@\(host)", "version": "4.2.0",
+            "urls": ["streaming_api": streamingURL(base)], "stats": ["user_count": 0, "status_count": 0, "domain_count": 1],
+            "thumbnail": NSNull(), "languages": ["en"], "registrations": true, "approval_required": false, "invites_enabled": false,
+            "configuration": configuration(), "contact_account": NSNull(), "rules": [] as [Any],
+        ]
+        return try jsonObject(body)
+    }
+
+    func instanceV2() throws -> Response {
+        let base = services.settings.publicURL
+        let host = URL(string: base)?.host ?? "localhost"
+        var config = configuration()
+        config["urls"] = ["streaming": streamingURL(base)]
+        let body: [String: Any] = [
+            "domain": host, "title": services.settings.title, "version": "4.2.0", "source_url": "https://github.com/starling",
+            "description": "A Starling microblogging cluster",
+            "usage": ["users": ["active_month": 0]], "thumbnail": ["url": "\(base)/thumbnail.png"], "languages": ["en"],
+            "configuration": config,
+            "registrations": ["enabled": true, "approval_required": false, "message": NSNull()],
+            "contact": ["email": "admin@\(host)", "account": NSNull()], "rules": [] as [Any],
+        ]
+        return try jsonObject(body)
+    }
+
+    private func streamingURL(_ base: String) -> String {
+        base.replacingOccurrences(of: "https://", with: "wss://").replacingOccurrences(of: "http://", with: "ws://")
+    }
+
+    private func configuration() -> [String: Any] {
+        [
+            "accounts": ["max_featured_tags": 10],
+            "statuses": ["max_characters": services.settings.maxCharacters, "max_media_attachments": 4,
+                         "characters_reserved_per_url": StatusTextRules.urlLength],
+            "media_attachments": ["supported_mime_types": [] as [String], "image_size_limit": 0, "image_matrix_limit": 0,
+                                  "video_size_limit": 0, "video_frame_rate_limit": 0, "video_matrix_limit": 0],
+            "polls": ["max_options": 4, "max_characters_per_option": 50, "min_expiration": 300, "max_expiration": 2_629_746],
+        ]
+    }
+
+    private func jsonObject(_ object: [String: Any]) throws -> Response {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    // MARK: Apps, OAuth, registration
+
+    func createApp(_ request: Request) async throws -> Response {
+        let params = try await Params.from(request, readBody: true)
+        let name = try params.require("client_name")
+        let redirects = params.list("redirect_uris")
+        guard let redirect = redirects.first, !redirect.isEmpty else {
+            throw MastodonError(.unprocessableContent, "Validation failed: Redirect URI can't be blank")
+        }
+        guard name.count <= 100, redirects.allSatisfy({ $0.count <= 2000 }) else {
+            throw MastodonError(.unprocessableContent, "Validation failed: client_name or redirect_uris is too long")
+        }
+        let scopes = try Self.scopes(params["scopes"] ?? "read")
+        let (app, secret) = try await services.accounts.createApp(
+            name: name, website: params["website"], redirectURI: redirects.joined(separator: "\n"), scopes: scopes)
+        return try JSON.response(AppEntity(
+            id: String(app.id), name: app.name, website: Nullable(app.website), redirectUri: redirect,
+            clientId: app.clientId, clientSecret: secret, scopes: scopes.split(separator: " ").map(String.init),
+            redirectUris: redirects))
+    }
+
+    static let knownScopes: Set<String> = ["read", "write", "follow", "push", "admin:read", "admin:write"]
+
+    static func scopes(_ text: String) throws -> String {
+        let scopes = text.split(whereSeparator: { $0 == " " || $0 == "+" }).map(String.init)
+        for scope in scopes {
+            let base = scope.split(separator: ":").first.map(String.init) ?? scope
+            guard knownScopes.contains(base) || knownScopes.contains(scope) || ["read", "write", "admin"].contains(base) else {
+                throw MastodonError(.unprocessableContent, "Validation failed: Scopes are invalid (\(scope.prefix(40)))")
+            }
+        }
+        return scopes.isEmpty ? "read" : scopes.joined(separator: " ")
+    }
+
+    /// OAuth 2 errors use their own format: `error` code plus `error_description`.
+    private func oauthError(_ status: HTTPResponse.Status, _ code: String, _ description: String) throws -> Response {
+        let data = try JSONSerialization.data(withJSONObject: ["error": code, "error_description": description])
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    func token(_ request: Request) async throws -> Response {
+        let params = try await Params.from(request, readBody: true)
+        guard let clientId = params["client_id"], let secret = params["client_secret"],
+              let app = try await services.accounts.app(clientId: clientId, clientSecret: secret) else {
+            return try oauthError(.unauthorized, "invalid_client",
+                                  "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.")
+        }
+        let scopes = try Self.scopes(params["scope"] ?? app.scopes)
+        let accountId: Int64?
+        switch params["grant_type"] {
+        case "password":
+            guard let login = params["username"], let password = params["password"], !login.isEmpty, password.utf8.count <= 72,
+                  let credentials = try await services.accounts.credentials(login: login),
+                  try await services.verifyPassword(password, hash: credentials.passwordHash) else {
+                return try oauthError(.badRequest, "invalid_grant",
+                                      "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.")
+            }
+            accountId = credentials.id
+        case "client_credentials":
+            accountId = nil
+        default:
+            return try oauthError(.badRequest, "unsupported_grant_type", "The authorization grant type is not supported by the authorization server.")
+        }
+        let token = try await services.accounts.createToken(appId: app.id, accountId: accountId, scopes: scopes)
+        return try JSON.response(TokenEntity(accessToken: token, scope: scopes, createdAt: Int64(Date().timeIntervalSince1970)))
+    }
+
+    func register(_ request: Request) async throws -> Response {
+        let params = try await Params.from(request, readBody: true)
+        let owner = try await services.authenticate(request, params)
+        let username = try params.require("username")
+        let email = try params.require("email")
+        let password = try params.require("password")
+        guard username.count <= 30, username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            throw MastodonError(.unprocessableContent, "Validation failed: Username must contain only letters, numbers and underscores (at most 30)")
+        }
+        let emailParts = email.split(separator: "@")
+        guard email.count <= 254, emailParts.count == 2, emailParts[1].contains("."), !email.contains(where: \.isWhitespace) else {
+            throw MastodonError(.unprocessableContent, "Validation failed: Email is invalid")
+        }
+        guard password.count >= 8, password.utf8.count <= 72 else {
+            throw MastodonError(.unprocessableContent, "Validation failed: Password must be 8 to 72 bytes long")
+        }
+        if let agreement = params["agreement"], !params.bool("agreement"), !agreement.isEmpty {
+            throw MastodonError(.unprocessableContent, "Validation failed: Agreement must be accepted")
+        }
+        let hash = try await services.hashPassword(password)
+        let account = try await services.accounts.create(id: services.ids.next(), username: username, email: email, passwordHash: hash)
+        let token = try await services.accounts.createToken(appId: owner.appId, accountId: account.id, scopes: "read write follow")
+        return try JSON.response(TokenEntity(accessToken: token, scope: "read write follow", createdAt: Int64(Date().timeIntervalSince1970)))
+    }
+
+    // MARK: Accounts
+
+    func verifyCredentials(_ request: Request) async throws -> Response {
+        let params = try await Params.from(request, readBody: false)
+        let user = try await services.requireUser(request, params)
+        guard let row = try await services.accounts.account(id: user.id) else { throw MastodonError.unauthorized }
+        return try JSON.response(services.renderer.credentialAccount(row))
+    }
+
+    private func accountRow(_ id: String?) async throws -> AccountRow {
+        guard let id = id.flatMap({ Int64($0) }), let row = try await services.accounts.account(id: id) else {
+            throw MastodonError.notFound
+        }
+        return row
+    }
+
+    func account(_ request: Request, id: String?) async throws -> Response {
+        try JSON.response(services.renderer.account(try await accountRow(id)))
+    }
+
+    func lookup(_ request: Request) async throws -> Response {
+        let params = try await Params.from(request, readBody: false)
+        var acct = try params.require("acct")
+        if acct.hasPrefix("@") { acct.removeFirst() }
+        let host = URL(string: services.settings.publicURL)?.host
+        let parts = acct.split(separator: "@", maxSplits: 1)
+        if parts.count == 2, String(parts[1]) != host { throw MastodonError.notFound }
+        guard let username = parts.first, let row = try await services.accounts.account(username: String(username)) else {
+            throw MastodonError.notFound
+        }
+        return try JSON.response(services.renderer.account(row))
+    }
+
+    func relationships(_ request: Request) async throws -> Response {
+        let params = try await Params.from(request, readBody: false)
+        let user = try await services.requireUser(request, params)
+        let ids = params.list("id").prefix(100).compactMap { Int64($0) }
+        let relationships = try await services.follows.relationships(viewer: user.id, targets: ids)
+        return try JSON.response(relationships.map {
+            RelationshipEntity(id: String($0.id), following: $0.following, showingReblogs: $0.following, followedBy: $0.followedBy)
+        })
+    }
+
+    func follow(_ request: Request, id: String?, follow: Bool) async throws -> Response {
+        let params = try await Params.from(request, readBody: true)
+        let user = try await services.requireUser(request, params)
+        let target = try await accountRow(id)
+        guard target.id != user.id else { throw MastodonError(.forbidden, "You cannot follow yourself") }
+        if follow {
+            try await services.follows.follow(follower: user.id, followee: target.id)
+        } else {
+            try await services.follows.unfollow(follower: user.id, followee: target.id)
+        }
+        let relationship = try await services.follows.relationships(viewer: user.id, targets: [target.id])[0]
+        return try JSON.response(RelationshipEntity(id: String(target.id), following: relationship.following,
+                                                    showingReblogs: relationship.following, followedBy: relationship.followedBy))
+    }
+
+    func followList(_ request: Request, id: String?, followers: Bool) async throws -> Response {
+        let params = try await Params.from(request, readBody: false)
+        let target = try await accountRow(id)
+        let page = try params.page()
+        let ids = followers
+            ? try await services.follows.followers(of: target.id, below: page.maxId, above: page.lowerBound, limit: page.limit)
+            : try await services.follows.following(of: target.id, below: page.maxId, above: page.lowerBound, limit: page.limit)
+        let rows = Dictionary(try await services.accounts.accounts(ids: ids).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let entities = ids.compactMap { rows[$0].map(services.renderer.account) }
+        return try JSON.response(entities, headers: linkHeaders(request, page: page, ids: ids))
+    }
+
+    func accountStatuses(_ request: Request, id: String?) async throws -> Response {
+        let params = try await Params.from(request, readBody: false)
+        let target = try await accountRow(id)
+        let page = try params.page()
+        let ids = try await services.statuses.page(authors: [target.id], page: page)
+        return try JSON.response(try await reader.hydrate(ids, viewer: nil), headers: linkHeaders(request, page: page, ids: ids))
+    }
+
+    // MARK: Statuses
+
+    static let visibilities: Set<String> = ["public", "unlisted", "private", "direct"]
+
+    func postStatus(_ request: Request) async throws -> Response {
+        let params = try await Params.from(request, readBody: true)
+        let user = try await services.requireUser(request, params)
+        let text = params["status"] ?? ""
+        let spoiler = params["spoiler_text"] ?? ""
+        try services.textRules.validate(text: text, spoilerText: spoiler)
+        let visibility = params["visibility"] ?? "public"
+        guard Self.visibilities.contains(visibility) else {
+            throw MastodonError(.unprocessableContent, "Validation failed: Visibility is not included in the list")
+        }
+        var inReplyTo: Int64?
+        if let reply = params["in_reply_to_id"], !reply.isEmpty {
+            guard let id = Int64(reply) else { throw MastodonError.notFound }
+            inReplyTo = id
+        }
+        let language = params["language"].flatMap { $0.isEmpty ? nil : String($0.prefix(16)) }
+        let row = try await services.statuses.create(.init(
+            id: services.ids.next(), accountId: user.id, text: text, spoilerText: spoiler, sensitive: params.bool("sensitive"),
+            visibility: visibility, language: language, inReplyToId: inReplyTo,
+            mentionedUsernames: StatusTextParser.mentions(in: text), tags: StatusTextParser.hashtags(in: text)))
+        guard let author = try await services.accounts.account(id: user.id) else { throw MastodonError.unauthorized }
+        return try JSON.response(services.renderer.status(row, author: author))
+    }
+
+    func getStatus(_ request: Request, id: String?) async throws -> Response {
+        guard let id = id.flatMap({ Int64($0) }), let status = try await reader.hydrate([id], viewer: nil).first else {
+            throw MastodonError.notFound
+        }
+        return try JSON.response(status)
+    }
+
+    func deleteStatus(_ request: Request, id: String?) async throws -> Response {
+        let params = try await Params.from(request, readBody: true)
+        let user = try await services.requireUser(request, params)
+        guard let id = id.flatMap({ Int64($0) }) else { throw MastodonError.notFound }
+        let row = try await services.statuses.delete(id: id, by: user.id)
+        // Hide it from readers now; the worker removes it from every list (and tombstones again).
+        try? await services.cache.tombstone(id)
+        guard let author = try await services.accounts.account(id: user.id) else { throw MastodonError.unauthorized }
+        return try JSON.response(services.renderer.status(row, author: author, includeSource: true))
+    }
+
+    // MARK: Timelines
+
+    func homeTimeline(_ request: Request) async throws -> Response {
+        let params = try await Params.from(request, readBody: false)
+        let user = try await services.requireUser(request, params)
+        let page = try params.page()
+        let ids = try await reader.home(user: user.id, idleSeconds: user.owner.idleSeconds, page: page)
+        return try JSON.response(try await reader.hydrate(ids, viewer: user.id), headers: linkHeaders(request, page: page, ids: ids))
+    }
+
+    /// Mastodon's `Link` header: next page below the oldest id, previous page above the newest.
+    private func linkHeaders(_ request: Request, page: PageRequest, ids: [Int64]) -> HTTPFields {
+        var extra: [(String, String)] = []
+        if page.limit != PageRequest.defaultLimit { extra.append(("limit", String(page.limit))) }
+        guard let link = LinkHeader.make(baseURL: services.settings.publicURL + request.uri.path,
+                                         newestId: ids.first, oldestId: ids.last, extraQuery: extra) else { return [:] }
+        // "Link" is a valid token, so the name always parses.
+        return [HTTPField.Name("Link")!: link]
+    }
+}

@@ -1,0 +1,185 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import NIOPosix
+import PostgresNIO
+import ServiceLifecycle
+import StarlingAPI
+import StarlingDomain
+import StarlingOps
+import StarlingRedis
+import StarlingStore
+import StarlingTimelines
+import StarlingWorker
+
+@main
+struct Starling: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "starling",
+        abstract: "Starling: a Mastodon-compatible microblog on a sharded timeline cluster.",
+        subcommands: [APICommand.self, WorkerCommand.self, MigrateCommand.self]
+    )
+}
+
+/// The pieces api and worker share: PostgreSQL, the Redis shards and the timeline cache.
+struct Backends {
+    let client: PostgresClient
+    let database: Database
+    let redis: ShardedRedis
+    let cache: TimelineCache
+
+    init(common: CommonOptions, timeline: TimelineOptions, logger: Logger) throws {
+        let configuration: PostgresClient.Configuration
+        do {
+            configuration = try Database.configuration(url: common.resolvedDatabaseURL(), maxConnections: try common.resolvedDatabaseConnections())
+        } catch let error as StoreError {
+            throw ValidationError(error.description)
+        }
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        database = Database(client: client, logger: logger)
+        let policy = try timeline.policy()
+        redis = ShardedRedis(map: try timeline.shardMap(), connectionsPerShard: try timeline.connections())
+        cache = TimelineCache(redis: redis, settings: TimelineSettings(
+            listLength: policy.homeLength, listTTLSeconds: try timeline.inactiveAfterSeconds()))
+    }
+
+    func readinessChecks() -> [ReadinessCheck] {
+        let database = self.database
+        return [ReadinessCheck(name: "postgres") { await database.ping() }]
+            + redis.pools.map { pool in
+                ReadinessCheck(name: "redis \(pool.address)") { (try? await pool.pipeline([RedisCommand("PING")]))?.first == .status("PONG") }
+            }
+    }
+}
+
+struct APICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "api", abstract: "Serve the Mastodon client API.")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var timeline: TimelineOptions
+    @OptionGroup var listen: ListenOptions
+
+    @Option(help: "Public URL clients use (the load balancer). Env STARLING_PUBLIC_URL. Default http://HOST:PORT.")
+    var publicURL: String?
+
+    @Option(help: "Status character limit. Env STARLING_MAX_CHARACTERS. Default 280.")
+    var maxCharacters: Int?
+
+    @Option(help: "bcrypt cost for new passwords. Env STARLING_BCRYPT_COST. Default 10.")
+    var bcryptCost: Int?
+
+    func run() async throws {
+        _ = MetricsBootstrap.registry
+        let logger = try common.logger("starling.api")
+        let reader = SettingReader()
+        let host = listen.resolvedHost()
+        let port = try listen.resolvedPort(default: 8080)
+        var settings = APISettings()
+        settings.publicURL = String(reader.string(publicURL, "STARLING_PUBLIC_URL", default: "http://\(host):\(port)").trimmingSuffix("/"))
+        guard URL(string: settings.publicURL)?.host != nil else {
+            throw ValidationError("STARLING_PUBLIC_URL must be an absolute URL, got '\(settings.publicURL)'")
+        }
+        settings.maxCharacters = try reader.int(maxCharacters, "STARLING_MAX_CHARACTERS", default: 280, range: 1...100_000)
+        settings.bcryptCost = UInt8(try reader.int(bcryptCost, "STARLING_BCRYPT_COST", default: 10, range: 4...31))
+        settings.policy = try timeline.policy()
+        settings.inactiveAfterSeconds = Double(try timeline.inactiveAfterSeconds())
+
+        let backends = try Backends(common: common, timeline: timeline, logger: logger)
+        let ids = try SnowflakeGenerator(node: try listen.resolvedNodeId())
+        let pushThreshold: Int64 = settings.policy.model == .push ? Int64.max : Int64(settings.policy.celebrityThreshold)
+        let rebuilds = RebuildQueue(logger: logger, rebuild: RebuildQueue.rebuilder(
+            cache: backends.cache, database: backends.database, pushThreshold: pushThreshold))
+        let bcryptThreads = NIOThreadPool(numberOfThreads: 2)
+        bcryptThreads.start()
+        let services = APIServices(settings: settings, database: backends.database, redis: backends.redis, cache: backends.cache,
+                                   ids: ids, rebuilds: rebuilds, bcryptThreads: bcryptThreads)
+        let app = buildAPIApplication(services: services, host: host, port: port, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: backends.client), .init(service: rebuilds), .init(service: app)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        logger.info("api starting", metadata: ["address": "\(host):\(port)", "public_url": "\(settings.publicURL)",
+                                               "shards": "\(backends.redis.map.shards)", "model": "\(settings.policy.model)"])
+        try await group.run()
+        try await bcryptThreads.shutdownGracefully()
+        try await backends.redis.shutdown()
+    }
+}
+
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "worker", abstract: "Fan statuses out from the outbox to the Redis timelines.")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var timeline: TimelineOptions
+    @OptionGroup var listen: ListenOptions
+
+    @Option(help: "Outbox jobs processed at once. Env STARLING_WORKER_CONCURRENCY. Default 4.")
+    var concurrency: Int?
+
+    @Option(help: "Outbox poll interval in milliseconds when no NOTIFY arrives. Env STARLING_POLL_INTERVAL_MS. Default 1000.")
+    var pollIntervalMs: Int?
+
+    func run() async throws {
+        _ = MetricsBootstrap.registry
+        let logger = try common.logger("starling.worker")
+        let reader = SettingReader()
+        let backends = try Backends(common: common, timeline: timeline, logger: logger)
+        var settings = WorkerSettings()
+        settings.policy = try timeline.policy()
+        settings.inactiveAfterSeconds = Double(try timeline.inactiveAfterSeconds())
+        settings.concurrency = try reader.int(concurrency, "STARLING_WORKER_CONCURRENCY", default: 4, range: 1...256)
+        settings.pollInterval = .milliseconds(try reader.int(pollIntervalMs, "STARLING_POLL_INTERVAL_MS", default: 1000, range: 10...60_000))
+        let worker = FanoutWorker(database: backends.database, cache: backends.cache, settings: settings, logger: logger)
+
+        let host = listen.resolvedHost()
+        let port = try listen.resolvedPort(default: 9090)
+        let router = Router()
+        router.add(middleware: RequestMetricsMiddleware())
+        OpsRoutes.add(to: router, role: "worker") { backends.readinessChecks() }
+        let ops = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "Starling worker"), logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: backends.client), .init(service: worker), .init(service: ops)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        logger.info("worker starting", metadata: ["ops": "\(host):\(port)", "concurrency": "\(settings.concurrency)",
+                                                  "model": "\(settings.policy.model)"])
+        try await group.run()
+        try await backends.redis.shutdown()
+    }
+}
+
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply the versioned schema migrations.")
+
+    @OptionGroup var common: CommonOptions
+
+    func run() async throws {
+        let logger = try common.logger("starling.migrate")
+        let configuration: PostgresClient.Configuration
+        do {
+            configuration = try Database.configuration(url: common.resolvedDatabaseURL(), maxConnections: 2)
+        } catch let error as StoreError {
+            throw ValidationError(error.description)
+        }
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            let applied: [Int]
+            do {
+                applied = try await Migrator(database: Database(client: client, logger: logger)).migrate()
+            } catch {
+                logger.error("migration failed", metadata: ["error": "\(String(reflecting: error))"])
+                throw error
+            }
+            logger.info("migrations done", metadata: ["applied": "\(applied)", "latest": "\(Migrations.all.last?.version ?? 0)"])
+            group.cancelAll()
+        }
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: Character) -> Substring {
+        var s = self[...]
+        while s.last == suffix { s.removeLast() }
+        return s
+    }
+}

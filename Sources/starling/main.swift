@@ -1,6 +1,0 @@
-import ArgumentParser
-import Hummingbird
-import PostgresNIO
-import ServiceLifecycle
-import Prometheus
-print("x")
