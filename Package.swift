@@ -90,6 +90,7 @@ let package = Package(
             dependencies: [
                 "StarlingAPI", "StarlingWorker", "StarlingStore", "StarlingRedis", "StarlingTimelines",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
     ]

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import StarlingDomain
 import StarlingStore
 
@@ -50,6 +51,8 @@ public struct MastodonError: HTTPResponseError, CustomStringConvertible {
             case .conflict(let m), .validation(let m): return MastodonError(.unprocessableContent, m)
             case .invalidSetting: break
             }
+        case is NIOTooManyBytesError:
+            return MastodonError(.contentTooLarge, "Request body is too large")
         case let error as HTTPError:
             let message: String = switch error.status {
             case .contentTooLarge: "Request body is too large"

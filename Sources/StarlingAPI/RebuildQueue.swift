@@ -56,7 +56,7 @@ public final class RebuildQueue: Service {
                     do {
                         try await self.rebuild(list)
                     } catch {
-                        self.logger.warning("timeline rebuild failed", metadata: ["list": "\(list.key)", "error": "\(error)"])
+                        self.logger.warning("timeline rebuild failed", metadata: ["list": "\(list.key)", "error": "\(String(reflecting: error))"])
                     }
                     _ = self.pending.withLock { $0.remove(list) }
                 }

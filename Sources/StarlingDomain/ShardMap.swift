@@ -102,7 +102,7 @@ public struct ShardMap: Sendable, Equatable {
             guard parts.count == 2 else {
                 throw .invalidSetting("STARLING_REDIS_SHARDS: '\(item)' should look like 0-5460=host:port")
             }
-            let bounds = parts[0].split(separator: "-").map { Int($0) }
+            let bounds = parts[0].split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
             guard bounds.count == 2, let low = bounds[0], let high = bounds[1], low <= high else {
                 throw .invalidSetting("STARLING_REDIS_SHARDS: '\(parts[0])' is not a slot range like 0-5460")
             }

@@ -38,9 +38,28 @@ public final class RedisShardPool: Sendable {
     }
 
     /// Sends the commands as one pipeline and returns one reply per command.
+    ///
+    /// If a pooled connection turns out to be dead (the shard restarted or dropped idle clients),
+    /// the pipeline is sent once more on a new connection. Starling's writes tolerate a repeat:
+    /// readers dedupe list entries, and the other writes are idempotent.
     public func pipeline(_ commands: [RedisCommand]) async throws -> [RESPValue] {
         if commands.isEmpty { return [] }
-        return try await withLease { lease in try await lease.pipeline(commands) }
+        do {
+            return try await withLease { lease in try await lease.pipeline(commands) }
+        } catch RedisError.io {
+            discardIdle()  // after a restart every pooled connection is dead, not just this one
+            return try await withLease { lease in try await lease.pipeline(commands) }
+        }
+    }
+
+    private func discardIdle() {
+        let dropped = state.withLock { state in
+            let idle = state.idle
+            state.idle = []
+            state.open -= idle.count  // no waiter exists while connections sit idle
+            return idle
+        }
+        _ = dropped  // freed here, outside the lock
     }
 
     /// Holds one connection for several round trips (for `WATCH`/`MULTI`/`EXEC`).

@@ -1,0 +1,148 @@
+import Foundation
+import HTTPTypes
+import StarlingStore
+import Testing
+
+/// Mastodon API behaviour, and bad input: each is refused with the right code and changes nothing.
+@Suite(.serialized, .enabled(if: TestEnvironment.available, "needs STARLING_TEST_DATABASE_URL and STARLING_TEST_REDIS_SHARDS (./scripts/test sets them)"))
+struct APITests {
+    @Test func instanceAndOAuthFlow() async throws {
+        try await Harness.with { h in
+            for path in ["/api/v1/instance", "/api/v1/instance/", "/api/v2/instance", "/api/v2/instance/"] {
+                let reply = try await h.call(.get, path)
+                #expect(reply.status == .ok, "\(path)")
+                #expect(reply.string("version") == "4.2.0")
+                let configuration = reply.object["configuration"] as? [String: Any]
+                #expect((configuration?["statuses"] as? [String: Any])?["max_characters"] as? Int == 280)
+            }
+            let v1 = try await h.call(.get, "/api/v1/instance")
+            #expect((v1.object["urls"] as? [String: Any])?["streaming_api"] as? String == "ws://starling.test")
+
+            let user = try await h.register("oauth")
+            let app = try await h.call(.post, "/api/v1/apps", form: ["client_name": "c", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob"])
+            let (id, secret) = (app.string("client_id"), app.string("client_secret"))
+            for login in [user.username, "\(user.username)@example.com", user.username.uppercased()] {
+                let token = try await h.call(.post, "/oauth/token", form: [
+                    "grant_type": "password", "client_id": id, "client_secret": secret, "username": login, "password": "correct horse",
+                ])
+                #expect(token.status == .ok, "login as \(login)")
+                let me = try await h.call(.get, "/api/v1/accounts/verify_credentials", token: token.string("access_token"))
+                #expect(me.string("id") == String(user.id))
+            }
+            let wrong = try await h.call(.post, "/oauth/token", form: [
+                "grant_type": "password", "client_id": id, "client_secret": secret, "username": user.username, "password": "wrong horse",
+            ])
+            #expect(wrong.status == .badRequest)
+            #expect(wrong.error == "invalid_grant")
+            let badClient = try await h.call(.post, "/oauth/token", form: ["grant_type": "client_credentials", "client_id": id, "client_secret": "nope"])
+            #expect(badClient.status == .unauthorized)
+
+            // An app token is not a user.
+            #expect(try await h.call(.get, "/api/v1/timelines/home", token: h.appToken).status == .unprocessableContent)
+            // Registration needs a token, and a username nobody has.
+            #expect(try await h.call(.post, "/api/v1/accounts", form: ["username": "x", "email": "x@example.com", "password": "12345678"]).status == .unauthorized)
+            let taken = try await h.call(.post, "/api/v1/accounts", token: h.appToken, form: [
+                "username": user.username.uppercased(), "email": "other@example.com", "password": "correct horse", "agreement": "true",
+            ])
+            #expect(taken.status == .unprocessableContent)
+        }
+    }
+
+    @Test func accountsLookupRelationshipsAndFollowLists() async throws {
+        try await Harness.with { h in
+            let a = try await h.register("acc_a"), b = try await h.register("acc_b")
+            try await h.follow(a, b)
+            let lookup = try await h.call(.get, "/api/v1/accounts/lookup?acct=\(b.username)")
+            #expect(lookup.string("id") == String(b.id))
+            #expect(lookup.string("acct") == b.username)
+            #expect(try await h.call(.get, "/api/v1/accounts/lookup?acct=nobody_here_xyz").status == .notFound)
+
+            let many = try await h.call(.get, "/api/v1/accounts/relationships?id[]=\(b.id)&id[]=\(a.id)", token: a.token)
+            #expect(many.array.count == 2)
+            #expect(many.array[0]["following"] as? Bool == true)
+            #expect(many.array[1]["following"] as? Bool == false)
+            let single = try await h.call(.get, "/api/v1/accounts/relationships?id=\(a.id)", token: b.token)
+            #expect(single.array.first?["followed_by"] as? Bool == true)
+
+            #expect(try await h.call(.get, "/api/v1/accounts/\(b.id)/followers").ids == [String(a.id)])
+            #expect(try await h.call(.get, "/api/v1/accounts/\(a.id)/following").ids == [String(b.id)])
+            // Following twice is idempotent: counters do not drift.
+            try await h.follow(a, b)
+            #expect(try await h.account(b)["followers_count"] as? Int == 1)
+            #expect(try await h.call(.post, "/api/v1/accounts/\(a.id)/follow", token: a.token).status == .forbidden)
+
+            let s = try await h.post(b, "mine")
+            let statuses = try await h.call(.get, "/api/v1/accounts/\(b.id)/statuses")
+            #expect(statuses.ids == [String(s)])
+        }
+    }
+
+    @Test func badInputIsRefusedAndWritesNothing() async throws {
+        try await Harness.with { h in
+            let user = try await h.register("hostile"), other = try await h.register("victim")
+            let depthBefore = try await h.outboxDepth()
+            func expectError(_ reply: Harness.Reply, _ status: HTTPResponse.Status, _ what: String) {
+                #expect(reply.status == status, "\(what): \(reply.status) \(String(decoding: reply.bytes, as: UTF8.self))")
+                #expect(reply.error?.isEmpty == false, "\(what) has a Mastodon error body")
+            }
+            expectError(try await h.call(.get, "/api/v1/timelines/home"), .unauthorized, "no token")
+            expectError(try await h.call(.get, "/api/v1/timelines/home", token: "forged"), .unauthorized, "bad token")
+            expectError(try await h.call(.post, "/api/v1/statuses", form: ["status": "hi"]), .unauthorized, "post without token")
+            expectError(try await h.call(.post, "/api/v1/statuses", token: user.token, form: ["status": "   "]), .unprocessableContent, "blank")
+            expectError(try await h.call(.post, "/api/v1/statuses", token: user.token, form: [:]), .unprocessableContent, "missing")
+            expectError(try await h.call(.post, "/api/v1/statuses", token: user.token, form: ["status": String(repeating: "a", count: 281)]),
+                        .unprocessableContent, "281 characters")
+            expectError(try await h.call(.post, "/api/v1/statuses", token: user.token, form: ["status": "x", "visibility": "everyone"]),
+                        .unprocessableContent, "bad visibility")
+            expectError(try await h.call(.post, "/api/v1/statuses", token: user.token, form: ["status": "x", "in_reply_to_id": "12345"]),
+                        .notFound, "reply to a missing status")
+            expectError(try await h.call(.post, "/api/v1/statuses", token: user.token, rawBody: Array("status=%FF%FE".utf8)),
+                        .unprocessableContent, "invalid UTF-8")
+            expectError(try await h.call(.post, "/api/v1/statuses", token: user.token, rawBody: Array("{\"status\": ".utf8), contentType: "application/json"),
+                        .badRequest, "broken JSON")
+            expectError(try await h.call(.post, "/api/v1/statuses", token: user.token, rawBody: Array("status=".utf8) + [UInt8](repeating: 0x61, count: 70_000)),
+                        .contentTooLarge, "oversized body")
+            expectError(try await h.call(.get, "/api/v1/timelines/home?limit=abc", token: user.token), .badRequest, "bad limit")
+            expectError(try await h.call(.get, "/api/v1/timelines/home?max_id=-5", token: user.token), .badRequest, "bad max_id")
+            expectError(try await h.call(.get, "/api/v1/accounts/123"), .notFound, "unknown account")
+            expectError(try await h.call(.get, "/api/v1/accounts/not-a-number"), .notFound, "malformed account id")
+            expectError(try await h.call(.get, "/api/v1/statuses/123"), .notFound, "unknown status")
+            expectError(try await h.call(.post, "/api/v1/accounts/999/follow", token: user.token), .notFound, "follow unknown")
+            expectError(try await h.call(.get, "/api/v1/no/such/route"), .notFound, "unknown route")
+
+            #expect(try await h.account(user)["statuses_count"] as? Int == 0, "nothing was written")
+            #expect(try await h.account(other)["followers_count"] as? Int == 0)
+            #expect(try await h.outboxDepth() == depthBefore)
+
+            // Exactly at the limit is fine, counted as Mastodon counts: a URL is 23 characters.
+            _ = try await h.post(user, String(repeating: "a", count: 280))
+            _ = try await h.post(user, String(repeating: "b", count: 250) + " https://example.com/" + String(repeating: "p", count: 100))
+            // JSON bodies work as well as forms.
+            let json = try await h.call(.post, "/api/v1/statuses", token: user.token,
+                                        rawBody: Array("{\"status\": \"from <json> & friends\"}".utf8), contentType: "application/json")
+            #expect(json.status == .ok)
+            #expect(json.string("content") == "<p>from &lt;json&gt; &amp; friends</p>")
+        }
+    }
+
+    @Test func migrationsAreIdempotent() async throws {
+        try await Harness.with { h in
+            let applied = try await Migrator(database: h.database).migrate()
+            #expect(applied == [])
+        }
+    }
+
+    @Test func opsEndpoints() async throws {
+        try await Harness.with { h in
+            #expect(try await h.call(.get, "/health").status == .ok)
+            let ready = try await h.call(.get, "/ready")
+            #expect(ready.status == .ok)
+            #expect(ready.string("postgres") == "ok")
+            _ = try await h.call(.get, "/api/v1/instance")
+            let metrics = String(decoding: try await h.call(.get, "/metrics").bytes, as: UTF8.self)
+            #expect(metrics.contains("starling_http_request_duration_seconds"))
+            #expect(metrics.contains("route=\"/api/v1/instance\""))
+            #expect(metrics.contains("starling_postgres_query_duration_seconds"))
+        }
+    }
+}

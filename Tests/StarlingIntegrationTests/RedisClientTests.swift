@@ -1,0 +1,86 @@
+import Foundation
+import StarlingDomain
+import StarlingRedis
+import Testing
+
+@Suite(.enabled(if: TestEnvironment.available, "needs STARLING_TEST_REDIS_SHARDS (./scripts/test sets them)"))
+struct RedisClientTests {
+    func redis() throws -> ShardedRedis {
+        ShardedRedis(map: try ShardMap.parse(try #require(TestEnvironment.redisShards)), connectionsPerShard: 2)
+    }
+
+    @Test func pipelineReturnsOneReplyPerCommandInOrder() async throws {
+        let redis = try redis()
+        let key = "test:{\(UInt64.random(in: 0...UInt64.max))}"
+        let replies = try await redis.pipeline(key: key, [
+            RedisCommand("DEL", key), RedisCommand("RPUSH", key, "a", "b", "c"), RedisCommand("LRANGE", key, "0", "-1"),
+            RedisCommand("GET", "missing:{\(key)}"), RedisCommand("INCRBY", key, "1"), RedisCommand("DEL", key),
+        ])
+        #expect(replies[1] == .integer(3))
+        #expect(replies[2] == .array([.bulk(Array("a".utf8)), .bulk(Array("b".utf8)), .bulk(Array("c".utf8))]))
+        #expect(replies[3] == .null)
+        guard case .error(let message) = replies[4] else { Issue.record("INCRBY on a list must fail"); return }
+        #expect(message.hasPrefix("WRONGTYPE"))
+        #expect(replies[5] == .integer(1))
+        // Binary-safe arguments: NUL and invalid UTF-8 round-trip.
+        let bytes: [UInt8] = [0, 255, 10, 13, 0x24]
+        let echoed = try await redis.pipeline(key: key, [RedisCommand(bytes: [Array("SET".utf8), Array(key.utf8), bytes]),
+                                                        RedisCommand(bytes: [Array("GET".utf8), Array(key.utf8)]),
+                                                        RedisCommand("DEL", key)])
+        #expect(echoed[1] == .bulk(bytes))
+        try await redis.shutdown()
+    }
+
+    @Test func routesKeysToTheShardThatOwnsTheirSlot() async throws {
+        let redis = try redis()
+        try #require(redis.pools.count >= 2)
+        for user in Int64(1)...50 {
+            let key = RedisKeys.home(user)
+            _ = try await redis.send(key: key, RedisCommand("SET", "route-test:{\(user)}", "x", "EX", "60"))
+            let owner = redis.shardIndex(forKey: key)
+            for (index, pool) in redis.pools.enumerated() {
+                let exists = try await pool.pipeline([RedisCommand("EXISTS", "route-test:{\(user)}")])[0]
+                #expect(exists == .integer(index == owner ? 1 : 0))
+            }
+        }
+        try await redis.shutdown()
+    }
+
+    @Test func poolReconnectsAfterTheServerDropsItsConnections() async throws {
+        let redis = try redis()
+        let pool = redis.pools[0]
+        #expect(try await pool.pipeline([RedisCommand("PING")]) == [.status("PONG")])
+        // Drop every client connection, as a restarting shard does.
+        _ = try await pool.pipeline([RedisCommand("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "no")])
+        var recovered = false
+        for _ in 0..<3 where !recovered {
+            recovered = (try? await pool.pipeline([RedisCommand("PING")])) == [.status("PONG")]
+        }
+        #expect(recovered)
+        try await redis.shutdown()
+    }
+
+    @Test func concurrentCallersShareASmallPool() async throws {
+        let redis = try redis()
+        let key = "counter:{\(UInt64.random(in: 0...UInt64.max))}"
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<200 {
+                group.addTask { _ = try await redis.send(key: key, RedisCommand("INCR", key)) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await redis.send(key: key, RedisCommand("GET", key)).int64 == 200)
+        _ = try await redis.send(key: key, RedisCommand("DEL", key))
+        try await redis.shutdown()
+    }
+
+    @Test func unreachableShardFailsFastWithItsAddress() async throws {
+        let redis = ShardedRedis(map: try ShardMap.parse("127.0.0.1:1"), connectionsPerShard: 1, timeoutSeconds: 0.5)
+        await #expect {
+            _ = try await redis.send(key: "k", RedisCommand("PING"))
+        } throws: { error in
+            "\(error)".contains("127.0.0.1:1")
+        }
+        try await redis.shutdown()
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+import StarlingDomain
+import StarlingRedis
+import StarlingStore
+import Testing
+
+/// Post, fan out, read: against the real PostgreSQL and Redis shards of the test run.
+/// Serialized: each test drains the shared outbox with its own fan-out settings.
+@Suite(.serialized, .enabled(if: TestEnvironment.available, "needs STARLING_TEST_DATABASE_URL and STARLING_TEST_REDIS_SHARDS (./scripts/test sets them)"))
+struct TimelineTests {
+    @Test func postFansOutToFollowersAndReadsBack() async throws {
+        try await Harness.with { h in
+            let alice = try await h.register("alice"), bob = try await h.register("bob"), carol = try await h.register("carol")
+            try await h.follow(bob, alice)
+            try await h.follow(carol, alice)
+            try await h.buildHome(bob)
+            try await h.buildHome(carol)
+            await h.drain()
+
+            let first = try await h.post(alice, "hello #starling")
+            let second = try await h.post(alice, "second post")
+            await h.drain()
+
+            #expect(try await h.redisHome(bob).prefix(2) == [second, first])
+            #expect(try await h.redisHome(carol).prefix(2) == [second, first])
+            #expect(try await h.home(bob) == [second, first])
+            // The author sees their own statuses at home, as in Mastodon.
+            #expect(try await h.home(alice).prefix(2) == [second, first])
+
+            let page = try await h.call(.get, "/api/v1/timelines/home?limit=1", token: bob.token)
+            #expect(page.ids == [String(second)])
+            #expect(page.link == "<http://starling.test/api/v1/timelines/home?limit=1&max_id=\(second)>; rel=\"next\", <http://starling.test/api/v1/timelines/home?limit=1&min_id=\(second)>; rel=\"prev\"")
+            #expect(try await h.home(bob, "max_id=\(second)") == [first])
+            #expect(try await h.home(bob, "min_id=\(first)") == [second])
+            #expect(try await h.home(bob, "since_id=\(second)") == [])
+
+            let counts = try await h.account(alice)
+            #expect(counts["statuses_count"] as? Int == 2)
+            #expect(counts["followers_count"] as? Int == 2)
+            #expect(try await h.account(bob)["following_count"] as? Int == 1)
+        }
+    }
+
+    @Test func celebrityIsMergedAtReadTimeNotPushed() async throws {
+        try await Harness.with { h in
+            let star = try await h.register("star")
+            var fans: [Harness.User] = []
+            for _ in 0..<3 {
+                let fan = try await h.register("fan")
+                try await h.follow(fan, star)
+                try await h.buildHome(fan)
+                fans.append(fan)
+            }
+            let friend = try await h.register("friend")
+            try await h.follow(fans[0], friend)
+            await h.drain()
+
+            let starPost = try await h.post(star, "I have three followers, so I am a celebrity here")
+            let friendPost = try await h.post(friend, "I am not")
+            await h.drain()
+
+            // Not pushed: the fan's Redis home has the friend's status but not the celebrity's.
+            let raw = try await h.redisHome(fans[0])
+            #expect(raw.contains(friendPost))
+            #expect(!raw.contains(starPost))
+            // Merged at read time, in id order, through both the pull path and the rebuilt author list.
+            #expect(try await h.home(fans[0]).prefix(2) == [friendPost, starPost])
+            #expect(try await h.home(fans[0]).prefix(2) == [friendPost, starPost])
+            #expect(try await h.home(fans[1]).first == starPost)
+            // The celebrity sees their own status at home too.
+            #expect(try await h.home(star).first == starPost)
+        }
+    }
+
+    @Test func deletedStatusLeavesEveryTimeline() async throws {
+        try await Harness.with { h in
+            let author = try await h.register("author"), reader = try await h.register("reader"), other = try await h.register("other")
+            try await h.follow(reader, author)
+            try await h.buildHome(reader)
+            let kept = try await h.post(author, "stays")
+            let doomed = try await h.post(author, "goes")
+            await h.drain()
+            #expect(try await h.home(reader).prefix(2) == [doomed, kept])
+            #expect(try await h.call(.get, "/api/v1/statuses/\(doomed)").status == .ok)  // now cached
+
+            #expect(try await h.call(.delete, "/api/v1/statuses/\(doomed)", token: other.token).status == .forbidden)
+            #expect(try await h.call(.delete, "/api/v1/statuses/999", token: author.token).status == .notFound)
+            let deleted = try await h.call(.delete, "/api/v1/statuses/\(doomed)", token: author.token)
+            #expect(deleted.status == .ok)
+            #expect(deleted.string("text") == "goes")
+
+            // Gone at once for readers (the cache holds a tombstone), before the worker has run.
+            #expect(try await h.call(.get, "/api/v1/statuses/\(doomed)").status == .notFound)
+            #expect(try await h.home(reader).first == kept)
+            await h.drain()
+            #expect(!(try await h.redisHome(reader).contains(doomed)))
+            #expect(try await h.call(.delete, "/api/v1/statuses/\(doomed)", token: author.token).status == .notFound)
+            #expect(try await h.account(author)["statuses_count"] as? Int == 1)
+        }
+    }
+
+    @Test func chunkedFanOutRedoneAfterACrashShowsNoDuplicates() async throws {
+        var options = Harness.Options()
+        options.policy = FanoutPolicy(model: .hybrid, celebrityThreshold: 1000, chunkSize: 2, homeLength: 800)
+        try await Harness.with(options) { h in
+            let author = try await h.register("chunky")
+            var followers: [Harness.User] = []
+            for _ in 0..<5 {
+                let follower = try await h.register("f")
+                try await h.follow(follower, author)
+                try await h.buildHome(follower)
+                followers.append(follower)
+            }
+            await h.drain()
+            let status = try await h.post(author, "to five followers in chunks of two")
+
+            // A worker delivers the first chunk and dies before committing: the row stays.
+            let outbox = OutboxStore(database: h.database)
+            struct Crash: Error {}
+            await #expect(throws: Crash.self) {
+                _ = try await outbox.processNext { job in
+                    try await h.worker.handle(job)
+                    throw Crash()
+                }
+            }
+            // The retry is delayed by the backoff; make it due now, as after the delay.
+            try await h.database.query("test_outbox_due", "UPDATE outbox SET available_at = now()")
+            await h.drain()
+            #expect(try await h.outboxDepth() == 0)
+
+            for follower in followers {
+                let raw = try await h.redisHome(follower)
+                #expect(raw.contains(status), "every follower got the status")
+                #expect(try await h.home(follower).filter { $0 == status }.count == 1, "and sees it exactly once")
+            }
+        }
+    }
+
+    @Test func followMergesRecentStatusesAndUnfollowRemovesThem() async throws {
+        try await Harness.with { h in
+            let author = try await h.register("writer"), reader = try await h.register("newfan")
+            let old1 = try await h.post(author, "before you followed me, one")
+            let old2 = try await h.post(author, "before you followed me, two")
+            try await h.buildHome(reader)
+            await h.drain()
+            #expect(try await h.redisHome(reader).isEmpty)
+
+            try await h.follow(reader, author)
+            await h.drain()
+            #expect(try await h.redisHome(reader) == [old2, old1])
+            #expect(try await h.home(reader) == [old2, old1])
+
+            let unfollowed = try await h.call(.post, "/api/v1/accounts/\(author.id)/unfollow", token: reader.token)
+            #expect(unfollowed.object["following"] as? Bool == false)
+            await h.drain()
+            #expect(try await h.redisHome(reader).isEmpty)
+            #expect(try await h.home(reader).isEmpty)
+            #expect(try await h.account(author)["followers_count"] as? Int == 0)
+        }
+    }
+
+    @Test func lostHomeListIsServedByPullAndRebuilt() async throws {
+        try await Harness.with { h in
+            let author = try await h.register("src"), reader = try await h.register("dst")
+            try await h.follow(reader, author)
+            try await h.buildHome(reader)
+            let ids = [try await h.post(author, "one"), try await h.post(author, "two"), try await h.post(author, "three")]
+            await h.drain()
+            let expected = Array(ids.reversed())
+            #expect(try await h.home(reader) == expected)
+
+            // The shard loses the user's keys (a restart without persistence, say).
+            _ = try await h.redis.send(key: RedisKeys.home(reader.id), RedisCommand("DEL", RedisKeys.home(reader.id), RedisKeys.homeReady(reader.id)))
+            #expect(try await h.home(reader) == expected, "served from PostgreSQL meanwhile")
+            try await h.buildHome(reader)
+            #expect(try await h.redisHome(reader) == expected, "and rebuilt")
+            #expect(try await h.home(reader, "limit=2") == Array(expected.prefix(2)))
+        }
+    }
+
+    @Test func inactiveUserGetsNoFanOutButACompleteHomeOnReturn() async throws {
+        try await Harness.with { h in
+            let author = try await h.register("active"), sleeper = try await h.register("sleeper")
+            try await h.follow(sleeper, author)
+            try await h.buildHome(sleeper)
+            await h.drain()
+            try await h.database.query("test_make_inactive", "UPDATE accounts SET last_active_at = now() - interval '2 hours' WHERE id = \(sleeper.id)")
+            let status = try await h.post(author, "while you were away")
+            await h.drain()
+            #expect(!(try await h.redisHome(sleeper).contains(status)), "no fan-out to an inactive user")
+            #expect(try await h.home(sleeper) == [status], "their return rebuilds the home")
+        }
+    }
+
+    @Test func pushAndPullModelsGiveTheSameTimeline() async throws {
+        for model in [FanoutModel.push, .pull] {
+            var options = Harness.Options()
+            options.policy.model = model
+            try await Harness.with(options) { h in
+                let a = try await h.register("m_a"), b = try await h.register("m_b"), reader = try await h.register("m_r")
+                try await h.follow(reader, a)
+                try await h.follow(reader, b)
+                if model == .push { try await h.buildHome(reader) }  // pull keeps no home lists
+                await h.drain()
+                let s1 = try await h.post(a, "one"), s2 = try await h.post(b, "two"), s3 = try await h.post(a, "three")
+                await h.drain()
+                _ = try await h.home(reader)  // the pull model rebuilds the authors' lists on first read
+                try await Task.sleep(for: .milliseconds(200))
+                #expect(try await h.home(reader) == [s3, s2, s1], "model \(model)")
+            }
+        }
+    }
+}
