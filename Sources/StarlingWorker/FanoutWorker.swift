@@ -50,34 +50,28 @@ public final class FanoutWorker: Service {
         // One wake-up stream per processing loop; NOTIFY and the poll ticker ring all of them.
         let bells = (0..<max(1, settings.concurrency)).map { _ in AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1)) }
         let ring: @Sendable () -> Void = { for bell in bells { bell.continuation.yield() } }
-        await withDiscardingTaskGroup { group in
-            group.addTask { await self.listen(ring: ring) }
-            group.addTask {
+        await withDiscardingTaskGroup { background in
+            background.addTask { await self.listen(ring: ring) }
+            background.addTask {
                 while !Task.isCancelled {
                     ring()
                     await self.reportDepth()
                     try? await Task.sleep(for: self.settings.pollInterval)
                 }
             }
-            for bell in bells {
-                group.addTask {
-                    for await _ in bell.stream {
-                        await self.drain()
-                        if Task.isCancelled { break }
+            await withDiscardingTaskGroup { loops in
+                for bell in bells {
+                    loops.addTask {
+                        for await _ in bell.stream { await self.drain() }
                     }
                 }
-            }
-            await withGracefulShutdownHandler {
-                await withTaskCancellationHandler {
-                    // Park until the service group shuts down; the children stop with the group.
-                    try? await Task.sleep(for: .seconds(Double(Int32.max)))
-                } onCancel: {
+                loops.addTask {
+                    // On SIGTERM: stop taking new jobs, let the loops finish the ones they hold.
+                    try? await gracefulShutdown()
                     for bell in bells { bell.continuation.finish() }
                 }
-            } onGracefulShutdown: {
-                for bell in bells { bell.continuation.finish() }
             }
-            group.cancelAll()
+            background.cancelAll()
         }
     }
 
@@ -103,9 +97,9 @@ public final class FanoutWorker: Service {
         if let depth = try? await outbox.depth() { depthGauge.record(depth) }
     }
 
-    /// Processes jobs until the outbox has none available.
+    /// Processes jobs until the outbox has none available, or the process is shutting down.
     func drain() async {
-        while !Task.isCancelled {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 guard try await outbox.processNext({ job in try await self.handle(job) }) else { return }
             } catch {
