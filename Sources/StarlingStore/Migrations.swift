@@ -141,5 +141,14 @@ public enum Migrations {
         CREATE TRIGGER outbox_inserted AFTER INSERT ON outbox
             FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify();
         """),
+        Migration(version: 2, name: "outbox_claims", sql: """
+        -- A job's first claim is recorded outside the claiming transaction, so it survives the
+        -- claimer's crash: a later claim of the same row knows it is a redo and delivers without
+        -- leaving duplicate list entries.
+        CREATE TABLE outbox_claims (
+            outbox_id   bigint PRIMARY KEY,
+            claimed_at  timestamptz NOT NULL DEFAULT now()
+        );
+        """),
     ]
 }

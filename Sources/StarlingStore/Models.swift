@@ -71,6 +71,9 @@ public struct OutboxJob: Sendable, Equatable {
     /// Followers after this id are this chunk's.
     public var cursor: Int64
     public var attempts: Int
+    /// True when this row was claimed before (by a worker that died or failed): the work may be
+    /// partly done, so deliveries must not add a second copy.
+    public var isRedo = false
 }
 
 enum Tokens {

@@ -25,7 +25,13 @@ public struct OutboxStore: Sendable {
                 job = OutboxJob(id: id, kind: OutboxJob.Kind(rawValue: kind) ?? .post, statusId: statusId,
                                 accountId: accountId, targetId: targetId, cursor: cursor, attempts: attempts)
             }
-            guard let job else { return false }
+            guard var job else { return false }
+            // Autocommit on another connection: the record outlives this transaction if we die.
+            var firstClaim = false
+            for try await _ in try await database.query("outbox_claim", """
+                INSERT INTO outbox_claims (outbox_id) VALUES (\(job.id)) ON CONFLICT DO NOTHING RETURNING 1
+                """) { firstClaim = true }
+            job.isRedo = !firstClaim || job.attempts > 0
             do {
                 try await work(job)
             } catch {
@@ -33,6 +39,7 @@ public struct OutboxStore: Sendable {
                 return true
             }
             try await connection.query("DELETE FROM outbox WHERE id = \(job.id)", logger: logger)
+            try await connection.query("DELETE FROM outbox_claims WHERE outbox_id = \(job.id)", logger: logger)
             return true
         }
         if let (job, error) = failed {

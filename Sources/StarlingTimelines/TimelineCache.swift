@@ -115,15 +115,15 @@ public struct TimelineCache: Sendable {
     // MARK: Writing (fan-out)
 
     /// Prepends a status to each list that exists, trimming it: one pipeline per shard.
-    /// - Returns: how many list writes were sent.
-    @discardableResult
-    public func push(_ statusId: Int64, to lists: [List]) async throws -> Int {
+    /// - Parameter redo: the delivery may have happened before (a retried job): remove any earlier
+    ///   copy first, so the list never holds the id twice. Costs an O(list) `LREM`, so only on redo.
+    public func push(_ statusId: Int64, to lists: [List], redo: Bool = false) async throws {
         let id = String(statusId)
         let end = String(settings.listLength)
         try await perShard(lists) { list in
-            [RedisCommand("LPUSHX", list.key, id), RedisCommand("LTRIM", list.key, "0", end)]
+            let push = [RedisCommand("LPUSHX", list.key, id), RedisCommand("LTRIM", list.key, "0", end)]
+            return redo ? [RedisCommand("LREM", list.key, "0", id)] + push : push
         }
-        return lists.count
     }
 
     /// Removes status ids from lists (deletes, unfollows): one pipeline per shard.

@@ -109,8 +109,8 @@ public final class FanoutWorker: Service {
         }
     }
 
-    /// Delivers one job. Idempotent: a job redone after a crash writes the same ids again, and
-    /// readers dedupe, so nobody sees a status twice.
+    /// Delivers one job. Idempotent: a job redone after a crash (`isRedo`) removes any copy it
+    /// delivered before pushing again, and readers dedupe besides, so nobody sees a status twice.
     public func handle(_ job: OutboxJob) async throws {
         let start = ContinuousClock.now
         defer {
@@ -132,7 +132,7 @@ public final class FanoutWorker: Service {
             if let row = try await statuses.statuses(ids: [job.statusId]).first { try await cache.cache([row]) }
             var own: [TimelineCache.List] = [.authored(info.accountId)]
             if settings.policy.model != .pull { own.append(.home(info.accountId)) }
-            try await cache.push(job.statusId, to: own)
+            try await cache.push(job.statusId, to: own, redo: job.isRedo)
         }
         if pushes {
             let page = try await follows.fanoutFollowers(of: info.accountId, after: job.cursor, limit: settings.policy.chunkSize,
@@ -141,7 +141,7 @@ public final class FanoutWorker: Service {
                 // Queue the rest first so other workers deliver it while we deliver this chunk.
                 try await outbox.enqueueContinuation(of: job, cursor: last)
             }
-            try await cache.push(job.statusId, to: page.map { .home($0) })
+            try await cache.push(job.statusId, to: page.map { .home($0) }, redo: job.isRedo)
             deliveries.increment(by: Int64(page.count))
         }
         let committedMillis = SnowflakeGenerator.millis(of: job.statusId)
