@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // hiredis from Debian's libhiredis-dev.
@@ -76,15 +78,27 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The load-test harness: graphs, seeding, open/closed-loop workloads, baselines, reports.
+        .target(
+            name: "StarlingLoadTest",
+            dependencies: [
+                "StarlingDomain", "StarlingStore", "StarlingRedis", "StarlingTimelines",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "starling",
             dependencies: [
-                "StarlingAPI", "StarlingWorker", "StarlingStore", "StarlingOps",
+                "StarlingAPI", "StarlingWorker", "StarlingStore", "StarlingOps", "StarlingLoadTest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "StarlingDomainTests", dependencies: ["StarlingDomain"]),
+        .testTarget(name: "StarlingLoadTestTests", dependencies: ["StarlingLoadTest"]),
         .testTarget(
             name: "StarlingIntegrationTests",
             dependencies: [

@@ -1,0 +1,1 @@
+// The load-test harness; see loadtest/README.md.
