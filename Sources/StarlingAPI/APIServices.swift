@@ -34,6 +34,9 @@ public struct APIServices: Sendable {
     let accounts: AccountStore
     let follows: FollowStore
     let statuses: StatusStore
+    let interactions: InteractionStore
+    let notifications: NotificationStore
+    let trends: TrendStore
     let renderer: Renderer
     let textRules: StatusTextRules
     /// bcrypt is slow by design: it runs here, never on the Swift concurrency pool or an event loop.
@@ -50,6 +53,9 @@ public struct APIServices: Sendable {
         self.accounts = AccountStore(database: database)
         self.follows = FollowStore(database: database)
         self.statuses = StatusStore(database: database)
+        self.interactions = InteractionStore(database: database)
+        self.notifications = NotificationStore(database: database)
+        self.trends = TrendStore(redis: redis)
         self.renderer = Renderer(baseURL: settings.publicURL)
         self.textRules = StatusTextRules(maxCharacters: settings.maxCharacters)
         self.bcryptThreads = bcryptThreads

@@ -17,6 +17,12 @@ extension APIServices {
         return owner
     }
 
+    /// The signed-in account if a token is given (a bad token is still a 401); nil for anonymous reads.
+    func optionalUser(_ request: Request, _ params: Params) async throws -> Int64? {
+        guard request.headers[.authorization] != nil || params["access_token"] != nil else { return nil }
+        return try await authenticate(request, params).accountId
+    }
+
     /// The signed-in account; app-only tokens are refused with 422 as Mastodon does ("This method requires an authenticated user").
     func requireUser(_ request: Request, _ params: Params) async throws -> (id: Int64, owner: TokenOwner) {
         let owner = try await authenticate(request, params)

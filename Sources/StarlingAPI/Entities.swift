@@ -106,7 +106,7 @@ struct StatusEntity: Encodable, Sendable {
     var pinned = false
     var content: String
     var text: Nullable<String>
-    var reblog = Nullable<String>(nil)
+    var reblog = Nullable<ReblogBox>(nil)
     var application = Nullable<ApplicationEntity>(nil)
     var account: AccountEntity
     var mediaAttachments: [String] = []
@@ -115,6 +115,44 @@ struct StatusEntity: Encodable, Sendable {
     var emojis: [String] = []
     var card = Nullable<String>(nil)
     var poll = Nullable<String>(nil)
+}
+
+/// A reblog's wrapped status: a class, since a struct cannot contain itself.
+final class ReblogBox: Encodable, Sendable {
+    let status: StatusEntity
+    init(_ status: StatusEntity) { self.status = status }
+    func encode(to encoder: any Encoder) throws { try status.encode(to: encoder) }
+}
+
+struct NotificationEntity: Encodable, Sendable {
+    var id: String
+    var type: String
+    var createdAt: Date
+    var account: AccountEntity
+    var status: Nullable<StatusEntity>
+}
+
+struct ContextEntity: Encodable, Sendable {
+    var ancestors: [StatusEntity]
+    var descendants: [StatusEntity]
+}
+
+struct TagHistoryEntity: Encodable, Sendable {
+    var day: String
+    var uses: String
+    var accounts: String
+}
+
+struct TagEntityWithHistory: Encodable, Sendable {
+    var name: String
+    var url: String
+    var history: [TagHistoryEntity]
+}
+
+struct SearchEntity: Encodable, Sendable {
+    var accounts: [AccountEntity]
+    var statuses: [StatusEntity]
+    var hashtags: [TagEntityWithHistory]
 }
 
 struct RelationshipEntity: Encodable, Sendable {

@@ -92,6 +92,11 @@ struct Params: Sendable {
         return string
     }
 
+    /// Percent-decoding of a path segment; nil if malformed.
+    static func tryDecode(_ text: String) -> String? {
+        try? decode(Substring(text.replacingOccurrences(of: "+", with: "%2B")))
+    }
+
     private static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")

@@ -23,8 +23,9 @@ struct Renderer: Sendable {
     }
 
     /// - Parameter includeSource: the raw text is returned only to its author (for delete-and-redraft).
-    func status(_ row: StatusRow, author: AccountRow, includeSource: Bool = false) -> StatusEntity {
-        StatusEntity(
+    func status(_ row: StatusRow, author: AccountRow, includeSource: Bool = false,
+                interactions: StatusInteractions = StatusInteractions(), reblog: StatusEntity? = nil) -> StatusEntity {
+        var entity = StatusEntity(
             id: String(row.id), createdAt: row.createdAt,
             inReplyToId: Nullable(row.inReplyToId.map(String.init)),
             inReplyToAccountId: Nullable(row.inReplyToAccountId.map(String.init)),
@@ -38,6 +39,18 @@ struct Renderer: Sendable {
                 MentionEntity(id: String($0.id), username: $0.username, url: "\(baseURL)/@\($0.username)", acct: $0.username)
             },
             tags: row.tags.map { TagEntity(name: $0, url: "\(baseURL)/tags/\($0)") })
+        entity.repliesCount = interactions.repliesCount
+        entity.reblogsCount = interactions.reblogsCount
+        entity.favouritesCount = interactions.favouritesCount
+        entity.favourited = interactions.favourited
+        entity.reblogged = interactions.reblogged
+        if let reblog {
+            entity.reblog = Nullable(ReblogBox(reblog))
+            entity.content = ""
+            entity.favourited = reblog.favourited
+            entity.reblogged = reblog.reblogged
+        }
+        return entity
     }
 
     /// The status text as HTML: escaped, paragraphs and line breaks kept, known mentions and tags linked.

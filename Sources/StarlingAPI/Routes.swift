@@ -48,6 +48,8 @@ struct MastodonRoutes: Sendable {
 
         // Timelines
         router.get("/api/v1/timelines/home") { request, _ in try await homeTimeline(request) }
+
+        registerConversations(on: router)
     }
 
     // MARK: Instance
@@ -269,8 +271,10 @@ struct MastodonRoutes: Sendable {
         let params = try await Params.from(request, readBody: false)
         let target = try await accountRow(id)
         let page = try params.page()
+        let viewer = try await services.optionalUser(request, params)
         let ids = try await services.statuses.page(authors: [target.id], page: page)
-        return try JSON.response(try await reader.hydrate(ids, viewer: nil), headers: linkHeaders(request, page: page, ids: ids))
+        let statuses = try await reader.visible(try await reader.hydrate(ids, viewer: viewer), to: viewer, replyRule: false)
+        return try JSON.response(statuses, headers: linkHeaders(request, page: page, ids: ids))
     }
 
     // MARK: Statuses
@@ -302,10 +306,18 @@ struct MastodonRoutes: Sendable {
     }
 
     func getStatus(_ request: Request, id: String?) async throws -> Response {
-        guard let id = id.flatMap({ Int64($0) }), let status = try await reader.hydrate([id], viewer: nil).first else {
+        try JSON.response(try await visibleStatus(request, id: id))
+    }
+
+    /// The status if it exists and the requester may see it; 404 otherwise (as Mastodon hides private ones).
+    func visibleStatus(_ request: Request, id: String?) async throws -> StatusEntity {
+        let params = try await Params.from(request, readBody: false)
+        let viewer = try await services.optionalUser(request, params)
+        guard let id = id.flatMap({ Int64($0) }),
+              let status = try await reader.visible(try await reader.hydrate([id], viewer: viewer), to: viewer, replyRule: false).first else {
             throw MastodonError.notFound
         }
-        return try JSON.response(status)
+        return status
     }
 
     func deleteStatus(_ request: Request, id: String?) async throws -> Response {
@@ -326,11 +338,12 @@ struct MastodonRoutes: Sendable {
         let user = try await services.requireUser(request, params)
         let page = try params.page()
         let ids = try await reader.home(user: user.id, idleSeconds: user.owner.idleSeconds, page: page)
-        return try JSON.response(try await reader.hydrate(ids, viewer: user.id), headers: linkHeaders(request, page: page, ids: ids))
+        let statuses = try await reader.visible(try await reader.hydrate(ids, viewer: user.id), to: user.id, replyRule: true)
+        return try JSON.response(statuses, headers: linkHeaders(request, page: page, ids: ids))
     }
 
     /// Mastodon's `Link` header: next page below the oldest id, previous page above the newest.
-    private func linkHeaders(_ request: Request, page: PageRequest, ids: [Int64]) -> HTTPFields {
+    func linkHeaders(_ request: Request, page: PageRequest, ids: [Int64]) -> HTTPFields {
         var extra: [(String, String)] = []
         if page.limit != PageRequest.defaultLimit { extra.append(("limit", String(page.limit))) }
         guard let link = LinkHeader.make(baseURL: services.settings.publicURL + request.uri.path,

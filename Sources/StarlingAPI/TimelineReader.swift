@@ -51,10 +51,35 @@ struct TimelineReader: Sendable {
         return page.select(fromDescending: TimelineMerge.merge(sources))
     }
 
-    /// Statuses for ids, in the given order, skipping deleted ones. Status rows come from the Redis
-    /// cache (one MGET per shard), misses from PostgreSQL in one query, which then fills the cache.
-    func hydrate(_ ids: [Int64], viewer: Int64?) async throws -> [StatusEntity] {
+    /// Statuses for ids, in the given order, skipping deleted ones (and reblogs of deleted ones).
+    /// Status rows come from the Redis cache (one MGET per shard), misses from PostgreSQL in one
+    /// query, which then fills the cache; counters and the viewer's flags are read fresh.
+    func hydrate(_ ids: [Int64], viewer: Int64?, includeSource: Bool = false) async throws -> [StatusEntity] {
         if ids.isEmpty { return [] }
+        var rows = try await statusRows(ids)
+        let originals = Array(Set(rows.values.compactMap(\.reblogOfId)).subtracting(rows.keys))
+        if !originals.isEmpty {
+            for (id, row) in try await statusRows(originals) { rows[id] = row }
+        }
+        let authors = try await services.accounts.accounts(ids: Array(Set(rows.values.map(\.accountId))))
+        let byId = Dictionary(authors.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let interactions = try await services.interactions.interactions(ids: Array(rows.keys), viewer: viewer)
+
+        func render(_ id: Int64) -> StatusEntity? {
+            guard let row = rows[id], let author = byId[row.accountId] else { return nil }
+            var reblog: StatusEntity?
+            if let original = row.reblogOfId {
+                guard let inner = render(original) else { return nil }  // the original was deleted
+                reblog = inner
+            }
+            return services.renderer.status(row, author: author, includeSource: includeSource && row.accountId == viewer,
+                                            interactions: interactions[id] ?? StatusInteractions(), reblog: reblog)
+        }
+        return ids.compactMap(render)
+    }
+
+    /// Status rows by id from the cache, then PostgreSQL; deleted ones are left out.
+    private func statusRows(_ ids: [Int64]) async throws -> [Int64: StatusRow] {
         var rows: [Int64: StatusRow] = [:]
         var deleted = Set<Int64>()
         do {
@@ -74,11 +99,57 @@ struct TimelineReader: Sendable {
             for row in fetched { rows[row.id] = row }
             try? await services.cache.cache(fetched)
         }
-        let authors = try await services.accounts.accounts(ids: Array(Set(rows.values.map(\.accountId))))
-        let byId = Dictionary(authors.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        return ids.compactMap { id in
-            guard let row = rows[id], let author = byId[row.accountId] else { return nil }
-            return services.renderer.status(row, author: author)
+        return rows
+    }
+
+    /// Applies who may see what: private statuses to followers and the mentioned, direct ones to the
+    /// mentioned only, and (on home timelines) the reply rule: a reply to someone else shows only
+    /// to readers who follow that person too.
+    func visible(_ statuses: [StatusEntity], to viewer: Int64?, replyRule: Bool) async throws -> [StatusEntity] {
+        let needsFollows = statuses.flatMap { status -> [Int64] in
+            let shown = status.reblog.value?.status ?? status
+            var ids: [Int64] = []
+            if shown.visibility == "private", let author = Int64(shown.account.id) { ids.append(author) }
+            if replyRule, let replyTo = shown.inReplyToAccountId.value.flatMap({ Int64($0) }) { ids.append(replyTo) }
+            return ids
+        }
+        let follows: Set<Int64> = if let viewer, !needsFollows.isEmpty {
+            try await services.interactions.followed(by: viewer, among: Array(Set(needsFollows)))
+        } else { [] }
+        return statuses.filter { status in
+            let shown = status.reblog.value?.status ?? status
+            guard let author = Int64(shown.account.id) else { return false }
+            if author == viewer { return true }
+            let mentioned = viewer.map { v in shown.mentions.contains { $0.id == String(v) } } ?? false
+            switch shown.visibility {
+            case "direct": if !mentioned { return false }
+            case "private": if !mentioned && !follows.contains(author) { return false }
+            default: break
+            }
+            if replyRule, let replyTo = shown.inReplyToAccountId.value.flatMap({ Int64($0) }),
+               replyTo != author, replyTo != viewer, !follows.contains(replyTo), !mentioned {
+                return false
+            }
+            return true
+        }
+    }
+}
+
+/// Renders notifications with their accounts and statuses.
+struct NotificationRenderer: Sendable {
+    let services: APIServices
+
+    func render(_ rows: [NotificationRow], viewer: Int64) async throws -> [NotificationEntity] {
+        let accounts = try await services.accounts.accounts(ids: Array(Set(rows.map(\.fromAccountId))))
+        let byId = Dictionary(accounts.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let statuses = try await TimelineReader(services: services).hydrate(Array(Set(rows.compactMap(\.statusId))), viewer: viewer)
+        let statusById = Dictionary(statuses.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return rows.compactMap { row in
+            guard let account = byId[row.fromAccountId] else { return nil }
+            let status = row.statusId.flatMap { statusById[String($0)] }
+            if row.statusId != nil && status == nil { return nil }  // its status was deleted
+            return NotificationEntity(id: String(row.id), type: row.type, createdAt: row.createdAt,
+                                      account: services.renderer.account(account), status: Nullable(status))
         }
     }
 }

@@ -10,7 +10,7 @@ import Glibc
 /// thread pool, one call at a time. The raw `redisContext` is never shared between threads concurrently.
 final class HiredisConnection: @unchecked Sendable {
     let address: String
-    private let context: UnsafeMutablePointer<redisContext>
+    let context: UnsafeMutablePointer<redisContext>
 
     init(host: String, port: Int, timeoutSeconds: Double) throws {
         self.address = "\(host):\(port)"
@@ -80,7 +80,7 @@ final class HiredisConnection: @unchecked Sendable {
         }
     }
 
-    private static func convert(_ reply: UnsafeMutablePointer<redisReply>) -> RESPValue {
+    static func convert(_ reply: UnsafeMutablePointer<redisReply>) -> RESPValue {
         let r = reply.pointee
         switch r.type {
         case 1:  // REDIS_REPLY_STRING
@@ -108,7 +108,7 @@ final class HiredisConnection: @unchecked Sendable {
         return Array(UnsafeRawBufferPointer(start: pointer, count: length).bindMemory(to: UInt8.self))
     }
 
-    private static func errorString(_ context: UnsafeMutablePointer<redisContext>) -> String {
+    static func errorString(_ context: UnsafeMutablePointer<redisContext>) -> String {
         withUnsafePointer(to: &context.pointee.errstr) {
             $0.withMemoryRebound(to: CChar.self, capacity: 128) { String(cString: $0) }
         }

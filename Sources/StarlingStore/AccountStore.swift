@@ -68,6 +68,16 @@ public struct AccountStore: Sendable {
         return out
     }
 
+    /// Changes the profile fields given (nil leaves a field as it is).
+    public func updateProfile(id: Int64, displayName: String?, note: String?) async throws -> AccountRow? {
+        let rows = try await database.query("account_update", """
+            UPDATE accounts SET display_name = coalesce(\(displayName), display_name), note = coalesce(\(note), note)
+            WHERE id = \(id) RETURNING \(unescaped: Self.accountColumns)
+            """)
+        for try await row in rows { return try Self.decodeAccount(row) }
+        return nil
+    }
+
     /// The account id and bcrypt hash for a login by username or e-mail.
     public func credentials(login: String) async throws -> (id: Int64, passwordHash: String)? {
         let rows = try await database.query("account_credentials", """

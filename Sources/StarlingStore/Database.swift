@@ -84,7 +84,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
 
 extension PostgresRowSequence {
     /// All rows decoded as one type; for small, bounded results.
-    func collect<T: PostgresDecodable>(_ type: T.Type) async throws -> [T] {
+    public func collect<T: PostgresDecodable>(_ type: T.Type) async throws -> [T] {
         var out: [T] = []
         for try await value in self.decode(T.self) { out.append(value) }
         return out

@@ -85,13 +85,19 @@ public struct FollowStore: Sendable {
         return out
     }
 
-    /// One keyset page of followers for fan-out, ascending, optionally only those active recently.
-    public func fanoutFollowers(of author: Int64, after cursor: Int64, limit: Int, activeWithinSeconds: Double?) async throws -> [Int64] {
-        if let activeWithinSeconds {
-            return try await database.query("fanout_followers_active", """
+    /// One keyset page of followers for fan-out, ascending, optionally only those active recently,
+    /// and, for a reply, only those who also follow the account replied to (or are that account).
+    public func fanoutFollowers(of author: Int64, after cursor: Int64, limit: Int, activeWithinSeconds: Double?,
+                                alsoFollowing: Int64? = nil) async throws -> [Int64] {
+        if activeWithinSeconds != nil || alsoFollowing != nil {
+            let idle = activeWithinSeconds ?? -1  // -1: no activity filter
+            let other = alsoFollowing ?? -1
+            return try await database.query("fanout_followers_filtered", """
                 SELECT f.follower_id FROM follows f JOIN accounts a ON a.id = f.follower_id
                 WHERE f.followee_id = \(author) AND f.follower_id > \(cursor)
-                  AND a.last_active_at > now() - make_interval(secs => \(activeWithinSeconds))
+                  AND (\(idle) < 0 OR a.last_active_at > now() - make_interval(secs => \(idle)))
+                  AND (\(other) = -1 OR f.follower_id = \(other)
+                       OR EXISTS (SELECT 1 FROM follows g WHERE g.follower_id = f.follower_id AND g.followee_id = \(other)))
                 ORDER BY f.follower_id LIMIT \(limit)
                 """).collect(Int64.self)
         }

@@ -150,5 +150,43 @@ public enum Migrations {
             claimed_at  timestamptz NOT NULL DEFAULT now()
         );
         """),
+        Migration(version: 3, name: "conversations", sql: """
+        ALTER TABLE statuses
+            ADD COLUMN replies_count bigint NOT NULL DEFAULT 0,
+            ADD COLUMN reblogs_count bigint NOT NULL DEFAULT 0,
+            ADD COLUMN favourites_count bigint NOT NULL DEFAULT 0;
+        CREATE INDEX statuses_replies ON statuses (in_reply_to_id, id) WHERE in_reply_to_id IS NOT NULL AND deleted_at IS NULL;
+        -- One live reblog per account and status: reblogging twice is idempotent.
+        CREATE UNIQUE INDEX statuses_one_reblog ON statuses (account_id, reblog_of_id) WHERE reblog_of_id IS NOT NULL AND deleted_at IS NULL;
+        CREATE INDEX statuses_reblogs_of ON statuses (reblog_of_id) WHERE reblog_of_id IS NOT NULL;
+        CREATE INDEX statuses_public ON statuses (id DESC) WHERE deleted_at IS NULL AND visibility = 'public' AND reblog_of_id IS NULL;
+        CREATE INDEX statuses_search ON statuses USING gin (to_tsvector('simple', text)) WHERE deleted_at IS NULL AND reblog_of_id IS NULL;
+        CREATE INDEX accounts_username_prefix ON accounts (lower(username) text_pattern_ops);
+        CREATE INDEX accounts_display_name_prefix ON accounts (lower(display_name) text_pattern_ops);
+        CREATE INDEX tags_name_prefix ON tags (name text_pattern_ops);
+
+        CREATE TABLE favourites (
+            account_id  bigint NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+            status_id   bigint NOT NULL REFERENCES statuses (id) ON DELETE CASCADE,
+            created_at  timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (account_id, status_id)
+        );
+        CREATE INDEX favourites_by_status ON favourites (status_id);
+
+        CREATE TABLE notifications (
+            id               bigserial PRIMARY KEY,
+            account_id       bigint NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+            from_account_id  bigint NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+            type             text NOT NULL CHECK (type IN ('mention', 'follow', 'reblog', 'favourite')),
+            status_id        bigint REFERENCES statuses (id) ON DELETE CASCADE,
+            created_at       timestamptz NOT NULL DEFAULT now()
+        );
+        -- Workers may redo a job: the same notification is created once.
+        CREATE UNIQUE INDEX notifications_once ON notifications (account_id, type, from_account_id, coalesce(status_id, 0));
+        CREATE INDEX notifications_by_account ON notifications (account_id, id DESC);
+
+        ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check;
+        ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check CHECK (kind IN ('post', 'delete', 'follow', 'unfollow', 'favourite'));
+        """),
     ]
 }

@@ -27,6 +27,27 @@ public struct StatusRow: Sendable, Equatable, Codable {
     /// Mentioned local accounts: (id, username).
     public var mentions: [MentionRef]
     public var tags: [String]
+    /// Set for a reblog: the status it wraps (its own text is empty).
+    public var reblogOfId: Int64?
+}
+
+/// Counters and the viewer's own actions on a status: read fresh, never cached.
+public struct StatusInteractions: Sendable, Equatable {
+    public var repliesCount: Int64 = 0
+    public var reblogsCount: Int64 = 0
+    public var favouritesCount: Int64 = 0
+    public var favourited = false
+    public var reblogged = false
+
+    public init() {}
+}
+
+public struct NotificationRow: Sendable, Equatable {
+    public var id: Int64
+    public var type: String
+    public var fromAccountId: Int64
+    public var statusId: Int64?
+    public var createdAt: Date
 }
 
 public struct MentionRef: Sendable, Equatable, Codable {
@@ -60,7 +81,7 @@ public struct Relationship: Sendable, Equatable {
 
 /// A unit of fan-out work claimed from the outbox.
 public struct OutboxJob: Sendable, Equatable {
-    public enum Kind: String, Sendable { case post, delete, follow, unfollow }
+    public enum Kind: String, Sendable { case post, delete, follow, unfollow, favourite }
     public var id: Int64
     public var kind: Kind
     public var statusId: Int64

@@ -50,6 +50,7 @@ public struct StatusStore: Sendable {
                     inReplyToAccount = author
                 }
                 guard inReplyToAccount != nil else { throw StoreError.notFound("Record not found") }
+                try await connection.query("UPDATE statuses SET replies_count = replies_count + 1 WHERE id = \(parent)", logger: logger)
             }
             try await connection.query("""
                 INSERT INTO statuses (id, account_id, text, spoiler_text, sensitive, visibility, language, in_reply_to_id, in_reply_to_account_id, created_at)
@@ -84,7 +85,7 @@ public struct StatusStore: Sendable {
             return StatusRow(id: new.id, accountId: new.accountId, text: new.text, spoilerText: new.spoilerText,
                              sensitive: new.sensitive, visibility: new.visibility, language: new.language,
                              inReplyToId: new.inReplyToId, inReplyToAccountId: inReplyToAccount, createdAt: createdAt,
-                             mentions: mentions, tags: new.tags)
+                             mentions: mentions, tags: new.tags, reblogOfId: nil)
         }
     }
 
@@ -96,9 +97,19 @@ public struct StatusStore: Sendable {
         let deleted = try await database.transaction("status_delete") { connection in
             let logger = database.logger
             var deleted = false
-            for try await _ in try await connection.query("""
-                UPDATE statuses SET deleted_at = now() WHERE id = \(id) AND deleted_at IS NULL RETURNING 1
-                """, logger: logger) { deleted = true }
+            for try await (parent, original) in try await connection.query("""
+                UPDATE statuses SET deleted_at = now() WHERE id = \(id) AND deleted_at IS NULL RETURNING in_reply_to_id, reblog_of_id
+                """, logger: logger).decode((Int64?, Int64?).self) {
+                deleted = true
+                if let parent {
+                    try await connection.query(
+                        "UPDATE statuses SET replies_count = greatest(replies_count - 1, 0) WHERE id = \(parent)", logger: logger)
+                }
+                if let original {
+                    try await connection.query(
+                        "UPDATE statuses SET reblogs_count = greatest(reblogs_count - 1, 0) WHERE id = \(original)", logger: logger)
+                }
+            }
             guard deleted else { return false }
             try await connection.query("""
                 UPDATE accounts SET statuses_count = greatest(statuses_count - 1, 0) WHERE id = \(account)
@@ -117,7 +128,7 @@ public struct StatusStore: Sendable {
         if ids.isEmpty { return [] }
         let rows = try await database.query("statuses_by_ids", """
             SELECT s.id, s.account_id, s.text, s.spoiler_text, s.sensitive, s.visibility, s.language,
-                   s.in_reply_to_id, s.in_reply_to_account_id, s.created_at,
+                   s.in_reply_to_id, s.in_reply_to_account_id, s.created_at, s.reblog_of_id,
                    coalesce((SELECT array_agg(m.account_id ORDER BY m.account_id) FROM mentions m WHERE m.status_id = s.id), '{}'),
                    coalesce((SELECT array_agg(a.username ORDER BY m.account_id) FROM mentions m JOIN accounts a ON a.id = m.account_id WHERE m.status_id = s.id), '{}'),
                    coalesce((SELECT array_agg(t.name ORDER BY t.name) FROM status_tags st JOIN tags t ON t.id = st.tag_id WHERE st.status_id = s.id), '{}')
@@ -125,12 +136,12 @@ public struct StatusStore: Sendable {
             """)
         var out: [StatusRow] = []
         for try await row in rows {
-            let (id, accountId, text, spoiler, sensitive, visibility, language, replyTo, replyToAccount, createdAt, mentionIds, mentionNames, tags) =
-                try row.decode((Int64, Int64, String, String, Bool, String, String?, Int64?, Int64?, Date, [Int64], [String], [String]).self)
+            let (id, accountId, text, spoiler, sensitive, visibility, language, replyTo, replyToAccount, createdAt, reblogOf, mentionIds, mentionNames, tags) =
+                try row.decode((Int64, Int64, String, String, Bool, String, String?, Int64?, Int64?, Date, Int64?, [Int64], [String], [String]).self)
             out.append(StatusRow(id: id, accountId: accountId, text: text, spoilerText: spoiler, sensitive: sensitive,
                                  visibility: visibility, language: language, inReplyToId: replyTo, inReplyToAccountId: replyToAccount,
                                  createdAt: createdAt, mentions: zip(mentionIds, mentionNames).map { MentionRef(id: $0, username: $1) },
-                                 tags: tags))
+                                 tags: tags, reblogOfId: reblogOf))
         }
         return out
     }
@@ -193,17 +204,5 @@ public struct StatusStore: Sendable {
         if ids.isEmpty { return [] }
         return try await database.query("ids_by_author",
             "SELECT id FROM statuses WHERE id = ANY(\(ids)) AND account_id = \(author)").collect(Int64.self)
-    }
-
-    /// Author, deletion state and creation time of a status, for the fan-out worker.
-    public func fanoutInfo(statusId: Int64) async throws -> (accountId: Int64, deleted: Bool, followersCount: Int64)? {
-        let rows = try await database.query("fanout_info", """
-            SELECT s.account_id, s.deleted_at IS NOT NULL, a.followers_count FROM statuses s JOIN accounts a ON a.id = s.account_id
-            WHERE s.id = \(statusId)
-            """)
-        for try await (account, deleted, followers) in rows.decode((Int64, Bool, Int64).self) {
-            return (account, deleted, followers)
-        }
-        return nil
     }
 }

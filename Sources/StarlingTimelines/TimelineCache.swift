@@ -126,6 +126,35 @@ public struct TimelineCache: Sendable {
         }
     }
 
+    /// Pushes a reblog into home lists unless the reblogged status is already among the newest
+    /// `falloff` entries there (Mastodon's reblog falloff: nobody is shown the same post twice in a row).
+    /// One script call per list, one pipeline per shard. - Returns: the lists it was pushed into.
+    public func pushReblog(_ reblogId: Int64, of originalId: Int64, to lists: [List], falloff: Int = 40, redo: Bool = false) async throws -> [List] {
+        let end = String(settings.listLength)
+        var byShard: [Int: [List]] = [:]
+        for list in lists { byShard[redis.shardIndex(forKey: list.key), default: []].append(list) }
+        let replies = try await redis.pipelines(byShard.mapValues { lists in
+            lists.map { list in
+                RedisCommand("EVAL", Self.reblogScript, "1", list.key, String(reblogId), String(originalId), end, String(falloff), redo ? "1" : "0")
+            }
+        })
+        var pushed: [List] = []
+        for (shard, shardLists) in byShard {
+            let values = try (replies[shard] ?? []).throwingFirstError()
+            for (list, value) in zip(shardLists, values) where value.int64 == 1 { pushed.append(list) }
+        }
+        return pushed
+    }
+
+    static let reblogScript = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+        if ARGV[5] == '1' then redis.call('LREM', KEYS[1], 0, ARGV[1]) end
+        if redis.call('LPOS', KEYS[1], ARGV[2], 'MAXLEN', tonumber(ARGV[4])) then return 0 end
+        redis.call('LPUSH', KEYS[1], ARGV[1])
+        redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[3]))
+        return 1
+        """
+
     /// Removes status ids from lists (deletes, unfollows): one pipeline per shard.
     public func remove(_ statusIds: [Int64], from lists: [List]) async throws {
         if statusIds.isEmpty { return }

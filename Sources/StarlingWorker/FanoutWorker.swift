@@ -28,7 +28,10 @@ public final class FanoutWorker: Service {
     let outbox: OutboxStore
     let follows: FollowStore
     let statuses: StatusStore
+    let accounts: AccountStore
+    let notifications: NotificationStore
     let cache: TimelineCache
+    let trends: TrendStore
     let settings: WorkerSettings
     let logger: Logger
 
@@ -41,7 +44,10 @@ public final class FanoutWorker: Service {
         self.outbox = OutboxStore(database: database)
         self.follows = FollowStore(database: database)
         self.statuses = StatusStore(database: database)
+        self.accounts = AccountStore(database: database)
+        self.notifications = NotificationStore(database: database)
         self.cache = cache
+        self.trends = TrendStore(redis: cache.redis)
         self.settings = settings
         self.logger = logger
     }
@@ -122,26 +128,40 @@ public final class FanoutWorker: Service {
         case .delete: try await deliverDelete(job)
         case .follow: try await mergeFollow(job)
         case .unfollow: try await purgeUnfollow(job)
+        case .favourite: try await notifyFavourite(job)
         }
     }
 
     private func deliverPost(_ job: OutboxJob) async throws {
-        guard let info = try await statuses.fanoutInfo(statusId: job.statusId), !info.deleted else { return }
-        let pushes = settings.policy.pushesToFollowers(followersCount: Int(info.followersCount))
+        guard let status = try await statuses.statuses(ids: [job.statusId]).first,
+              let author = try await accounts.account(id: status.accountId) else { return }  // deleted meanwhile
+        let pushes = settings.policy.pushesToFollowers(followersCount: Int(author.followersCount))
+        let update = StreamEvent(event: .update, status: status.id, author: author.id, replyTo: status.inReplyToAccountId)
         if job.cursor == 0 {
-            if let row = try await statuses.statuses(ids: [job.statusId]).first { try await cache.cache([row]) }
-            var own: [TimelineCache.List] = [.authored(info.accountId)]
-            if settings.policy.model != .pull { own.append(.home(info.accountId)) }
-            try await cache.push(job.statusId, to: own, redo: job.isRedo)
+            try await firstChunkEffects(of: status, pushes: pushes, update: update, redo: job.isRedo)
         }
-        if pushes {
-            let page = try await follows.fanoutFollowers(of: info.accountId, after: job.cursor, limit: settings.policy.chunkSize,
-                                                         activeWithinSeconds: settings.inactiveAfterSeconds)
+        // Direct messages reach only the people they mention (through notifications), not followers.
+        if pushes && status.visibility != "direct" {
+            // The reply rule: a reply to someone else reaches only the followers who follow them too.
+            let replyTo = status.inReplyToAccountId.flatMap { $0 == author.id ? nil : $0 }
+            let page = try await follows.fanoutFollowers(of: author.id, after: job.cursor, limit: settings.policy.chunkSize,
+                                                         activeWithinSeconds: settings.inactiveAfterSeconds, alsoFollowing: replyTo)
             if page.count == settings.policy.chunkSize, let last = page.last {
                 // Queue the rest first so other workers deliver it while we deliver this chunk.
                 try await outbox.enqueueContinuation(of: job, cursor: last)
             }
-            try await cache.push(job.statusId, to: page.map { .home($0) }, redo: job.isRedo)
+            let homes: [TimelineCache.List] = page.map { .home($0) }
+            let reached: [TimelineCache.List]
+            if let original = status.reblogOfId {
+                reached = try await cache.pushReblog(status.id, of: original, to: homes, redo: job.isRedo)
+            } else {
+                try await cache.push(status.id, to: homes, redo: job.isRedo)
+                reached = homes
+            }
+            try await cache.publish(update, on: reached.compactMap { list in
+                if case .home(let user) = list { return StreamChannels.user(user) }
+                return nil
+            })
             deliveries.increment(by: Int64(page.count))
         }
         let committedMillis = SnowflakeGenerator.millis(of: job.statusId)
@@ -149,23 +169,61 @@ public final class FanoutWorker: Service {
         lag.recordMilliseconds(max(0, nowMillis - committedMillis))
     }
 
+    /// What happens once per status, with its first chunk: the author's own lists, the cache,
+    /// notifications, trends and the public streams.
+    private func firstChunkEffects(of status: StatusRow, pushes: Bool, update: StreamEvent, redo: Bool) async throws {
+        try await cache.cache([status])
+        var own: [TimelineCache.List] = [.authored(status.accountId)]
+        if settings.policy.model != .pull { own.append(.home(status.accountId)) }
+        try await cache.push(status.id, to: own, redo: redo)
+        var channels = [StreamChannels.user(status.accountId)]
+        if !pushes { channels.append(StreamChannels.pulled) }
+        if status.visibility == "public" && status.reblogOfId == nil {
+            channels.append(StreamChannels.publicTimeline)
+            channels += status.tags.map(StreamChannels.hashtag)
+            try await trends.record(tags: status.tags, author: status.accountId, at: status.createdAt)
+        }
+        try await cache.publish(update, on: channels)
+
+        for mention in status.mentions {
+            try await notify(mention.id, from: status.accountId, type: "mention", status: status.id)
+        }
+        if let original = status.reblogOfId, let originalRow = try await statuses.statuses(ids: [original]).first {
+            try await notify(originalRow.accountId, from: status.accountId, type: "reblog", status: original)
+        }
+    }
+
+    /// Creates a notification (once, however often the job runs) and streams it to its recipient.
+    private func notify(_ recipient: Int64, from: Int64, type: String, status: Int64?) async throws {
+        guard let id = try await notifications.create(recipient: recipient, from: from, type: type, statusId: status) else { return }
+        try await cache.publish(StreamEvent(event: .notification, notification: id), on: [StreamChannels.user(recipient)])
+    }
+
     private func deliverDelete(_ job: OutboxJob) async throws {
+        let event = StreamEvent(event: .delete, status: job.statusId)
         if job.cursor == 0 {
             try await cache.tombstone(job.statusId)
             try await cache.remove([job.statusId], from: [.authored(job.accountId), .home(job.accountId)])
+            try await cache.publish(event, on: [StreamChannels.user(job.accountId), StreamChannels.publicTimeline, StreamChannels.pulled])
         }
         // Every follower, active or not: a status that once reached a list must leave it.
         let page = try await follows.fanoutFollowers(of: job.accountId, after: job.cursor, limit: settings.policy.chunkSize,
-                                                     activeWithinSeconds: nil)
+                                                     activeWithinSeconds: nil, alsoFollowing: nil)
         if page.count == settings.policy.chunkSize, let last = page.last {
             try await outbox.enqueueContinuation(of: job, cursor: last)
         }
         try await cache.remove([job.statusId], from: page.map { .home($0) })
+        try await cache.publish(event, on: page.map(StreamChannels.user))
+    }
+
+    private func notifyFavourite(_ job: OutboxJob) async throws {
+        try await notify(job.targetId, from: job.accountId, type: "favourite", status: job.statusId)
     }
 
     private func mergeFollow(_ job: OutboxJob) async throws {
+        if job.cursor == 0 { try await notify(job.targetId, from: job.accountId, type: "follow", status: nil) }
         guard settings.policy.model != .pull,
-              let followee = try await AccountStore(database: database).account(id: job.targetId),
+              let followee = try await accounts.account(id: job.targetId),
               settings.policy.pushesToFollowers(followersCount: Int(followee.followersCount)) else {
             return  // celebrities are merged at read time
         }

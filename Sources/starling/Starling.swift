@@ -18,7 +18,7 @@ struct Starling: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "starling",
         abstract: "Starling: a Mastodon-compatible microblog on a sharded timeline cluster.",
-        subcommands: [APICommand.self, WorkerCommand.self, MigrateCommand.self]
+        subcommands: [APICommand.self, WorkerCommand.self, MigrateCommand.self, LoadTestCommand.self]
     )
 }
 
@@ -94,9 +94,10 @@ struct APICommand: AsyncParsableCommand {
         bcryptThreads.start()
         let services = APIServices(settings: settings, database: backends.database, redis: backends.redis, cache: backends.cache,
                                    ids: ids, rebuilds: rebuilds, bcryptThreads: bcryptThreads)
-        let app = buildAPIApplication(services: services, host: host, port: port, logger: logger)
+        let hub = StreamingHub(services: services, logger: logger)
+        let app = buildAPIApplication(services: services, hub: hub, host: host, port: port, logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: backends.client), .init(service: rebuilds), .init(service: app)],
+            services: [.init(service: backends.client), .init(service: rebuilds), .init(service: hub), .init(service: app)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("api starting", metadata: ["address": "\(host):\(port)", "public_url": "\(settings.publicURL)",
                                                "shards": "\(backends.redis.map.shards)", "model": "\(settings.policy.model)"])

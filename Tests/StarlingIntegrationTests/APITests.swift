@@ -80,7 +80,7 @@ struct APITests {
     @Test func badInputIsRefusedAndWritesNothing() async throws {
         try await Harness.with { h in
             let user = try await h.register("hostile"), other = try await h.register("victim")
-            let depthBefore = try await h.outboxDepth()
+            let depthBefore = try await h.outboxRows(of: [user, other])
             func expectError(_ reply: Harness.Reply, _ status: HTTPResponse.Status, _ what: String) {
                 #expect(reply.status == status, "\(what): \(reply.status) \(String(decoding: reply.bytes, as: UTF8.self))")
                 #expect(reply.error?.isEmpty == false, "\(what) has a Mastodon error body")
@@ -112,7 +112,7 @@ struct APITests {
 
             #expect(try await h.account(user)["statuses_count"] as? Int == 0, "nothing was written")
             #expect(try await h.account(other)["followers_count"] as? Int == 0)
-            #expect(try await h.outboxDepth() == depthBefore)
+            #expect(try await h.outboxRows(of: [user, other]) == depthBefore)
 
             // Exactly at the limit is fine, counted as Mastodon counts: a URL is 23 characters.
             _ = try await h.post(user, String(repeating: "a", count: 280))

@@ -35,6 +35,8 @@ struct Harness: Sendable {
         var policy = FanoutPolicy(model: .hybrid, celebrityThreshold: 3, chunkSize: 2, homeLength: 800)
         var inactiveAfterSeconds: Double = 3600
         var maxCharacters = 280
+        /// `.live` listens on a real port (for streaming clients); `.router` calls the router directly.
+        var live = false
     }
 
     static func with<T: Sendable>(_ options: Options = Options(), _ body: @Sendable (Harness) async throws -> T) async throws -> T {
@@ -63,13 +65,15 @@ struct Harness: Sendable {
         workerSettings.policy = options.policy
         workerSettings.inactiveAfterSeconds = options.inactiveAfterSeconds
         let worker = FanoutWorker(database: database, cache: cache, settings: workerSettings, logger: logger)
-        let app = buildAPIApplication(services: services, host: "127.0.0.1", port: 0, logger: logger)
+        let hub = StreamingHub(services: services, logger: logger)
+        let app = buildAPIApplication(services: services, hub: hub, host: "127.0.0.1", port: 0, logger: logger)
 
         let result = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await pg.run() }
             group.addTask { try await rebuilds.run() }
+            group.addTask { try await hub.run() }
             try await Migrator(database: database).migrate()
-            let value = try await app.test(.router) { client in
+            let value = try await app.test(options.live ? .live : .router) { client in
                 let appToken = try await Self.appToken(client)
                 return try await body(Harness(client: client, services: services, worker: worker, database: database,
                                               redis: redis, appToken: appToken))
@@ -165,8 +169,10 @@ struct Harness: Sendable {
         #expect(reply.object["following"] as? Bool == true)
     }
 
-    func post(_ author: User, _ text: String) async throws -> Int64 {
-        let reply = try await call(.post, "/api/v1/statuses", token: author.token, form: ["status": text])
+    func post(_ author: User, _ text: String, inReplyTo: Int64? = nil, visibility: String = "public") async throws -> Int64 {
+        var form = ["status": text, "visibility": visibility]
+        if let inReplyTo { form["in_reply_to_id"] = String(inReplyTo) }
+        let reply = try await call(.post, "/api/v1/statuses", token: author.token, form: form)
         try #require(reply.status == .ok, "post failed: \(reply.status) \(String(decoding: reply.bytes, as: UTF8.self))")
         return try #require(Int64(reply.string("id")))
     }
@@ -176,6 +182,9 @@ struct Harness: Sendable {
         #expect(reply.status == .ok)
         return reply.ids.compactMap { Int64($0) }
     }
+
+    /// The base URL of a `.live` harness.
+    var baseURL: String { "http://127.0.0.1:\(client.port ?? 0)" }
 
     /// Runs the worker until the outbox has nothing available.
     func drain() async {
@@ -200,6 +209,14 @@ struct Harness: Sendable {
 
     func account(_ user: User) async throws -> [String: Any] {
         try await call(.get, "/api/v1/accounts/\(user.id)").object
+    }
+
+    /// Outbox rows about these users (as authors, followers or followees).
+    func outboxRows(of users: [User]) async throws -> Int {
+        let ids = users.map(\.id)
+        return try await database.query("test_outbox_rows", """
+            SELECT id FROM outbox WHERE account_id = ANY(\(ids)) OR target_id = ANY(\(ids))
+            """).collect(Int64.self).count
     }
 
     func outboxDepth() async throws -> Int64 {

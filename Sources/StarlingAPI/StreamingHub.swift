@@ -1,0 +1,199 @@
+import Foundation
+import Logging
+import NIOPosix
+import ServiceLifecycle
+import StarlingRedis
+import StarlingStore
+import StarlingTimelines
+import Synchronization
+
+/// Which stream a client subscribed to, as Mastodon names them.
+enum StreamName: Hashable, Sendable {
+    case user, userNotification, publicTimeline, publicLocal, hashtag(String)
+
+    init?(_ name: String, tag: String?) {
+        switch name {
+        case "user": self = .user
+        case "user:notification": self = .userNotification
+        case "public": self = .publicTimeline
+        case "public:local": self = .publicLocal
+        case "hashtag", "hashtag:local":
+            guard let tag, !tag.isEmpty else { return nil }
+            self = .hashtag(tag.lowercased())
+        default: return nil
+        }
+    }
+
+    var names: [String] {
+        switch self {
+        case .user: ["user"]
+        case .userNotification: ["user:notification"]
+        case .publicTimeline: ["public"]
+        case .publicLocal: ["public:local"]
+        case .hashtag(let tag): ["hashtag", tag]
+        }
+    }
+}
+
+/// One event on its way to one client: already rendered.
+struct OutgoingEvent: Sendable {
+    var event: String
+    var payload: String
+    var stream: StreamName
+
+    /// Server-sent events framing; every line ends in `\n`.
+    var sse: String { "event: \(event)\ndata: \(payload)\n\n" }
+}
+
+/// A connected streaming client. Its queue is bounded: a client that cannot keep up is dropped.
+final class StreamClient: Sendable {
+    let id: Int
+    let userId: Int64?
+    let events: AsyncStream<OutgoingEvent>
+    let continuation: AsyncStream<OutgoingEvent>.Continuation
+    let streams = Mutex<Set<StreamName>>([])
+    /// Accounts the user follows: for pulled (celebrity) statuses and the reply rule.
+    let following = Mutex<Set<Int64>>([])
+
+    init(id: Int, userId: Int64?, queueLimit: Int) {
+        self.id = id
+        self.userId = userId
+        (events, continuation) = AsyncStream.makeStream(of: OutgoingEvent.self, bufferingPolicy: .bufferingOldest(queueLimit))
+    }
+
+    /// Queues an event; a full queue means the client is too slow, and it is disconnected.
+    func send(_ event: OutgoingEvent) {
+        if case .dropped = continuation.yield(event) { continuation.finish() }
+    }
+}
+
+/// Receives the workers' events from every Redis shard (`PSUBSCRIBE timeline:*`) and hands each to
+/// the local clients that should see it. One subscription per shard per API node, whatever the
+/// number of clients; memory is bounded by `maxClients` × `queueLimit`.
+public final class StreamingHub: Service {
+    let services: APIServices
+    let subscribers: [RedisSubscriber]
+    let logger: Logger
+    let maxClients: Int
+    let queueLimit: Int
+    private let inbox: AsyncStream<(String, [UInt8])>
+    private let inboxContinuation: AsyncStream<(String, [UInt8])>.Continuation
+    private let clients = Mutex<(next: Int, all: [Int: StreamClient])>((0, [:]))
+
+    public init(services: APIServices, logger: Logger, maxClients: Int = 10_000, queueLimit: Int = 256) {
+        self.services = services
+        self.logger = logger
+        self.maxClients = maxClients
+        self.queueLimit = queueLimit
+        self.subscribers = services.redis.map.shards.map {
+            RedisSubscriber(host: $0.host, port: $0.port, patterns: [StreamChannels.pattern], logger: logger)
+        }
+        (inbox, inboxContinuation) = AsyncStream.makeStream(of: (String, [UInt8]).self, bufferingPolicy: .bufferingNewest(10_000))
+    }
+
+    public func run() async throws {
+        // Each subscriber blocks a thread of its own for its whole life, so they get a pool of their own.
+        let threads = NIOThreadPool(numberOfThreads: max(1, subscribers.count))
+        threads.start()
+        let inbox = self.inboxContinuation
+        for subscriber in subscribers {
+            threads.submit { state in
+                guard state == .active else { return }
+                subscriber.run { channel, payload in inbox.yield((channel, payload)) }
+            }
+        }
+        for await (channel, payload) in self.inbox.cancelOnGracefulShutdown() {
+            guard let event = StreamEvent.decode(payload) else { continue }
+            await dispatch(event, channel: channel)
+        }
+        for subscriber in subscribers { subscriber.stop() }
+        let all = clients.withLock { $0.all.values }
+        for client in all { client.continuation.finish() }
+        try await threads.shutdownGracefully()
+    }
+
+    func register(userId: Int64?) throws -> StreamClient {
+        try clients.withLock { state in
+            guard state.all.count < maxClients else {
+                throw MastodonError(.serviceUnavailable, "Too many streaming connections on this node")
+            }
+            state.next += 1
+            let client = StreamClient(id: state.next, userId: userId, queueLimit: queueLimit)
+            state.all[client.id] = client
+            return client
+        }
+    }
+
+    func unregister(_ client: StreamClient) {
+        _ = clients.withLock { $0.all.removeValue(forKey: client.id) }
+        client.continuation.finish()
+    }
+
+    /// Loads (or refreshes) whom a client's user follows.
+    func refreshFollowing(_ client: StreamClient) async {
+        guard let user = client.userId else { return }
+        if let ids = try? await services.follows.following(of: user, below: nil, above: nil, limit: 100_000) {
+            client.following.withLock { $0 = Set(ids) }
+        }
+    }
+
+    private func dispatch(_ event: StreamEvent, channel: String) async {
+        let all = clients.withLock { Array($0.all.values) }
+        if all.isEmpty { return }
+        var targets: [(StreamClient, StreamName)] = []
+        for client in all {
+            let streams = client.streams.withLock { $0 }
+            if let user = StreamChannels.userId(of: channel) {
+                guard client.userId == user else { continue }
+                if event.event == .notification, streams.contains(.userNotification) { targets.append((client, .userNotification)) }
+                if streams.contains(.user) { targets.append((client, .user)) }
+            } else if channel == StreamChannels.pulled {
+                guard streams.contains(.user), let user = client.userId else { continue }
+                if event.event == .delete {
+                    targets.append((client, .user))
+                    continue
+                }
+                let following = client.following.withLock { $0 }
+                guard let author = event.author, author != user, following.contains(author) else { continue }
+                if let replyTo = event.replyTo, replyTo != author, replyTo != user, !following.contains(replyTo) { continue }
+                targets.append((client, .user))
+            } else if channel == StreamChannels.publicTimeline {
+                if streams.contains(.publicTimeline) { targets.append((client, .publicTimeline)) }
+                if streams.contains(.publicLocal) { targets.append((client, .publicLocal)) }
+            } else if channel.hasPrefix("timeline:hashtag:") {
+                let tag = String(channel.dropFirst("timeline:hashtag:".count))
+                if streams.contains(.hashtag(tag)) { targets.append((client, .hashtag(tag))) }
+            }
+        }
+        if targets.isEmpty { return }
+        guard let rendered = await render(event, for: targets.first?.0.userId) else { return }
+        for (client, stream) in targets {
+            client.send(OutgoingEvent(event: rendered.0, payload: rendered.1, stream: stream))
+        }
+    }
+
+    /// The event name and its payload: a Status or Notification as JSON text, or a status id for deletes.
+    private func render(_ event: StreamEvent, for viewer: Int64?) async -> (String, String)? {
+        do {
+            switch event.event {
+            case .delete:
+                return event.status.map { ("delete", String($0)) }
+            case .update:
+                guard let id = event.status, let status = try await TimelineReader(services: services).hydrate([id], viewer: nil).first else {
+                    return nil
+                }
+                return ("update", String(decoding: try JSON.encoder.encode(status), as: UTF8.self))
+            case .notification:
+                guard let id = event.notification, let viewer,
+                      let row = try await services.notifications.notification(id: id, account: viewer),
+                      let entity = try await NotificationRenderer(services: services).render([row], viewer: viewer).first else {
+                    return nil
+                }
+                return ("notification", String(decoding: try JSON.encoder.encode(entity), as: UTF8.self))
+            }
+        } catch {
+            logger.warning("could not render a stream event", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+}

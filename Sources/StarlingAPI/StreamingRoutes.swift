@@ -1,0 +1,128 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdWebSocket
+import NIOCore
+import StarlingStore
+
+/// Mastodon's streaming API: server-sent events under `/api/v1/streaming/…`, and a WebSocket at
+/// `/api/v1/streaming` taking `{"type":"subscribe","stream":"user"}` messages.
+struct StreamingRoutes: Sendable {
+    let services: APIServices
+    let hub: StreamingHub
+    /// A comment line at least this often keeps proxies from closing an idle stream.
+    static let heartbeat: Duration = .seconds(15)
+
+    func register<Context: RequestContext>(on router: Router<Context>) {
+        router.get("/api/v1/streaming/health") { _, _ in Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "OK"))) }
+        let streams: [(String, String)] = [
+            ("/api/v1/streaming/user", "user"), ("/api/v1/streaming/user/notification", "user:notification"),
+            ("/api/v1/streaming/public", "public"), ("/api/v1/streaming/public/local", "public:local"),
+            ("/api/v1/streaming/hashtag", "hashtag"), ("/api/v1/streaming/hashtag/local", "hashtag:local"),
+        ]
+        for (path, name) in streams {
+            router.get(RouterPath(path)) { request, _ in try await serverSentEvents(request, stream: name) }
+        }
+        // Reached only when the request was not a WebSocket upgrade (or its token was refused).
+        router.get("/api/v1/streaming") { request, _ -> Response in
+            let params = try await Params.from(request, readBody: false)
+            _ = try await services.authenticate(request, params)
+            throw MastodonError(.badRequest, "This endpoint expects a WebSocket upgrade")
+        }
+    }
+
+    func serverSentEvents(_ request: Request, stream name: String) async throws -> Response {
+        let params = try await Params.from(request, readBody: false)
+        let owner = try await services.authenticate(request, params)
+        guard let stream = StreamName(name, tag: params["tag"]) else {
+            throw MastodonError(.badRequest, "No such stream, or the hashtag is missing")
+        }
+        if [.user, .userNotification].contains(stream), owner.accountId == nil {
+            throw MastodonError(.unprocessableContent, "This method requires an authenticated user")
+        }
+        let client = try hub.register(userId: owner.accountId)
+        client.streams.withLock { _ = $0.insert(stream) }
+        await hub.refreshFollowing(client)
+        let hub = self.hub
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
+            body: ResponseBody { writer in
+                defer { hub.unregister(client) }
+                try await writer.write(ByteBuffer(string: ":)\n"))
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        // Heartbeats, and a periodic refresh of whom the user follows.
+                        while !Task.isCancelled {
+                            try await Task.sleep(for: Self.heartbeat)
+                            client.send(OutgoingEvent(event: "", payload: "", stream: stream))
+                            await hub.refreshFollowing(client)
+                        }
+                    }
+                    for await event in client.events {
+                        try await writer.write(ByteBuffer(string: event.event.isEmpty ? ":thump\n" : event.sse))
+                    }
+                    group.cancelAll()
+                }
+                try await writer.finish(nil)
+            })
+    }
+
+    /// The WebSocket upgrade decision: authenticate first, so a bad token gets a plain 401.
+    static func shouldUpgrade(_ head: HTTPRequest, services: APIServices, hub: StreamingHub)
+        async throws -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+        guard let path = head.path, path.split(separator: "?").first == "/api/v1/streaming" else { return .dontUpgrade }
+        var token: String?
+        if let header = head.headerFields[.authorization], header.lowercased().hasPrefix("bearer ") { token = String(header.dropFirst(7)) }
+        if let query = path.split(separator: "?", maxSplits: 1).dropFirst().first {
+            var params = Params()
+            try? params.addForm(query)
+            token = token ?? params["access_token"]
+        }
+        token = token ?? head.headerFields[HTTPField.Name("Sec-WebSocket-Protocol")!]
+        guard let token, let owner = try await services.accounts.authenticate(token: token) else { return .dontUpgrade }
+        return .upgrade([:]) { inbound, outbound, _ in
+            let client = try hub.register(userId: owner.accountId)
+            defer { hub.unregister(client) }
+            await hub.refreshFollowing(client)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await event in client.events {
+                        if event.event.isEmpty {
+                            try await outbound.write(.custom(.init(fin: true, opcode: .ping, data: ByteBuffer())))
+                            continue
+                        }
+                        let message: [String: Any] = ["stream": event.stream.names, "event": event.event, "payload": event.payload]
+                        let data = try JSONSerialization.data(withJSONObject: message)
+                        try await outbound.write(.text(String(decoding: data, as: UTF8.self)))
+                    }
+                }
+                group.addTask {
+                    while !Task.isCancelled {
+                        try await Task.sleep(for: Self.heartbeat)
+                        client.send(OutgoingEvent(event: "", payload: "", stream: .user))
+                        await hub.refreshFollowing(client)
+                    }
+                }
+                for try await message in inbound.messages(maxSize: 16 * 1024) {
+                    guard case .text(let text) = message,
+                          let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+                          let type = object["type"] as? String, let name = object["stream"] as? String,
+                          let stream = StreamName(name, tag: object["tag"] as? String) else {
+                        try await outbound.write(.text("{\"error\":\"Unknown message\"}"))
+                        continue
+                    }
+                    if [.user, .userNotification].contains(stream), owner.accountId == nil {
+                        try await outbound.write(.text("{\"error\":\"This stream requires an authenticated user\"}"))
+                        continue
+                    }
+                    client.streams.withLock { streams in
+                        if type == "subscribe" { streams.insert(stream) } else if type == "unsubscribe" { streams.remove(stream) }
+                    }
+                }
+                client.continuation.finish()
+                group.cancelAll()
+            }
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// The load-test harness; see loadtest/README.md.

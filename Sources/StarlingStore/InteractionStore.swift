@@ -1,0 +1,221 @@
+import Foundation
+import PostgresNIO
+import StarlingDomain
+
+/// Reblogs, favourites, threads, tag and public timelines, and search.
+public struct InteractionStore: Sendable {
+    let database: Database
+    let statuses: StatusStore
+
+    public init(database: Database) {
+        self.database = database
+        self.statuses = StatusStore(database: database)
+    }
+
+    /// The status a reblog request is about: reblogging a reblog reblogs its original.
+    func original(of id: Int64) async throws -> StatusRow {
+        guard var row = try await statuses.statuses(ids: [id]).first else { throw StoreError.notFound("Record not found") }
+        if let original = row.reblogOfId {
+            guard let inner = try await statuses.statuses(ids: [original]).first else { throw StoreError.notFound("Record not found") }
+            row = inner
+        }
+        return row
+    }
+
+    /// Reblogs a status; returns the reblog. Idempotent: a second reblog returns the first.
+    /// - Throws: `notFound` for a missing status, `forbidden` for private or direct ones.
+    public func reblog(statusId: Int64, by account: Int64, newId: Int64) async throws -> StatusRow {
+        let original = try await original(of: statusId)
+        guard original.visibility == "public" || original.visibility == "unlisted" else {
+            throw StoreError.forbidden("This action is not allowed")
+        }
+        if let existing = try await reblogId(of: original.id, by: account),
+           let row = try await statuses.statuses(ids: [existing]).first {
+            return row
+        }
+        let createdAt = Date(timeIntervalSince1970: Double(SnowflakeGenerator.millis(of: newId)) / 1000)
+        do {
+            try await database.transaction("reblog") { connection in
+                let logger = database.logger
+                try await connection.query("""
+                    INSERT INTO statuses (id, account_id, text, visibility, reblog_of_id, created_at)
+                    VALUES (\(newId), \(account), '', 'public', \(original.id), \(createdAt))
+                    """, logger: logger)
+                try await connection.query("UPDATE statuses SET reblogs_count = reblogs_count + 1 WHERE id = \(original.id)", logger: logger)
+                try await connection.query("""
+                    UPDATE accounts SET statuses_count = statuses_count + 1, last_status_at = \(createdAt) WHERE id = \(account)
+                    """, logger: logger)
+                try await connection.query(
+                    "INSERT INTO outbox (kind, status_id, account_id) VALUES ('post', \(newId), \(account))", logger: logger)
+            }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            // A concurrent reblog by the same account won the race: return that one.
+            if let existing = try await reblogId(of: original.id, by: account),
+               let row = try await statuses.statuses(ids: [existing]).first { return row }
+            throw error
+        }
+        guard let row = try await statuses.statuses(ids: [newId]).first else { throw StoreError.notFound("Record not found") }
+        return row
+    }
+
+    /// Undoes a reblog; returns the original. Idempotent.
+    public func unreblog(statusId: Int64, by account: Int64) async throws -> StatusRow {
+        let original = try await original(of: statusId)
+        if let existing = try await reblogId(of: original.id, by: account) {
+            _ = try? await statuses.delete(id: existing, by: account)
+        }
+        return original
+    }
+
+    func reblogId(of original: Int64, by account: Int64) async throws -> Int64? {
+        try await database.query("reblog_of", """
+            SELECT id FROM statuses WHERE account_id = \(account) AND reblog_of_id = \(original) AND deleted_at IS NULL
+            """).collect(Int64.self).first
+    }
+
+    /// Favourites a status (idempotent); queues the notification. Returns the status favourited.
+    public func favourite(statusId: Int64, by account: Int64, _ add: Bool) async throws -> StatusRow {
+        let target = try await original(of: statusId)
+        try await database.transaction(add ? "favourite" : "unfavourite") { connection in
+            let logger = database.logger
+            var changed = false
+            let query: PostgresQuery = add
+                ? "INSERT INTO favourites (account_id, status_id) VALUES (\(account), \(target.id)) ON CONFLICT DO NOTHING RETURNING 1"
+                : "DELETE FROM favourites WHERE account_id = \(account) AND status_id = \(target.id) RETURNING 1"
+            for try await _ in try await connection.query(query, logger: logger) { changed = true }
+            guard changed else { return }
+            try await connection.query("""
+                UPDATE statuses SET favourites_count = greatest(favourites_count + \(add ? 1 : -1), 0) WHERE id = \(target.id)
+                """, logger: logger)
+            if add {
+                try await connection.query("""
+                    INSERT INTO outbox (kind, status_id, account_id, target_id) VALUES ('favourite', \(target.id), \(account), \(target.accountId))
+                    """, logger: logger)
+            }
+        }
+        return target
+    }
+
+    /// Counters and the viewer's reblogged/favourited flags, for a page of statuses in one query.
+    public func interactions(ids: [Int64], viewer: Int64?) async throws -> [Int64: StatusInteractions] {
+        if ids.isEmpty { return [:] }
+        let rows = try await database.query("status_interactions", """
+            SELECT s.id, s.replies_count, s.reblogs_count, s.favourites_count,
+                   EXISTS (SELECT 1 FROM favourites f WHERE f.status_id = s.id AND f.account_id = \(viewer ?? -1)),
+                   EXISTS (SELECT 1 FROM statuses r WHERE r.reblog_of_id = s.id AND r.account_id = \(viewer ?? -1) AND r.deleted_at IS NULL)
+            FROM statuses s WHERE s.id = ANY(\(ids))
+            """)
+        var out: [Int64: StatusInteractions] = [:]
+        for try await (id, replies, reblogs, favourites, favourited, reblogged) in rows.decode((Int64, Int64, Int64, Int64, Bool, Bool).self) {
+            var value = StatusInteractions()
+            value.repliesCount = replies
+            value.reblogsCount = reblogs
+            value.favouritesCount = favourites
+            value.favourited = favourited
+            value.reblogged = reblogged
+            out[id] = value
+        }
+        return out
+    }
+
+    /// A thread around a status: ancestors oldest first (at most 40), descendants in thread order (at most 60).
+    public func context(of id: Int64) async throws -> (ancestors: [Int64], descendants: [Int64]) {
+        let ancestors = try await database.query("context_ancestors", """
+            WITH RECURSIVE up(id, parent, depth) AS (
+                SELECT id, in_reply_to_id, 0 FROM statuses WHERE id = \(id)
+                UNION ALL
+                SELECT s.id, s.in_reply_to_id, up.depth + 1 FROM statuses s JOIN up ON s.id = up.parent WHERE up.depth < 40
+            )
+            SELECT up.id FROM up JOIN statuses s ON s.id = up.id WHERE up.id <> \(id) AND s.deleted_at IS NULL ORDER BY up.depth DESC
+            """).collect(Int64.self)
+        let descendants = try await database.query("context_descendants", """
+            WITH RECURSIVE down(id, path) AS (
+                SELECT id, ARRAY[id] FROM statuses WHERE in_reply_to_id = \(id) AND deleted_at IS NULL
+                UNION ALL
+                SELECT s.id, down.path || s.id FROM statuses s JOIN down ON s.in_reply_to_id = down.id
+                WHERE s.deleted_at IS NULL AND cardinality(down.path) < 20
+            )
+            SELECT id FROM down ORDER BY path LIMIT 60
+            """).collect(Int64.self)
+        return (ancestors, descendants)
+    }
+
+    /// Public statuses with a tag, newest first.
+    public func tagTimeline(tag: String, page: PageRequest) async throws -> [Int64] {
+        let upper = page.maxId ?? Int64.max, lower = page.lowerBound ?? -1
+        let order: PostgresQuery = page.minId != nil ? """
+            SELECT st.status_id FROM status_tags st JOIN tags t ON t.id = st.tag_id JOIN statuses s ON s.id = st.status_id
+            WHERE t.name = \(tag) AND s.deleted_at IS NULL AND s.visibility = 'public'
+              AND st.status_id < \(upper) AND st.status_id > \(lower) ORDER BY st.status_id ASC LIMIT \(page.limit)
+            """ : """
+            SELECT st.status_id FROM status_tags st JOIN tags t ON t.id = st.tag_id JOIN statuses s ON s.id = st.status_id
+            WHERE t.name = \(tag) AND s.deleted_at IS NULL AND s.visibility = 'public'
+              AND st.status_id < \(upper) AND st.status_id > \(lower) ORDER BY st.status_id DESC LIMIT \(page.limit)
+            """
+        let ids = try await database.query("tag_timeline", order).collect(Int64.self)
+        return page.minId != nil ? ids.reversed() : ids
+    }
+
+    /// Every public status (reblogs excluded), newest first.
+    public func publicTimeline(page: PageRequest) async throws -> [Int64] {
+        let upper = page.maxId ?? Int64.max, lower = page.lowerBound ?? -1
+        if page.minId != nil {
+            return try await database.query("public_timeline_min", """
+                SELECT id FROM statuses WHERE deleted_at IS NULL AND visibility = 'public' AND reblog_of_id IS NULL
+                  AND id < \(upper) AND id > \(lower) ORDER BY id ASC LIMIT \(page.limit)
+                """).collect(Int64.self).reversed()
+        }
+        return try await database.query("public_timeline", """
+            SELECT id FROM statuses WHERE deleted_at IS NULL AND visibility = 'public' AND reblog_of_id IS NULL
+              AND id < \(upper) AND id > \(lower) ORDER BY id DESC LIMIT \(page.limit)
+            """).collect(Int64.self)
+    }
+
+    /// Accounts whose username or display name starts with `prefix` (case-insensitive).
+    public func searchAccounts(prefix: String, limit: Int, offset: Int) async throws -> [Int64] {
+        let pattern = Self.likePrefix(prefix.lowercased())
+        return try await database.query("search_accounts", """
+            SELECT id FROM accounts WHERE lower(username) LIKE \(pattern) OR lower(display_name) LIKE \(pattern)
+            ORDER BY followers_count DESC, id LIMIT \(limit) OFFSET \(offset)
+            """).collect(Int64.self)
+    }
+
+    /// Tags starting with `prefix`, most used first.
+    public func searchTags(prefix: String, limit: Int, offset: Int) async throws -> [String] {
+        try await database.query("search_tags", """
+            SELECT t.name FROM tags t WHERE t.name LIKE \(Self.likePrefix(StatusTextParser.normaliseTag(prefix)))
+            ORDER BY (SELECT count(*) FROM status_tags st WHERE st.tag_id = t.id) DESC, t.name LIMIT \(limit) OFFSET \(offset)
+            """).collect(String.self)
+    }
+
+    /// Public statuses matching words (PostgreSQL full-text search) or, for `#tag`, having the tag.
+    public func searchStatuses(query: String, limit: Int, offset: Int) async throws -> [Int64] {
+        if query.hasPrefix("#"), let tag = StatusTextParser.hashtags(in: query).first {
+            return try await database.query("search_statuses_tag", """
+                SELECT st.status_id FROM status_tags st JOIN tags t ON t.id = st.tag_id JOIN statuses s ON s.id = st.status_id
+                WHERE t.name = \(tag) AND s.deleted_at IS NULL AND s.visibility IN ('public', 'unlisted')
+                ORDER BY st.status_id DESC LIMIT \(limit) OFFSET \(offset)
+                """).collect(Int64.self)
+        }
+        return try await database.query("search_statuses_text", """
+            SELECT id FROM statuses
+            WHERE deleted_at IS NULL AND reblog_of_id IS NULL AND visibility IN ('public', 'unlisted')
+              AND to_tsvector('simple', text) @@ plainto_tsquery('simple', \(query))
+            ORDER BY id DESC LIMIT \(limit) OFFSET \(offset)
+            """).collect(Int64.self)
+    }
+
+    /// `prefix%` with LIKE's own wildcards escaped.
+    static func likePrefix(_ prefix: String) -> String {
+        prefix.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "%"
+    }
+
+    /// Of `authors`, those `viewer` follows (for the reply-visibility rule and private statuses).
+    public func followed(by viewer: Int64, among authors: [Int64]) async throws -> Set<Int64> {
+        if authors.isEmpty { return [] }
+        return Set(try await database.query("followed_among", """
+            SELECT followee_id FROM follows WHERE follower_id = \(viewer) AND followee_id = ANY(\(authors))
+            """).collect(Int64.self))
+    }
+}

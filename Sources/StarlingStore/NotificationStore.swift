@@ -1,0 +1,67 @@
+import Foundation
+import PostgresNIO
+import StarlingDomain
+
+/// Notifications: written by workers (never on the request path), read through the API.
+public struct NotificationStore: Sendable {
+    public static let types: Set<String> = ["mention", "follow", "reblog", "favourite"]
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Creates a notification unless it exists (workers may redo a job). Returns its id if created.
+    @discardableResult
+    public func create(recipient: Int64, from: Int64, type: String, statusId: Int64?) async throws -> Int64? {
+        guard recipient != from else { return nil }  // nobody is notified of their own actions
+        return try await database.query("notification_create", """
+            INSERT INTO notifications (account_id, from_account_id, type, status_id)
+            VALUES (\(recipient), \(from), \(type), \(statusId)) ON CONFLICT DO NOTHING RETURNING id
+            """).collect(Int64.self).first
+    }
+
+    public func page(account: Int64, types: Set<String>, page: PageRequest) async throws -> [NotificationRow] {
+        let upper = page.maxId ?? Int64.max, lower = page.lowerBound ?? -1
+        let typeList = Array(types)
+        let ascending = page.minId != nil
+        let rows = try await database.query("notifications_page", ascending ? """
+            SELECT n.id, n.type, n.from_account_id, n.status_id, n.created_at FROM notifications n
+            LEFT JOIN statuses s ON s.id = n.status_id
+            WHERE n.account_id = \(account) AND n.type = ANY(\(typeList)) AND n.id < \(upper) AND n.id > \(lower)
+              AND (n.status_id IS NULL OR s.deleted_at IS NULL)
+            ORDER BY n.id ASC LIMIT \(page.limit)
+            """ : """
+            SELECT n.id, n.type, n.from_account_id, n.status_id, n.created_at FROM notifications n
+            LEFT JOIN statuses s ON s.id = n.status_id
+            WHERE n.account_id = \(account) AND n.type = ANY(\(typeList)) AND n.id < \(upper) AND n.id > \(lower)
+              AND (n.status_id IS NULL OR s.deleted_at IS NULL)
+            ORDER BY n.id DESC LIMIT \(page.limit)
+            """)
+        var out: [NotificationRow] = []
+        for try await (id, type, from, status, createdAt) in rows.decode((Int64, String, Int64, Int64?, Date).self) {
+            out.append(NotificationRow(id: id, type: type, fromAccountId: from, statusId: status, createdAt: createdAt))
+        }
+        return ascending ? out.reversed() : out
+    }
+
+    public func notification(id: Int64, account: Int64) async throws -> NotificationRow? {
+        let rows = try await database.query("notification_get", """
+            SELECT id, type, from_account_id, status_id, created_at FROM notifications WHERE id = \(id) AND account_id = \(account)
+            """)
+        for try await (id, type, from, status, createdAt) in rows.decode((Int64, String, Int64, Int64?, Date).self) {
+            return NotificationRow(id: id, type: type, fromAccountId: from, statusId: status, createdAt: createdAt)
+        }
+        return nil
+    }
+
+    public func clear(account: Int64) async throws {
+        try await database.query("notifications_clear", "DELETE FROM notifications WHERE account_id = \(account)")
+    }
+
+    /// - Returns: false if there was no such notification.
+    public func dismiss(id: Int64, account: Int64) async throws -> Bool {
+        try await database.query("notification_dismiss",
+            "DELETE FROM notifications WHERE id = \(id) AND account_id = \(account) RETURNING id").collect(Int64.self).count == 1
+    }
+}

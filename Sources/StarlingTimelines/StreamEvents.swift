@@ -1,0 +1,137 @@
+import Foundation
+import StarlingDomain
+import StarlingRedis
+
+/// Real-time events, published by workers through Redis pub/sub and fanned out by every API node
+/// to its own streaming clients. Payloads carry ids only; the API node hydrates them.
+public struct StreamEvent: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable { case update, delete, notification }
+
+    public var event: Kind
+    public var status: Int64?
+    public var notification: Int64?
+    /// For `update` on the pulled channel: the author, and whom the status replies to.
+    public var author: Int64?
+    public var replyTo: Int64?
+
+    public init(event: Kind, status: Int64? = nil, notification: Int64? = nil, author: Int64? = nil, replyTo: Int64? = nil) {
+        self.event = event
+        self.status = status
+        self.notification = notification
+        self.author = author
+        self.replyTo = replyTo
+    }
+
+    public var payload: [UInt8] { Array((try? JSONEncoder().encode(self)) ?? Data()) }
+    public static func decode(_ bytes: [UInt8]) -> StreamEvent? { try? JSONDecoder().decode(StreamEvent.self, from: Data(bytes)) }
+}
+
+/// Channel names. A user's channel has the user's hash tag, so it is published on the shard that
+/// holds their home list, in the same pipeline as the delivery.
+public enum StreamChannels {
+    public static let pattern = "timeline:*"
+    public static func user(_ id: Int64) -> String { "timeline:{\(id)}" }
+    public static let publicTimeline = "timeline:public"
+    public static func hashtag(_ tag: String) -> String { "timeline:hashtag:\(tag)" }
+    /// Statuses of pulled (celebrity) authors: one event that each node matches against its
+    /// clients' follows, instead of one per follower.
+    public static let pulled = "timeline:pulled"
+
+    /// The user id of a `timeline:{id}` channel.
+    public static func userId(of channel: String) -> Int64? {
+        guard channel.hasPrefix("timeline:{"), channel.hasSuffix("}") else { return nil }
+        return Int64(channel.dropFirst("timeline:{".count).dropLast())
+    }
+}
+
+extension TimelineCache {
+    /// Publishes an event on channels (each on the shard that owns the channel name).
+    public func publish(_ event: StreamEvent, on channels: [String]) async throws {
+        if channels.isEmpty { return }
+        var byShard: [Int: [RedisCommand]] = [:]
+        let payload = event.payload
+        for channel in channels {
+            byShard[redis.shardIndex(forKey: channel), default: []].append(
+                RedisCommand(bytes: [Array("PUBLISH".utf8), Array(channel.utf8), payload]))
+        }
+        for (_, replies) in try await redis.pipelines(byShard) { _ = try replies.throwingFirstError() }
+    }
+}
+
+/// Tag use counted per day in Redis, ranked with a time decay for `/api/v1/trends/tags`.
+public struct TrendStore: Sendable {
+    let redis: ShardedRedis
+    /// Days of history kept and shown.
+    public static let days = 7
+
+    public init(redis: ShardedRedis) {
+        self.redis = redis
+    }
+
+    static func dayNumber(_ date: Date) -> Int { Int(date.timeIntervalSince1970 / 86_400) }
+    // All trend keys share the `{trends}` tag: one shard, and one pipeline per operation.
+    static func usesKey(_ day: Int) -> String { "trends:{trends}:\(day)" }
+    static func accountsKey(_ day: Int, _ tag: String) -> String { "trends:{trends}:\(day):\(tag)" }
+
+    /// Counts one use of each tag by `author` on `date`'s day.
+    public func record(tags: [String], author: Int64, at date: Date) async throws {
+        if tags.isEmpty { return }
+        let day = Self.dayNumber(date)
+        let ttl = String((Self.days + 1) * 86_400)
+        var commands: [RedisCommand] = []
+        for tag in tags {
+            commands.append(RedisCommand("ZINCRBY", Self.usesKey(day), "1", tag))
+            commands.append(RedisCommand("PFADD", Self.accountsKey(day, tag), String(author)))
+            commands.append(RedisCommand("EXPIRE", Self.accountsKey(day, tag), ttl))
+        }
+        commands.append(RedisCommand("EXPIRE", Self.usesKey(day), ttl))
+        _ = try await redis.pipeline(key: Self.usesKey(day), commands).throwingFirstError()
+    }
+
+    public struct Trend: Sendable, Equatable {
+        public var name: String
+        public var score: Double
+        /// Newest day first: (day start, uses, distinct accounts).
+        public var history: [(day: Date, uses: Int64, accounts: Int64)]
+
+        public static func == (a: Trend, b: Trend) -> Bool { a.name == b.name && a.score == b.score }
+    }
+
+    /// The top tags: uses per day weighted by half every day back.
+    public func top(limit: Int, offset: Int = 0, now: Date = Date()) async throws -> [Trend] {
+        let today = Self.dayNumber(now)
+        let days = (0..<Self.days).map { today - $0 }
+        let key = Self.usesKey(today)
+        let ranges = try await redis.pipeline(key: key, days.map { RedisCommand("ZREVRANGE", Self.usesKey($0), "0", "199", "WITHSCORES") })
+            .throwingFirstError()
+        var scores: [String: Double] = [:]
+        for (age, reply) in ranges.enumerated() {
+            let items = reply.array ?? []
+            for pair in stride(from: 0, to: items.count - 1, by: 2) {
+                guard let tag = items[pair].string, let uses = items[pair + 1].string.flatMap(Double.init) else { continue }
+                scores[tag, default: 0] += uses * pow(0.5, Double(age))
+            }
+        }
+        let ranked = scores.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.dropFirst(offset).prefix(limit)
+        if ranked.isEmpty { return [] }
+        var commands: [RedisCommand] = []
+        for (tag, _) in ranked {
+            for day in days {
+                commands.append(RedisCommand("ZSCORE", Self.usesKey(day), tag))
+                commands.append(RedisCommand("PFCOUNT", Self.accountsKey(day, tag)))
+            }
+        }
+        let replies = try await redis.pipeline(key: key, commands).throwingFirstError()
+        var index = 0
+        return ranked.map { tag, score in
+            var history: [(Date, Int64, Int64)] = []
+            for day in days {
+                let uses = replies[index].string.flatMap(Double.init).map { Int64($0) } ?? 0
+                let accounts = replies[index + 1].int64 ?? 0
+                history.append((Date(timeIntervalSince1970: Double(day) * 86_400), uses, accounts))
+                index += 2
+            }
+            return Trend(name: tag, score: score, history: history)
+        }
+    }
+}
