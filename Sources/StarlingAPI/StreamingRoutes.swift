@@ -96,6 +96,8 @@ struct StreamingRoutes: Sendable {
                         let data = try JSONSerialization.data(withJSONObject: message)
                         try await outbound.write(.text(String(decoding: data, as: UTF8.self)))
                     }
+                    // The hub ended the stream (shutdown, or a client too slow to keep up): say goodbye.
+                    try await outbound.close(.goingAway, reason: "stream ended")
                 }
                 group.addTask {
                     while !Task.isCancelled {

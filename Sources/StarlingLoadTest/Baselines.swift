@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import PostgresNIO
 import StarlingDomain
@@ -6,28 +9,52 @@ import StarlingStore
 
 /// The machine's own limits, measured right before the system under test.
 public enum Baselines {
-    /// Runs a program, returns its standard output and error together (nil if it cannot start).
+    /// Runs a program, returns its exit status and its standard output and error together (nil if it
+    /// cannot start). Spawned with posix_spawn, an empty signal mask and default handlers: the Swift
+    /// runtime's threads block signals, and a child inheriting that mask would never see pgbench's own
+    /// SIGALRM (its `-T` timer) or a SIGTERM.
     static func run(_ path: String, _ arguments: [String], environment: [String: String] = [:]) -> (Int32, String)? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("starling-loadtest-\(UInt32.random(in: 0...UInt32.max)).out").path
+        defer { unlink(outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for p in argv { free(p) }
+            for p in envp { free(p) }
+        }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, path, &actions, &attributes, argv, envp) == 0 else { return nil }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        let exited = (status & 0x7f) == 0
+        return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), output)
     }
 
     static func which(_ name: String) -> String? {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") + ["/usr/lib/postgresql/15/bin"] {
-            let path = "\(dir)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        let dirs = path.split(separator: ":").map(String.init) + ["/usr/local/bin", "/usr/bin", "/bin", "/usr/lib/postgresql/15/bin"]
+        for dir in dirs {
+            let candidate = dir + "/" + name
+            if access(candidate, X_OK) == 0 { return candidate }
         }
         return nil
     }
@@ -40,7 +67,7 @@ public enum Baselines {
         }
         guard let (status, text) = output, status == 0 else { throw LoadTestError.failed("redis-benchmark failed: \(output?.1 ?? "")") }
         // "LPUSH: 1234567.89 requests per second, p50=…" (the last line, after \r progress updates)
-        let lines = text.split(whereSeparator: { $0 == "\r" || $0 == "\n" }).filter { $0.hasPrefix("LPUSH:") }
+        let lines = text.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("LPUSH:") }
         guard let line = lines.last, let value = line.dropFirst(6).split(separator: " ").first.flatMap({ Double($0) }) else {
             throw LoadTestError.failed("redis-benchmark: no LPUSH figure in \(text.suffix(200))")
         }

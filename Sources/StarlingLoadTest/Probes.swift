@@ -110,7 +110,7 @@ public final class RedisInspector: Sendable {
         var memory = 0.0, commands = 0.0
         for pool in redis.pools {
             guard let text = (try? await pool.pipeline([RedisCommand("INFO")]))?.first?.string else { continue }
-            for line in text.split(whereSeparator: { $0 == "\r" || $0 == "\n" }) {
+            for line in text.split(whereSeparator: \.isNewline) {
                 let kv = line.split(separator: ":", maxSplits: 1)
                 guard kv.count == 2 else { continue }
                 if kv[0] == "used_memory" { memory += Double(kv[1]) ?? 0 }

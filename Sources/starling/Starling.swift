@@ -97,7 +97,9 @@ struct APICommand: AsyncParsableCommand {
         let hub = StreamingHub(services: services, logger: logger)
         let app = buildAPIApplication(services: services, hub: hub, host: host, port: port, logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: backends.client), .init(service: rebuilds), .init(service: hub), .init(service: app)],
+            // Shut down in reverse: the hub first ends every open stream, so the HTTP server's
+            // graceful shutdown does not wait on streams that would never end by themselves.
+            services: [.init(service: backends.client), .init(service: rebuilds), .init(service: app), .init(service: hub)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("api starting", metadata: ["address": "\(host):\(port)", "public_url": "\(settings.publicURL)",
                                                "shards": "\(backends.redis.map.shards)", "model": "\(settings.policy.model)"])

@@ -1042,6 +1042,130 @@ def outbox_rows():
 # ---------------------------------------------------------------------------
 
 
+class SSEListener:
+    """Reads a server-sent event stream on a thread; records when each update's status arrives."""
+
+    def __init__(self, base, token, path="/api/v1/streaming/user"):
+        import threading
+        url = urllib.parse.urlparse(base)
+        self.conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+        self.conn.request("GET", f"{path}?access_token={token}")
+        self.response = self.conn.getresponse()
+        self.status = self.response.status
+        self.content_type = self.response.getheader("content-type")
+        self.arrivals = {}      # status id -> monotonic arrival time
+        self.events = []        # (event, payload) in order
+        self.heartbeats = 0
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        event = None
+        try:
+            while True:
+                line = self.response.readline()
+                if not line:
+                    return
+                text = line.decode("utf-8").rstrip("\n")
+                if text.startswith(":"):
+                    self.heartbeats += 1
+                elif text.startswith("event: "):
+                    event = text[len("event: "):]
+                elif text.startswith("data: ") and event:
+                    payload = text[len("data: "):]
+                    self.events.append((event, payload))
+                    if event == "update":
+                        self.arrivals.setdefault(json.loads(payload)["id"], time.monotonic())
+                    event = None
+        except Exception:  # noqa: BLE001 - the stream ends when the test closes it
+            return
+
+    def close(self):
+        try:
+            self.conn.sock.shutdown(socket.SHUT_RDWR)
+        except Exception:  # noqa: BLE001
+            pass
+        self.conn.close()
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
+
+
+@scenario
+def s8_streaming_latency(app, users):
+    """Post through api1, receive through api2's streaming API: per-post latency from the 200 to the event."""
+    section("streaming: post via api1, SSE via api2, latency from the post's 200 to the event")
+    listener_user = app.register("listener")
+    normal = app.register("streamsrc")
+    follow(ENV["API1_URL"], listener_user, normal)
+    follow(ENV["API1_URL"], listener_user, users["celeb"])   # celeb has >= 3 followers: pulled
+    time.sleep(0.5)
+    listener = SSEListener(ENV["API2_URL"], listener_user.token)
+    check("SSE stream opens with 200 text/event-stream", listener.status == 200 and listener.content_type == "text/event-stream",
+          f"{listener.status} {listener.content_type}")
+    time.sleep(0.5)
+    sent = {"normal": {}, "celebrity": {}}
+    for i in range(20):
+        for kind, author in (("normal", normal), ("celebrity", users["celeb"])):
+            status = post_status(ENV["API1_URL"], author, f"stream latency probe {i} ({kind})")
+            sent[kind][status["id"]] = time.monotonic()
+        time.sleep(0.05)
+    poll(lambda: (all(sid in listener.arrivals for k in sent for sid in sent[k]), None), 10)
+    for kind in ("normal", "celebrity"):
+        latencies = [(listener.arrivals[sid] - t) * 1000 for sid, t in sent[kind].items() if sid in listener.arrivals]
+        check(f"every {kind} author's post reached the other node's stream", len(latencies) == len(sent[kind]),
+              f"{len(latencies)}/{len(sent[kind])}")
+        if latencies:
+            info(f"streaming delivery latency, {kind} author: p50 {percentile(latencies, 50):.1f} ms, "
+                 f"p99 {percentile(latencies, 99):.1f} ms, max {max(latencies):.1f} ms over {len(latencies)} posts")
+    delete_target = next(iter(sent["normal"]))
+    expect(delete(f"{ENV['API1_URL']}/api/v1/statuses/{delete_target}", normal.token), 200, "delete a streamed status")
+    poll(lambda: (("delete", delete_target) in listener.events, None), 5)
+    check("the delete reached the stream", ("delete", delete_target) in listener.events)
+    unauth = get(ENV["API2_URL"] + "/api/v1/streaming/user")
+    check("streaming without a token is 401", unauth.status == 401, repr(unauth))
+    listener.close()
+
+
+@scenario
+def s9_conversation(app, users):
+    """A conversation as a person carries it out, printed as a transcript."""
+    section("a conversation, as people use it")
+    ann, ben = app.register("ann"), app.register("ben")
+    base1, base2 = ENV["API1_URL"], ENV["API2_URL"]
+    follow(base1, ann, ben)
+    follow(base1, ben, ann)
+    first = post_status(base1, ann, "Anyone up for a walk by the #river this evening? 🌅")
+    info(f"ann posts {first['id']}: {first['content']}")
+    reply = expect(post(base2 + "/api/v1/statuses", ben.token, {
+        "status": f"@{ann.username} yes! 6pm at the bridge?", "in_reply_to_id": first["id"]}), 200, "ben replies")
+    info(f"ben replies {reply['id']} (in_reply_to_id {reply['in_reply_to_id']}): {reply['content']}")
+    fav = expect(post(f"{base1}/api/v1/statuses/{reply['id']}/favourite", ann.token), 200, "ann favourites")
+    info(f"ann favourites it: favourites_count={fav['favourites_count']} favourited={fav['favourited']}")
+    boost = expect(post(f"{base2}/api/v1/statuses/{first['id']}/reblog", ben.token), 200, "ben reblogs")
+    info(f"ben reblogs the walk: reblog {boost['id']} wraps {boost['reblog']['id']}, reblogs_count={boost['reblog']['reblogs_count']}")
+
+    def notified():
+        notes = get(base1 + "/api/v1/notifications", ann.token).json or []
+        kinds = sorted({n["type"] for n in notes})
+        return kinds == ["follow", "mention", "reblog"], notes
+    ok, notes, _ = poll(notified, 5)
+    check("ann is notified of the follow, the mention and the reblog", ok, str([n.get("type") for n in notes or []]))
+    for note in notes or []:
+        info(f"ann's notification: {note['type']} from {note['account']['acct']}"
+             + (f" on {note['status']['id']}" if note.get("status") else ""))
+    context = expect(get(f"{base2}/api/v1/statuses/{first['id']}/context"), 200, "thread")
+    check("the thread holds ben's reply", [s["id"] for s in context["descendants"]] == [reply["id"]], str(context))
+    tagged = expect(get(base2 + "/api/v1/timelines/tag/river"), 200, "tag timeline")
+    check("#river finds the walk", first["id"] in [s["id"] for s in tagged], "")
+    info(f"GET /api/v1/timelines/tag/river -> {[s['id'] for s in tagged][:3]}")
+    after = expect(get(f"{base1}/api/v1/statuses/{first['id']}", ann.token), 200, "re-read")
+    check("counters: replies_count 1, reblogs_count 1", after["replies_count"] == 1 and after["reblogs_count"] == 1,
+          f"{after['replies_count']} {after['reblogs_count']}")
+
+
 def main():
     load_env()
     global NODES
@@ -1063,6 +1187,8 @@ def main():
     s5_delete(app, users, celeb_sid)
     s6_bad_input(app, users)
     s7_follow_merge(app, users)
+    s8_streaming_latency(app, users)
+    s9_conversation(app, users)
     before = snapshot_homes(users)
 
     section("phase 2: restart with STARLING_CELEBRITY_THRESHOLD=100000 on the same data folder")
