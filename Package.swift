@@ -96,6 +96,7 @@ let package = Package(
             dependencies: [
                 "StarlingAPI", "StarlingWorker", "StarlingStore", "StarlingOps", "StarlingLoadTest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),

@@ -364,10 +364,12 @@ redis_ping() {
   fi
 }
 
-# start_redis DIR PORT: start redis-server in the background on
+# start_redis DIR PORT [ARGS...]: start redis-server in the background on
 # 127.0.0.1:PORT, pidfile DIR/redis.pid, log DIR/redis.log; wait for PONG.
+# Extra ARGS go to redis-server (e.g. --cluster-enabled yes).
 start_redis() {
   local dir=$1 port=$2 pid deadline
+  local -a extra=("${@:3}")
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd -P)
   stop_redis "$dir" # a leftover from an earlier run of the same DIR
@@ -375,7 +377,7 @@ start_redis() {
   redis-server --port "$port" --bind 127.0.0.1 \
     --save '' --appendonly no \
     --daemonize yes --pidfile "$dir/redis.pid" \
-    --logfile "$dir/redis.log" --dir "$dir" </dev/null >/dev/null ||
+    --logfile "$dir/redis.log" --dir "$dir" "${extra[@]}" </dev/null >/dev/null ||
     { log_tail "$dir/redis.log"; die "redis-server failed to start on port $port"; }
   echo "$port" >"$dir/port"
   deadline=$((SECONDS + 20))
@@ -392,6 +394,39 @@ start_redis() {
     ((SECONDS < deadline)) || die "Redis on port $port wrote no pidfile"
     sleep 0.1
   done
+}
+
+# free_cluster_port: a free port whose cluster bus port (port + 10000) is free too.
+free_cluster_port() {
+  local port
+  while true; do
+    port=$(free_port)
+    if ((port + 10000 <= 65535)) && ! port_in_use $((port + 10000)); then
+      echo "$port"
+      return 0
+    fi
+  done
+}
+
+# start_redis_cluster DIR N: start N empty cluster-mode Redis nodes in DIR/nodeI and form a Redis
+# Cluster of N masters (no replicas); prints the comma-separated addresses.
+start_redis_cluster() {
+  local dir=$1 count=$2 i port
+  local -a addresses=()
+  for ((i = 1; i <= count; i++)); do
+    port=$(free_cluster_port)
+    start_redis "$dir/node$i" "$port" --cluster-enabled yes --cluster-config-file "$dir/node$i/nodes.conf" \
+      --cluster-node-timeout 2000 >&2
+    addresses+=("127.0.0.1:$port")
+  done
+  redis-cli --cluster create "${addresses[@]}" --cluster-yes </dev/null >"$dir/create.log" 2>&1 ||
+    { cat "$dir/create.log" >&2; die "redis-cli --cluster create failed"; }
+  local deadline=$((SECONDS + 20))
+  until redis-cli -p "${addresses[0]##*:}" cluster info 2>/dev/null | grep -q 'cluster_state:ok'; do
+    ((SECONDS < deadline)) || die "the Redis Cluster in $dir did not reach cluster_state:ok"
+    sleep 0.2
+  done
+  (IFS=,; echo "${addresses[*]}")
 }
 
 # stop_redis DIR: stop the redis-server recorded in DIR/redis.pid. Idempotent.

@@ -85,8 +85,14 @@ public final class StreamingHub: Service {
         self.logger = logger
         self.maxClients = maxClients
         self.queueLimit = queueLimit
-        self.subscribers = services.redis.map.shards.map {
-            RedisSubscriber(host: $0.host, port: $0.port, patterns: [StreamChannels.pattern], logger: logger)
+        let shards = services.redis.map.shards.map { (host: $0.host, port: $0.port) }
+        switch services.redis.mode {
+        case .shards:
+            // Each shard carries the messages published on it: subscribe to every one.
+            self.subscribers = shards.map { RedisSubscriber(addresses: [$0], patterns: [StreamChannels.pattern], logger: logger) }
+        case .cluster:
+            // A cluster broadcasts every message to every node: one subscription, failing over between nodes.
+            self.subscribers = [RedisSubscriber(addresses: shards, patterns: [StreamChannels.pattern], logger: logger)]
         }
         (inbox, inboxContinuation) = AsyncStream.makeStream(of: (String, [UInt8]).self, bufferingPolicy: .bufferingNewest(10_000))
     }

@@ -111,7 +111,7 @@ public struct ShardMap: Sendable, Equatable {
         return try ShardMap(ranges: ranges)
     }
 
-    static func parseAddress(_ text: String) throws(DomainError) -> ShardAddress {
+    public static func parseAddress(_ text: String) throws(DomainError) -> ShardAddress {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
               (1...65535).contains(port), colon != text.startIndex else {
             throw .invalidSetting("STARLING_REDIS_SHARDS: '\(text)' is not a host:port address")

@@ -12,15 +12,16 @@ import Glibc
 /// to `onMessage`. A dropped connection is re-dialled after a second: pub/sub messages sent while it
 /// was down are lost, which is what pub/sub promises; timelines themselves live in lists.
 public final class RedisSubscriber: Sendable {
-    public let host: String
-    public let port: Int
+    /// Where to subscribe: tried in turn after a failure. A Redis Cluster delivers every message
+    /// to every node, so in cluster mode one subscriber over all nodes is enough.
+    public let addresses: [(host: String, port: Int)]
     let patterns: [String]
     let logger: Logger
     private let stopped = Atomic<Bool>(false)
 
-    public init(host: String, port: Int, patterns: [String], logger: Logger) {
-        self.host = host
-        self.port = port
+    public init(addresses: [(host: String, port: Int)], patterns: [String], logger: Logger) {
+        precondition(!addresses.isEmpty, "a subscriber needs at least one address")  // callers pass the configured shards
+        self.addresses = addresses
         self.patterns = patterns
         self.logger = logger
     }
@@ -29,7 +30,10 @@ public final class RedisSubscriber: Sendable {
 
     /// Blocks the calling thread until `stop()`; run it on a dedicated thread.
     public func run(onMessage: @Sendable (_ channel: String, _ payload: [UInt8]) -> Void) {
+        var attempt = 0
         while !stopped.load(ordering: .relaxed) {
+            let (host, port) = addresses[attempt % addresses.count]
+            attempt += 1
             do {
                 let connection = try HiredisConnection(host: host, port: port, timeoutSeconds: 2)
                 _ = try connection.pipeline([RedisCommand(["PSUBSCRIBE"] + patterns)])

@@ -1,37 +1,76 @@
+import Logging
 import NIOPosix
 import StarlingDomain
+import Synchronization
 
-/// The Redis shards as one store: routes each key by its slot to the owning shard's pool.
+/// How the Redis side is laid out.
+public enum RedisMode: String, Sendable {
+    /// Independent Redis servers; slot ranges come from configuration.
+    case shards
+    /// A Redis Cluster: the slot map is learnt from the cluster (`CLUSTER SLOTS`), `MOVED` and `ASK`
+    /// redirects are followed, and the map is refreshed after a failover or a resharding.
+    case cluster
+}
+
+/// The Redis shards as one store: routes each key by its slot to the pool of the node that owns it.
 public final class ShardedRedis: Sendable {
-    public let map: ShardMap
-    public let pools: [RedisShardPool]
+    public let mode: RedisMode
+    let seeds: [ShardAddress]
+    let connectionsPerShard: Int
+    let timeoutSeconds: Double
+    let logger: Logger
     private let threadPool: NIOThreadPool
+    private let topology: Mutex<Topology>
+    private let lastRefresh = Mutex<ContinuousClock.Instant?>(nil)
+
+    struct Topology {
+        var map: ShardMap
+        var pools: [RedisShardPool]
+    }
 
     /// - Parameters:
-    ///   - connectionsPerShard: hiredis connections per shard; the dedicated thread pool gets one
+    ///   - map: the slot map (`shards` mode), or a provisional one over the seed nodes (`cluster`
+    ///     mode; call `refreshTopology()` before use).
+    ///   - connectionsPerShard: hiredis connections per node; the dedicated thread pool gets one
     ///     thread per connection, so a blocking call never waits for a thread.
     ///   - timeoutSeconds: connect and command timeout.
-    public init(map: ShardMap, connectionsPerShard: Int = 8, timeoutSeconds: Double = 2) {
-        self.map = map
-        let threadPool = NIOThreadPool(numberOfThreads: max(1, connectionsPerShard) * map.shards.count)
+    public init(map: ShardMap, mode: RedisMode = .shards, connectionsPerShard: Int = 8, timeoutSeconds: Double = 2,
+                logger: Logger = Logger(label: "starling.redis")) {
+        self.mode = mode
+        self.seeds = map.shards
+        self.connectionsPerShard = connectionsPerShard
+        self.timeoutSeconds = timeoutSeconds
+        self.logger = logger
+        // A cluster may grow: leave room for twice as many masters as seeds before calls queue for threads.
+        let nodes = mode == .cluster ? max(map.shards.count * 2, 8) : map.shards.count
+        let threadPool = NIOThreadPool(numberOfThreads: max(1, connectionsPerShard) * nodes)
         threadPool.start()
         self.threadPool = threadPool
-        self.pools = map.shards.map {
+        let pools = map.shards.map {
             RedisShardPool(host: $0.host, port: $0.port, capacity: connectionsPerShard, timeoutSeconds: timeoutSeconds, threadPool: threadPool)
         }
+        self.topology = Mutex(Topology(map: map, pools: pools))
     }
 
     public func shutdown() async throws {
         try await threadPool.shutdownGracefully()
     }
 
+    /// The current slot map (in `cluster` mode, as last learnt from the cluster).
+    public var map: ShardMap { topology.withLock { $0.map } }
+    /// One pool per shard (or per cluster master), indexed like `map.shards`.
+    public var pools: [RedisShardPool] { topology.withLock { $0.pools } }
+
     public func shardIndex(forKey key: String) -> Int { map.shardIndex(forKey: key) }
 
-    public func pool(forKey key: String) -> RedisShardPool { pools[shardIndex(forKey: key)] }
+    public func pool(forKey key: String) -> RedisShardPool {
+        topology.withLock { $0.pools[$0.map.shardIndex(forKey: key)] }
+    }
 
     /// Runs a pipeline on the shard that owns `key` (every command should touch that user's keys only).
     public func pipeline(key: String, _ commands: [RedisCommand]) async throws -> [RESPValue] {
-        try await pool(forKey: key).pipeline(commands)
+        let (shard, pool) = topology.withLock { ($0.map.shardIndex(forKey: key), $0.pools[$0.map.shardIndex(forKey: key)]) }
+        return try await run(shard: shard, pool: pool, commands)
     }
 
     public func send(key: String, _ command: RedisCommand) async throws -> RESPValue {
@@ -39,11 +78,14 @@ public final class ShardedRedis: Sendable {
     }
 
     /// Runs one pipeline per shard, all shards concurrently. Returns the replies by shard index.
+    /// In `cluster` mode a command redirected by the cluster is retried where it now belongs.
     public func pipelines(_ byShard: [Int: [RedisCommand]]) async throws -> [Int: [RESPValue]] {
-        try await withThrowingTaskGroup(of: (Int, [RESPValue]).self) { group in
+        let pools = self.pools
+        return try await withThrowingTaskGroup(of: (Int, [RESPValue]).self) { group in
             for (shard, commands) in byShard where !commands.isEmpty {
-                let pool = pools[shard]
-                group.addTask { (shard, try await pool.pipeline(commands)) }
+                // An index from an older map may be gone: such commands are routed one by one.
+                let pool = shard < pools.count ? pools[shard] : nil
+                group.addTask { (shard, try await self.run(shard: shard, pool: pool, commands)) }
             }
             var results: [Int: [RESPValue]] = [:]
             for try await (shard, replies) in group { results[shard] = replies }
@@ -51,26 +93,160 @@ public final class ShardedRedis: Sendable {
         }
     }
 
-    /// Each key's GET result, with one MGET per shard, shards concurrently.
+    private func run(shard: Int, pool: RedisShardPool?, _ commands: [RedisCommand]) async throws -> [RESPValue] {
+        guard mode == .cluster else { return try await pool!.pipeline(commands) }  // shards mode: indices are fixed
+        var replies: [RESPValue]
+        if let pool {
+            do {
+                replies = try await pool.pipeline(commands)
+            } catch RedisError.io, RedisError.connectFailed {
+                // A master died: its replica takes over; learn the new map and route again.
+                try await refreshTopology(minimumInterval: .milliseconds(200))
+                replies = commands.map { _ in RESPValue.error("MOVED") }
+            }
+        } else {
+            replies = commands.map { _ in RESPValue.error("MOVED") }
+        }
+        return try await followRedirects(commands, replies)
+    }
+
+    /// Re-sends the commands whose replies were `MOVED`/`ASK` redirects, each to its new owner.
+    private func followRedirects(_ commands: [RedisCommand], _ initial: [RESPValue]) async throws -> [RESPValue] {
+        var replies = initial
+        for attempt in 0..<5 {
+            let redirected = replies.indices.filter { Self.redirect(replies[$0]) != nil }
+            if redirected.isEmpty { return replies }
+            if attempt > 0 { try await Task.sleep(for: .milliseconds(50 * attempt)) }  // a failover is still settling
+            if redirected.contains(where: { Self.redirect(replies[$0])?.ask == false }) {
+                try await refreshTopology(minimumInterval: .milliseconds(100))
+            }
+            for index in redirected {
+                let command = commands[index]
+                let pool: RedisShardPool
+                var pipeline = [command]
+                if let target = Self.redirect(replies[index]), target.ask, let address = target.address {
+                    pool = self.pool(forAddress: address)
+                    pipeline = [RedisCommand("ASKING"), command]  // ASK: this one command, once, on the target
+                } else {
+                    pool = self.pool(forKey: Self.routingKey(of: command))
+                }
+                do {
+                    replies[index] = try await pool.pipeline(pipeline).last ?? .null
+                } catch RedisError.io, RedisError.connectFailed {
+                    replies[index] = .error("MOVED")
+                }
+            }
+        }
+        return replies
+    }
+
+    /// A redirect reply: `MOVED slot host:port`, `ASK slot host:port` (or our own marker `MOVED`).
+    static func redirect(_ reply: RESPValue) -> (ask: Bool, address: ShardAddress?)? {
+        guard case .error(let message) = reply else { return nil }
+        let parts = message.split(separator: " ")
+        guard let kind = parts.first, kind == "MOVED" || kind == "ASK" else {
+            // The cluster is between owners (a failover in progress): try again after a refresh.
+            return message.hasPrefix("CLUSTERDOWN") || message.hasPrefix("TRYAGAIN") ? (false, nil) : nil
+        }
+        let address = parts.count == 3 ? try? ShardMap.parseAddress(String(parts[2])) : nil
+        return (kind == "ASK", address)
+    }
+
+    /// The key a command is routed by: its first key argument.
+    static func routingKey(of command: RedisCommand) -> String {
+        let arguments = command.arguments
+        let index = command.name.uppercased() == "EVAL" || command.name.uppercased() == "EVALSHA" ? 3 : 1
+        return index < arguments.count ? String(decoding: arguments[index], as: UTF8.self) : ""
+    }
+
+    private func pool(forAddress address: ShardAddress) -> RedisShardPool {
+        if let existing = pools.first(where: { $0.host == address.host && $0.port == address.port }) { return existing }
+        return RedisShardPool(host: address.host, port: address.port, capacity: connectionsPerShard,
+                              timeoutSeconds: timeoutSeconds, threadPool: threadPool)
+    }
+
+    /// Learns the slot map from the cluster (`CLUSTER SLOTS`), asking the known masters and the seeds
+    /// in turn. Pools of masters that stay are kept. No-op in `shards` mode, and at most once per
+    /// `minimumInterval` (a burst of redirects triggers one refresh, not hundreds).
+    public func refreshTopology(minimumInterval: Duration = .zero) async throws {
+        guard mode == .cluster else { return }
+        let now = ContinuousClock.now
+        let due = lastRefresh.withLock { last -> Bool in
+            if let last, now - last < minimumInterval { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        var lastError: (any Error)?
+        let candidates = pools.map { ShardAddress(host: $0.host, port: $0.port) } + seeds
+        for address in candidates {
+            do {
+                let reply = try await pool(forAddress: address).pipeline([RedisCommand("CLUSTER", "SLOTS")])[0]
+                let ranges = try Self.parseClusterSlots(reply)
+                let map = try ShardMap(ranges: ranges)
+                topology.withLock { topology in
+                    let old = topology.pools
+                    topology.pools = map.shards.map { shard in
+                        old.first { $0.host == shard.host && $0.port == shard.port }
+                            ?? RedisShardPool(host: shard.host, port: shard.port, capacity: connectionsPerShard,
+                                              timeoutSeconds: timeoutSeconds, threadPool: threadPool)
+                    }
+                    topology.map = map
+                }
+                return
+            } catch {
+                lastError = error
+            }
+        }
+        logger.warning("could not learn the Redis Cluster slot map", metadata: ["error": "\(String(describing: lastError))"])
+        throw lastError ?? RedisError.unexpectedReply("no Redis Cluster node answered CLUSTER SLOTS")
+    }
+
+    /// `CLUSTER SLOTS`: `[[start, end, [host, port, id], replicas…], …]` → ranges owned by masters.
+    static func parseClusterSlots(_ reply: RESPValue) throws -> [(ClosedRange<Int>, ShardAddress)] {
+        if case .error(let message) = reply { throw RedisError.server(message) }
+        guard let entries = reply.array else { throw RedisError.unexpectedReply("CLUSTER SLOTS: \(reply)") }
+        return try entries.map { entry in
+            guard let parts = entry.array, parts.count >= 3, let start = parts[0].int64, let end = parts[1].int64,
+                  let master = parts[2].array, master.count >= 2, let host = master[0].string, let port = master[1].int64 else {
+                throw RedisError.unexpectedReply("CLUSTER SLOTS entry: \(entry)")
+            }
+            return (Int(start)...Int(end), ShardAddress(host: host.isEmpty ? "127.0.0.1" : host, port: Int(port)))
+        }
+    }
+
+    /// Each key's GET result: one MGET per shard, shards concurrently (in `cluster` mode, GETs in
+    /// a pipeline, since MGET may not span slots there).
     public func mget(_ keys: [String]) async throws -> [String: RESPValue] {
         var byShard: [Int: [String]] = [:]
-        for key in keys { byShard[shardIndex(forKey: key), default: []].append(key) }
-        let replies = try await pipelines(byShard.mapValues { [RedisCommand(["MGET"] + $0)] })
+        let map = self.map
+        for key in keys { byShard[map.shardIndex(forKey: key), default: []].append(key) }
+        let replies = try await pipelines(byShard.mapValues { keys in
+            mode == .cluster ? keys.map { RedisCommand("GET", $0) } : [RedisCommand(["MGET"] + keys)]
+        })
         var out: [String: RESPValue] = [:]
         for (shard, shardKeys) in byShard {
-            guard let values = replies[shard]?.first else { continue }
-            if case .error(let message) = values { throw RedisError.server(message) }
-            guard let items = values.array, items.count == shardKeys.count else {
-                throw RedisError.unexpectedReply("MGET returned \(values)")
+            let values = replies[shard] ?? []
+            let items: [RESPValue]
+            if mode == .cluster {
+                items = values
+            } else {
+                if case .error(let message)? = values.first { throw RedisError.server(message) }
+                items = values.first?.array ?? []
             }
-            for (key, value) in zip(shardKeys, items) { out[key] = value }
+            guard items.count == shardKeys.count else { throw RedisError.unexpectedReply("MGET returned \(values)") }
+            for (key, value) in zip(shardKeys, items) {
+                if case .error(let message) = value { throw RedisError.server(message) }
+                out[key] = value
+            }
         }
         return out
     }
 
-    /// PING every shard; the address and whether it answered.
+    /// PING every shard (every master); the address and whether it answered.
     public func ping() async -> [(String, Bool)] {
-        await withTaskGroup(of: (Int, String, Bool).self) { group in
+        let pools = self.pools
+        return await withTaskGroup(of: (Int, String, Bool).self) { group in
             for (i, pool) in pools.enumerated() {
                 group.addTask {
                     let ok = (try? await pool.pipeline([RedisCommand("PING")]))?.first == .status("PONG")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import StarlingDomain
+import StarlingRedis
 
 /// Reads a setting: the command-line flag wins, then the `STARLING_…` environment variable, then the default.
 /// A value that does not parse stops start-up with an error naming the setting.
@@ -64,6 +65,9 @@ struct TimelineOptions: ParsableArguments {
     @Option(help: "Redis shards: host:port,host:port (slots split evenly) or 0-5460=host:port,…. Env STARLING_REDIS_SHARDS. Default 127.0.0.1:6379.")
     var redisShards: String?
 
+    @Option(help: "Redis layout: shards (independent servers, slots split by STARLING_REDIS_SHARDS) or cluster (a Redis Cluster; STARLING_REDIS_SHARDS lists seed nodes). Env STARLING_REDIS_MODE. Default shards.")
+    var redisMode: String?
+
     @Option(help: "hiredis connections per shard (each gets a thread of its own). Env STARLING_REDIS_CONNECTIONS. Default 8.")
     var redisConnections: Int?
 
@@ -89,6 +93,14 @@ struct TimelineOptions: ParsableArguments {
         } catch {
             throw ValidationError(error.description)
         }
+    }
+
+    func mode() throws -> RedisMode {
+        let text = SettingReader().string(redisMode, "STARLING_REDIS_MODE", default: "shards")
+        guard let mode = RedisMode(rawValue: text) else {
+            throw ValidationError("STARLING_REDIS_MODE must be shards or cluster; got '\(text)'")
+        }
+        return mode
     }
 
     func connections() throws -> Int {
@@ -121,8 +133,8 @@ struct ListenOptions: ParsableArguments {
     @Option(help: "Port to listen on. Env STARLING_HTTP_PORT. Default 8080 for api, 9090 for worker.")
     var port: Int?
 
-    @Option(help: "This process's id-generator node number, unique per process, 0-1023. Env STARLING_NODE_ID. Default 0.")
-    var nodeId: Int?
+    @Option(help: "This process's id-generator node number, unique per process, 0-1023, or auto (claimed in PostgreSQL at start-up, for scaled replicas). Env STARLING_NODE_ID. Default 0.")
+    var nodeId: String?
 
     func resolvedHost() -> String { SettingReader().string(host, "STARLING_HTTP_HOST", default: "127.0.0.1") }
 
@@ -130,7 +142,13 @@ struct ListenOptions: ParsableArguments {
         try SettingReader().int(port, "STARLING_HTTP_PORT", default: value, range: 1...65535)
     }
 
-    func resolvedNodeId() throws -> Int {
-        try SettingReader().int(nodeId, "STARLING_NODE_ID", default: 0, range: 0...SnowflakeGenerator.maxNode)
+    /// A fixed node number, or nil for `auto`.
+    func resolvedNodeId() throws -> Int? {
+        let text = SettingReader().string(nodeId, "STARLING_NODE_ID", default: "0")
+        if text == "auto" { return nil }
+        guard let number = Int(text), (0...SnowflakeGenerator.maxNode).contains(number) else {
+            throw ValidationError("STARLING_NODE_ID must be auto or a whole number within 0...\(SnowflakeGenerator.maxNode), got '\(text)'")
+        }
+        return number
     }
 }

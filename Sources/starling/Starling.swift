@@ -18,7 +18,7 @@ struct Starling: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "starling",
         abstract: "Starling: a Mastodon-compatible microblog on a sharded timeline cluster.",
-        subcommands: [APICommand.self, WorkerCommand.self, MigrateCommand.self, LoadTestCommand.self]
+        subcommands: [APICommand.self, WorkerCommand.self, MigrateCommand.self, StatusCommand.self, LoadTestCommand.self]
     )
 }
 
@@ -39,9 +39,26 @@ struct Backends {
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         database = Database(client: client, logger: logger)
         let policy = try timeline.policy()
-        redis = ShardedRedis(map: try timeline.shardMap(), connectionsPerShard: try timeline.connections())
+        redis = ShardedRedis(map: try timeline.shardMap(), mode: try timeline.mode(), connectionsPerShard: try timeline.connections(),
+                             logger: logger)
         cache = TimelineCache(redis: redis, settings: TimelineSettings(
             listLength: policy.homeLength, listTTLSeconds: try timeline.inactiveAfterSeconds()))
+    }
+
+    /// In cluster mode, learns the slot map before serving (waiting up to a minute for the cluster).
+    func start(logger: Logger) async throws {
+        guard redis.mode == .cluster else { return }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            do {
+                try await redis.refreshTopology()
+                logger.info("Redis Cluster slot map learnt", metadata: ["masters": "\(redis.map.shards)"])
+                return
+            } catch {
+                if ContinuousClock.now > deadline { throw error }
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
     }
 
     func readinessChecks() -> [ReadinessCheck] {
@@ -86,7 +103,13 @@ struct APICommand: AsyncParsableCommand {
         settings.inactiveAfterSeconds = Double(try timeline.inactiveAfterSeconds())
 
         let backends = try Backends(common: common, timeline: timeline, logger: logger)
-        let ids = try SnowflakeGenerator(node: try listen.resolvedNodeId())
+        try await backends.start(logger: logger)
+        var lease: NodeIdLease?
+        if try listen.resolvedNodeId() == nil {
+            lease = try await NodeIdLease.acquire(url: common.resolvedDatabaseURL(), range: 1...SnowflakeGenerator.maxNode, logger: logger)
+        }
+        let ids = try SnowflakeGenerator(node: try listen.resolvedNodeId() ?? lease?.nodeId ?? 0)
+        logger.info("id generator node", metadata: ["node": "\(ids.node)", "claimed": "\(lease != nil)"])
         let pushThreshold: Int64 = settings.policy.model == .push ? Int64.max : Int64(settings.policy.celebrityThreshold)
         let rebuilds = RebuildQueue(logger: logger, rebuild: RebuildQueue.rebuilder(
             cache: backends.cache, database: backends.database, pushThreshold: pushThreshold))
@@ -104,6 +127,7 @@ struct APICommand: AsyncParsableCommand {
         logger.info("api starting", metadata: ["address": "\(host):\(port)", "public_url": "\(settings.publicURL)",
                                                "shards": "\(backends.redis.map.shards)", "model": "\(settings.policy.model)"])
         try await group.run()
+        await lease?.release()
         try await bcryptThreads.shutdownGracefully()
         try await backends.redis.shutdown()
     }
@@ -127,6 +151,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let logger = try common.logger("starling.worker")
         let reader = SettingReader()
         let backends = try Backends(common: common, timeline: timeline, logger: logger)
+        try await backends.start(logger: logger)
         var settings = WorkerSettings()
         settings.policy = try timeline.policy()
         settings.inactiveAfterSeconds = Double(try timeline.inactiveAfterSeconds())
