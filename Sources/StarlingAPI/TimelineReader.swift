@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import StarlingDomain
+import StarlingRedis
 import StarlingStore
 import StarlingTimelines
 
@@ -14,6 +15,16 @@ struct TimelineReader: Sendable {
     /// (celebrities, in the hybrid model) are read concurrently and merged by id. A list that is not
     /// built yet is served from PostgreSQL and rebuilt in the background.
     func home(user: Int64, idleSeconds: Double?, page: PageRequest) async throws -> [Int64] {
+        do {
+            return try await homeFromLists(user: user, idleSeconds: idleSeconds, page: page)
+        } catch let error as RedisError {
+            // A shard is down or failing over: PostgreSQL has everything, so read from it instead.
+            services.database.logger.warning("home read falls back to PostgreSQL", metadata: ["error": "\(error)"])
+            return try await services.statuses.homeByPull(user: user, page: page)
+        }
+    }
+
+    private func homeFromLists(user: Int64, idleSeconds: Double?, page: PageRequest) async throws -> [Int64] {
         let cache = services.cache
         if let idle = idleSeconds, idle > services.settings.inactiveAfterSeconds {
             // Fan-out skipped this user while inactive: their list is stale even if it still exists.

@@ -37,6 +37,8 @@ struct Harness: Sendable {
         var maxCharacters = 280
         /// `.live` listens on a real port (for streaming clients); `.router` calls the router directly.
         var live = false
+        /// Redis shards to use instead of the test run's (e.g. an unreachable one).
+        var redisShards: String?
     }
 
     static func with<T: Sendable>(_ options: Options = Options(), _ body: @Sendable (Harness) async throws -> T) async throws -> T {
@@ -46,7 +48,7 @@ struct Harness: Sendable {
         logger.logLevel = .warning
         let pg = PostgresClient(configuration: try Database.configuration(url: databaseURL, maxConnections: 10), backgroundLogger: logger)
         let database = Database(client: pg, logger: logger)
-        let redis = ShardedRedis(map: try ShardMap.parse(shards), connectionsPerShard: 4)
+        let redis = ShardedRedis(map: try ShardMap.parse(options.redisShards ?? shards), connectionsPerShard: 4, timeoutSeconds: 0.5)
         let cache = TimelineCache(redis: redis, settings: TimelineSettings(listLength: options.policy.homeLength,
                                                                           listTTLSeconds: Int(options.inactiveAfterSeconds)))
         var settings = APISettings()

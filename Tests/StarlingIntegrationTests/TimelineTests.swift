@@ -178,6 +178,25 @@ struct TimelineTests {
         }
     }
 
+    @Test func homeIsServedFromPostgreSQLWhileRedisIsDown() async throws {
+        let (reader, expected) = try await Harness.with { h in
+            let author = try await h.register("steady"), reader = try await h.register("patient")
+            try await h.follow(reader, author)
+            let ids = [try await h.post(author, "one"), try await h.post(author, "two")]
+            await h.drain()
+            return (reader, Array(ids.reversed()))
+        }
+        var down = Harness.Options()
+        down.redisShards = "127.0.0.1:1"  // nothing listens there
+        try await Harness.with(down) { h in
+            let reply = try await h.call(.get, "/api/v1/timelines/home", token: reader.token)
+            #expect(reply.status == .ok, "a shard outage is not an error for readers")
+            #expect(reply.ids == expected.map(String.init))
+            let posted = try await h.call(.post, "/api/v1/statuses", token: reader.token, form: ["status": "still accepted"])
+            #expect(posted.status == .ok, "posts only need PostgreSQL; fan-out waits in the outbox")
+        }
+    }
+
     @Test func inactiveUserGetsNoFanOutButACompleteHomeOnReturn() async throws {
         try await Harness.with { h in
             let author = try await h.register("active"), sleeper = try await h.register("sleeper")
