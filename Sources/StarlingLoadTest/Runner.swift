@@ -50,6 +50,8 @@ public struct LoadTestOptions: Sendable {
     public var listTTLSeconds: Int = 604_800
     public var outputDirectory: String = "loadtest/results"
     public var baselines = true
+    /// Seed the graph, report the seeding rate, and stop (no workload).
+    public var seedOnly = false
     public init() {}
 }
 
@@ -112,6 +114,7 @@ public struct LoadTestRunner: Sendable {
         let (users, seedReport) = try await seeder.seed(graph, progress: say)
         report.seed = seedReport
         say("seeded \(seedReport.follows) follows + \(seedReport.users) users in \(fmt(seedReport.totalSeconds))s: \(Int(seedReport.followsPerSecond)) follows/s overall")
+        if o.seedOnly { return (report, try write(report)) }
 
         let api = APIClient(targets: o.targets, connectionsPerTarget: o.connectionsPerTarget)
         let workload = Workload(graph: graph, users: users, api: api, celebrityThreshold: o.celebrityThreshold)

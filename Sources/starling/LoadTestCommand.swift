@@ -83,6 +83,9 @@ struct LoadTestCommand: AsyncParsableCommand {
     @Flag(help: "Skip redis-benchmark, pgbench and the /health baseline.")
     var noBaselines = false
 
+    @Flag(help: "Only seed the graph (and print the seeding rate).")
+    var seedOnly = false
+
     @Option(help: "Label of this run (used in the results folder name).")
     var label: String = "default"
 
@@ -175,6 +178,7 @@ struct LoadTestCommand: AsyncParsableCommand {
         options.seed = seed
         options.outputDirectory = output
         options.baselines = !noBaselines
+        options.seedOnly = seedOnly
 
         var logger = Logger(label: "starling.loadtest")
         logger.logLevel = .warning
