@@ -19,6 +19,10 @@ public struct APISettings: Sendable {
     /// bcrypt cost for new passwords.
     public var bcryptCost: UInt8 = 10
     public var title = "Starling"
+    /// How long a node trusts a token owner it looked up (it asks PostgreSQL again after that).
+    public var tokenCacheTTL: Duration = .seconds(30)
+    /// How long a node reuses account rows and a user's pulled-author list on the read path.
+    public var readCacheTTL: Duration = .seconds(2)
 
     public init() {}
 }
@@ -39,6 +43,13 @@ public struct APIServices: Sendable {
     let trends: TrendStore
     let renderer: Renderer
     let textRules: StatusTextRules
+    /// Token owners, so a request costs no PostgreSQL round trip for its token (30 s; the database
+    /// is asked again after that, which also keeps `last_active_at` current).
+    let tokenOwners: ExpiringCache<String, TokenOwner>
+    /// Accounts a home read merges at read time, per user (dropped on this node's follows).
+    let pulledAuthors: ExpiringCache<Int64, [Int64]>
+    /// Accounts as embedded in statuses (their counters may lag by the cache lifetime).
+    let accountRows: ExpiringCache<Int64, AccountRow>
     /// bcrypt is slow by design: it runs here, never on the Swift concurrency pool or an event loop.
     let bcryptThreads: NIOThreadPool
 
@@ -59,6 +70,23 @@ public struct APIServices: Sendable {
         self.renderer = Renderer(baseURL: settings.publicURL)
         self.textRules = StatusTextRules(maxCharacters: settings.maxCharacters)
         self.bcryptThreads = bcryptThreads
+        self.tokenOwners = ExpiringCache(ttl: settings.tokenCacheTTL)
+        self.pulledAuthors = ExpiringCache(ttl: settings.readCacheTTL)
+        self.accountRows = ExpiringCache(ttl: settings.readCacheTTL)
+    }
+
+    /// Accounts by id, from the short-lived cache, the rest from PostgreSQL in one query.
+    func accountRows(_ ids: Set<Int64>) async throws -> [Int64: AccountRow] {
+        var out: [Int64: AccountRow] = [:]
+        var missing: [Int64] = []
+        for id in ids {
+            if let row = accountRows.get(id) { out[id] = row } else { missing.append(id) }
+        }
+        for row in try await accounts.accounts(ids: missing) {
+            accountRows.set(row.id, row)
+            out[row.id] = row
+        }
+        return out
     }
 
     func hashPassword(_ password: String) async throws -> String {

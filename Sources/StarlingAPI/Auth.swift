@@ -13,7 +13,12 @@ extension APIServices {
         }
         token = token ?? params["access_token"]
         guard let token, !token.isEmpty, token.utf8.count <= 256 else { throw MastodonError.unauthorized }
+        if var cached = tokenOwners.get(token) {
+            cached.idleSeconds = 0  // seen within the cache lifetime: active
+            return cached
+        }
         guard let owner = try await accounts.authenticate(token: token) else { throw MastodonError.unauthorized }
+        tokenOwners.set(token, owner)
         return owner
     }
 

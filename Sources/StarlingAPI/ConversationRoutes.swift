@@ -190,6 +190,7 @@ extension MastodonRoutes {
         guard let row = try await services.accounts.updateProfile(id: user.id, displayName: displayName, note: note) else {
             throw MastodonError.unauthorized
         }
+        services.accountRows.remove(user.id)
         return try JSON.response(services.renderer.credentialAccount(row))
     }
 }

@@ -250,6 +250,9 @@ struct MastodonRoutes: Sendable {
         } else {
             try await services.follows.unfollow(follower: user.id, followee: target.id)
         }
+        services.pulledAuthors.remove(user.id)
+        services.accountRows.remove(user.id)
+        services.accountRows.remove(target.id)
         let relationship = try await services.follows.relationships(viewer: user.id, targets: [target.id])[0]
         return try JSON.response(RelationshipEntity(id: String(target.id), following: relationship.following,
                                                     showingReblogs: relationship.following, followedBy: relationship.followedBy))

@@ -32,7 +32,10 @@ struct TimelineReader: Sendable {
         }
         async let pulledAuthors: [Int64] = {
             guard let threshold = services.pullThreshold else { return [] }
-            return try await services.follows.pulledAuthors(for: user, threshold: threshold)
+            if let cached = services.pulledAuthors.get(user) { return cached }
+            let authors = try await services.follows.pulledAuthors(for: user, threshold: threshold)
+            services.pulledAuthors.set(user, authors)
+            return authors
         }()
         var lists: [TimelineCache.List] = []
         if services.settings.policy.model != .pull { lists.append(.home(user)) }
@@ -72,8 +75,7 @@ struct TimelineReader: Sendable {
         if !originals.isEmpty {
             for (id, row) in try await statusRows(originals) { rows[id] = row }
         }
-        let authors = try await services.accounts.accounts(ids: Array(Set(rows.values.map(\.accountId))))
-        let byId = Dictionary(authors.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let byId = try await services.accountRows(Set(rows.values.map(\.accountId)))
         let interactions = try await services.interactions.interactions(ids: Array(rows.keys), viewer: viewer)
 
         func render(_ id: Int64) -> StatusEntity? {
@@ -151,8 +153,7 @@ struct NotificationRenderer: Sendable {
     let services: APIServices
 
     func render(_ rows: [NotificationRow], viewer: Int64) async throws -> [NotificationEntity] {
-        let accounts = try await services.accounts.accounts(ids: Array(Set(rows.map(\.fromAccountId))))
-        let byId = Dictionary(accounts.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let byId = try await services.accountRows(Set(rows.map(\.fromAccountId)))
         let statuses = try await TimelineReader(services: services).hydrate(Array(Set(rows.compactMap(\.statusId))), viewer: viewer)
         let statusById = Dictionary(statuses.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return rows.compactMap { row in

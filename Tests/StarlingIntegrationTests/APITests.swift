@@ -125,6 +125,30 @@ struct APITests {
         }
     }
 
+    @Test func cachedTokensAndAccountsStillAnswerCorrectly() async throws {
+        var options = Harness.Options()
+        options.cacheTTL = .seconds(30)
+        try await Harness.with(options) { h in
+            let user = try await h.register("cached")
+            for _ in 0..<3 {
+                #expect(try await h.call(.get, "/api/v1/accounts/verify_credentials", token: user.token).string("id") == String(user.id))
+            }
+            #expect(try await h.call(.get, "/api/v1/timelines/home", token: "forged-\(user.token)").status == .unauthorized)
+            // A follow on this node drops the cached pulled-author list and account rows at once.
+            let star = try await h.register("cachedstar")
+            for _ in 0..<3 { try await h.follow(try await h.register("cf"), star) }
+            _ = try await h.home(user)
+            try await h.follow(user, star)
+            let status = try await h.post(star, "seen despite the cache")
+            await h.drain()
+            #expect(try await h.home(user).first == status)
+            let renamed = try await h.call(.patch, "/api/v1/accounts/update_credentials", token: star.token, form: ["display_name": "Star"])
+            #expect(renamed.status == .ok)
+            let shown = try await h.call(.get, "/api/v1/timelines/home", token: user.token).array.first?["account"] as? [String: Any]
+            #expect(shown?["display_name"] as? String == "Star")
+        }
+    }
+
     @Test func migrationsAreIdempotent() async throws {
         try await Harness.with { h in
             let applied = try await Migrator(database: h.database).migrate()

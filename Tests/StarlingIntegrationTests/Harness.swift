@@ -39,6 +39,7 @@ struct Harness: Sendable {
         var live = false
         /// Redis shards to use instead of the test run's (e.g. an unreachable one).
         var redisShards: String?
+        var cacheTTL: Duration = .zero
     }
 
     static func with<T: Sendable>(_ options: Options = Options(), _ body: @Sendable (Harness) async throws -> T) async throws -> T {
@@ -57,6 +58,9 @@ struct Harness: Sendable {
         settings.inactiveAfterSeconds = options.inactiveAfterSeconds
         settings.maxCharacters = options.maxCharacters
         settings.bcryptCost = 4
+        // Tests act and read back within milliseconds: they check the logic, not the caches' lag.
+        settings.tokenCacheTTL = options.cacheTTL
+        settings.readCacheTTL = options.cacheTTL
         let pushThreshold: Int64 = options.policy.model == .push ? .max : Int64(options.policy.celebrityThreshold)
         let rebuilds = RebuildQueue(logger: logger, rebuild: RebuildQueue.rebuilder(cache: cache, database: database, pushThreshold: pushThreshold))
         let bcrypt = NIOThreadPool(numberOfThreads: 1)
