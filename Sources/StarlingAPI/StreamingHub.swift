@@ -147,12 +147,16 @@ public final class StreamingHub: Service {
         let all = clients.withLock { Array($0.all.values) }
         if all.isEmpty { return }
         var targets: [(StreamClient, StreamName)] = []
+        let recipients = event.users.map(Set.init)
         for client in all {
             let streams = client.streams.withLock { $0 }
             if let user = StreamChannels.userId(of: channel) {
                 guard client.userId == user else { continue }
                 if event.event == .notification, streams.contains(.userNotification) { targets.append((client, .userNotification)) }
                 if streams.contains(.user) { targets.append((client, .user)) }
+            } else if channel == StreamChannels.users {
+                guard let user = client.userId, recipients?.contains(user) == true, streams.contains(.user) else { continue }
+                targets.append((client, .user))
             } else if channel == StreamChannels.pulled {
                 guard streams.contains(.user), let user = client.userId else { continue }
                 if event.event == .delete {

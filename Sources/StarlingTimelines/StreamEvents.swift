@@ -13,13 +13,18 @@ public struct StreamEvent: Codable, Sendable, Equatable {
     /// For `update` on the pulled channel: the author, and whom the status replies to.
     public var author: Int64?
     public var replyTo: Int64?
+    /// On the `users` channel: every user whose home the event concerns (one message per chunk,
+    /// not one per follower).
+    public var users: [Int64]?
 
-    public init(event: Kind, status: Int64? = nil, notification: Int64? = nil, author: Int64? = nil, replyTo: Int64? = nil) {
+    public init(event: Kind, status: Int64? = nil, notification: Int64? = nil, author: Int64? = nil, replyTo: Int64? = nil,
+                users: [Int64]? = nil) {
         self.event = event
         self.status = status
         self.notification = notification
         self.author = author
         self.replyTo = replyTo
+        self.users = users
     }
 
     public var payload: [UInt8] { Array((try? JSONEncoder().encode(self)) ?? Data()) }
@@ -36,6 +41,8 @@ public enum StreamChannels {
     /// Statuses of pulled (celebrity) authors: one event that each node matches against its
     /// clients' follows, instead of one per follower.
     public static let pulled = "timeline:pulled"
+    /// A fan-out chunk's event for all its recipients at once (`StreamEvent.users`).
+    public static let users = "timeline:users"
 
     /// The user id of a `timeline:{id}` channel.
     public static func userId(of channel: String) -> Int64? {

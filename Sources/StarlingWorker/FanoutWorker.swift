@@ -158,10 +158,12 @@ public final class FanoutWorker: Service {
                 try await cache.push(status.id, to: homes, redo: job.isRedo)
                 reached = homes
             }
-            try await cache.publish(update, on: reached.compactMap { list in
-                if case .home(let user) = list { return StreamChannels.user(user) }
+            var batch = update
+            batch.users = reached.compactMap { list in
+                if case .home(let user) = list { return user }
                 return nil
-            })
+            }
+            if batch.users?.isEmpty == false { try await cache.publish(batch, on: [StreamChannels.users]) }
             deliveries.increment(by: Int64(page.count))
         }
         let committedMillis = SnowflakeGenerator.millis(of: job.statusId)
@@ -213,7 +215,11 @@ public final class FanoutWorker: Service {
             try await outbox.enqueueContinuation(of: job, cursor: last)
         }
         try await cache.remove([job.statusId], from: page.map { .home($0) })
-        try await cache.publish(event, on: page.map(StreamChannels.user))
+        if !page.isEmpty {
+            var batch = event
+            batch.users = page
+            try await cache.publish(batch, on: [StreamChannels.users])
+        }
     }
 
     private func notifyFavourite(_ job: OutboxJob) async throws {
