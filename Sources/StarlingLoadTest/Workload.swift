@@ -121,7 +121,9 @@ public final class Workload: Sendable {
             for follower in chosen {
                 group.addTask {
                     let token = self.users.token(Int(follower))
-                    let path = "/api/v1/timelines/home?since_id=\(id - 1)&limit=5"
+                    // min_id: the page just above id - 1, so newer statuses arriving meanwhile cannot push
+                    // this one off the page (since_id would return the newest five instead).
+                    let path = "/api/v1/timelines/home?min_id=\(id - 1)&limit=5"
                     while ContinuousClock.now - postedAt < probe.cap {
                         let (reply, _) = await self.api.send(.GET, path, token: token)
                         if reply.status == 200 && reply.body.contains(needle) {
