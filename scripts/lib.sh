@@ -20,7 +20,7 @@
 #   start_postgres DIR PORT              initdb (if needed) + start + db "starling"
 #   stop_postgres DIR                    stop the instance in DIR
 #   pg_create_db PORT NAME               create a database if it doesn't exist
-#   start_redis DIR PORT                 start a throw-away redis-server
+#   start_redis DIR PORT [ARGS...]       start a throw-away redis-server (REDIS_CONF=FILE: read it first)
 #   stop_redis DIR                       stop the redis-server of DIR
 #   redis_ping PORT                      succeed if redis on PORT answers PONG
 #   pid_alive PID / stop_pid PID ... / stop_pidfile FILE ...
@@ -366,7 +366,9 @@ redis_ping() {
 
 # start_redis DIR PORT [ARGS...]: start redis-server in the background on
 # 127.0.0.1:PORT, pidfile DIR/redis.pid, log DIR/redis.log; wait for PONG.
-# Extra ARGS go to redis-server (e.g. --cluster-enabled yes).
+# Extra ARGS go to redis-server (e.g. --cluster-enabled yes). With REDIS_CONF=FILE set (e.g.
+# `REDIS_CONF=deploy/redis/redis-cluster.conf start_redis ...`), the server reads FILE first and
+# the options given here override it.
 start_redis() {
   local dir=$1 port=$2 pid deadline
   local -a extra=("${@:3}")
@@ -374,7 +376,7 @@ start_redis() {
   dir=$(cd "$dir" && pwd -P)
   stop_redis "$dir" # a leftover from an earlier run of the same DIR
   log "starting Redis on 127.0.0.1:$port ($dir)"
-  redis-server --port "$port" --bind 127.0.0.1 \
+  redis-server ${REDIS_CONF:+"$REDIS_CONF"} --port "$port" --bind 127.0.0.1 \
     --save '' --appendonly no \
     --daemonize yes --pidfile "$dir/redis.pid" \
     --logfile "$dir/redis.log" --dir "$dir" "${extra[@]}" </dev/null >/dev/null ||

@@ -12,12 +12,7 @@ public func buildAPIApplication(
     router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: MastodonErrorMiddleware())
     OpsRoutes.add(to: router, role: "api") {
-        [ReadinessCheck(name: "postgres") { await services.database.ping() }]
-            + services.redis.pools.map { pool in
-                ReadinessCheck(name: "redis \(pool.address)") {
-                    (try? await pool.pipeline([.init("PING")]))?.first == .status("PONG")
-                }
-            }
+        [ReadinessCheck(name: "postgres") { await services.database.ping() }] + ReadinessCheck.redis(services.redis)
     }
     MastodonRoutes(services: services).register(on: router)
     StreamingRoutes(services: services, hub: hub).register(on: router)

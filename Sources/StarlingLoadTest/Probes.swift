@@ -100,8 +100,9 @@ public final class RedisInspector: Sendable {
     let redis: ShardedRedis
     public var ports: [Int] { redis.map.shards.map(\.port) }
 
-    public init(shards: String) throws {
-        redis = ShardedRedis(map: try ShardMap.parse(shards), connectionsPerShard: 1, timeoutSeconds: 5)
+    public init(shards: String, mode: RedisMode = .shards) async throws {
+        redis = ShardedRedis(map: try ShardMap.parse(shards), mode: mode, connectionsPerShard: 1, timeoutSeconds: 5)
+        try await redis.refreshTopology()
     }
 
     public func shutdown() async { try? await redis.shutdown() }

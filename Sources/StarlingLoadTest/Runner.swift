@@ -1,4 +1,5 @@
 import Foundation
+import StarlingRedis
 import Logging
 import PostgresNIO
 import StarlingDomain
@@ -34,6 +35,8 @@ public struct LoadTestOptions: Sendable {
     public var metricsURLs: [String] = []
     public var databaseURL: String = ""
     public var redisShards: String = ""
+    /// `shards` or `cluster` (STARLING_REDIS_MODE): how to reach Redis for warming and inspection.
+    public var redisMode: RedisMode = .shards
     public var graph: GraphSource = .generate(PowerLawGenerator(users: 10_000))
     public var celebrityThreshold: Int = 10_000
     public var fanoutModel: String = "hybrid"
@@ -110,7 +113,7 @@ public struct LoadTestRunner: Sendable {
                             fanoutModel: o.fanoutModel, celebrityThreshold: o.celebrityThreshold, mix: o.mix)
 
         // Seed.
-        let seeder = Seeder(databaseURL: o.databaseURL, redisShards: o.redisShards, listTTLSeconds: o.listTTLSeconds, logger: logger)
+        let seeder = Seeder(databaseURL: o.databaseURL, redisShards: o.redisShards, redisMode: o.redisMode, listTTLSeconds: o.listTTLSeconds, logger: logger)
         let (users, seedReport) = try await seeder.seed(graph, progress: say)
         report.seed = seedReport
         say("seeded \(seedReport.follows) follows + \(seedReport.users) users in \(fmt(seedReport.totalSeconds))s: \(Int(seedReport.followsPerSecond)) follows/s overall")
@@ -119,7 +122,7 @@ public struct LoadTestRunner: Sendable {
         let api = APIClient(targets: o.targets, connectionsPerTarget: o.connectionsPerTarget)
         let workload = Workload(graph: graph, users: users, api: api, celebrityThreshold: o.celebrityThreshold)
         let scraper = MetricsScraper(urls: o.metricsURLs, api: api)
-        let redis = try? RedisInspector(shards: o.redisShards)
+        let redis = try? await RedisInspector(shards: o.redisShards, mode: o.redisMode)
         var pgConfig = try Database.configuration(url: o.databaseURL, maxConnections: 2)
         pgConfig.options.minimumConnections = 0
         let pg = PostgresClient(configuration: pgConfig, backgroundLogger: logger)

@@ -30,10 +30,12 @@ public struct SeedReport: Sendable, Codable {
 public struct Seeder: Sendable {
     public let databaseURL: String
     public let redisShards: String
+    public let redisMode: RedisMode
     public let listTTLSeconds: Int
     public let logger: Logger
 
-    public init(databaseURL: String, redisShards: String, listTTLSeconds: Int, logger: Logger) {
+    public init(databaseURL: String, redisShards: String, redisMode: RedisMode = .shards, listTTLSeconds: Int, logger: Logger) {
+        self.redisMode = redisMode
         self.databaseURL = databaseURL
         self.redisShards = redisShards
         self.listTTLSeconds = listTTLSeconds
@@ -180,10 +182,10 @@ public struct Seeder: Sendable {
     /// `RPUSH list 0` (the sentinel), `EXPIRE`, `SET ok-marker 1 EX ttl` for each user's home and authored
     /// lists: pipelined, grouped by shard, all shards at once.
     func warmTimelines(_ ids: [Int64]) async throws {
-        let map = try ShardMap.parse(redisShards)
-        let redis = ShardedRedis(map: map, connectionsPerShard: 2, timeoutSeconds: 30)
+        let redis = ShardedRedis(map: try ShardMap.parse(redisShards), mode: redisMode, connectionsPerShard: 2, timeoutSeconds: 30)
         do {
-            try await warm(ids, map: map, redis: redis)
+            try await redis.refreshTopology()  // cluster mode: learn which master owns which slot
+            try await warm(ids, map: redis.map, redis: redis)
         } catch {
             try? await redis.shutdown()
             throw error

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Metrics
 import Prometheus
+import StarlingRedis
 
 /// The process-wide Prometheus registry behind swift-metrics.
 public enum MetricsBootstrap {
@@ -27,6 +28,24 @@ public struct ReadinessCheck: Sendable {
     public init(name: String, check: @escaping @Sendable () async -> Bool) {
         self.name = name
         self.check = check
+    }
+}
+
+extension ReadinessCheck {
+    /// One check per Redis shard; in cluster mode one for the whole cluster, which re-learns the
+    /// slot map first so that a failover or a new master shows at once.
+    public static func redis(_ redis: ShardedRedis) -> [ReadinessCheck] {
+        if redis.mode == .cluster {
+            return [ReadinessCheck(name: "redis cluster") {
+                try? await redis.refreshTopology(minimumInterval: .seconds(2))
+                return await redis.ping().allSatisfy { $0.1 }
+            }]
+        }
+        return redis.pools.map { pool in
+            ReadinessCheck(name: "redis \(pool.address)") {
+                (try? await pool.pipeline([RedisCommand("PING")]))?.first == .status("PONG")
+            }
+        }
     }
 }
 

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import StarlingLoadTest
+import StarlingRedis
 
 /// `starling loadtest`: seeds a social graph and drives a cluster; see loadtest/README.md.
 struct LoadTestCommand: AsyncParsableCommand {
@@ -25,6 +26,9 @@ struct LoadTestCommand: AsyncParsableCommand {
 
     @Option(help: "Redis shards (host:port,…) for warming timelines. Env STARLING_REDIS_SHARDS (or the env file).")
     var redisShards: String?
+
+    @Option(help: "Redis layout: shards or cluster. Env STARLING_REDIS_MODE (or the env file). Default shards.")
+    var redisMode: String?
 
     @Option(help: "SNAP-style edge list to seed (a b per line, #/% comments, optional 'rows cols nnz' header).")
     var edges: String?
@@ -141,6 +145,11 @@ struct LoadTestCommand: AsyncParsableCommand {
         }
         options.databaseURL = database
         options.redisShards = shards
+        let modeText = setting(redisMode, "STARLING_REDIS_MODE") ?? "shards"
+        guard let mode = RedisMode(rawValue: modeText) else {
+            throw ValidationError("STARLING_REDIS_MODE must be shards or cluster; got '\(modeText)'")
+        }
+        options.redisMode = mode
         let thresholdText = celebrityThreshold.map(String.init) ?? setting(nil, "STARLING_CELEBRITY_THRESHOLD") ?? "10000"
         guard let threshold = Int(thresholdText), threshold >= 1 else {
             throw ValidationError("STARLING_CELEBRITY_THRESHOLD must be a positive whole number, got '\(thresholdText)'")

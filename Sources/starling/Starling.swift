@@ -63,10 +63,7 @@ struct Backends {
 
     func readinessChecks() -> [ReadinessCheck] {
         let database = self.database
-        return [ReadinessCheck(name: "postgres") { await database.ping() }]
-            + redis.pools.map { pool in
-                ReadinessCheck(name: "redis \(pool.address)") { (try? await pool.pipeline([RedisCommand("PING")]))?.first == .status("PONG") }
-            }
+        return [ReadinessCheck(name: "postgres") { await database.ping() }] + ReadinessCheck.redis(redis)
     }
 }
 
