@@ -102,28 +102,11 @@ extension ByteBuffer {
         }
     }
 
-    /// The first `"id":"123"` value in a JSON body: a status's own id comes first in Mastodon's Status.
+    /// The top-level `"id"` of a JSON object body (a status's own id: key order is not guaranteed,
+    /// so the first `"id"` in the text may be its account's).
     func firstId() -> Int64? {
-        let key = Array(#""id":""#.utf8)
-        return withUnsafeReadableBytes { raw -> Int64? in
-            let n = key.count
-            guard raw.count > n else { return nil }
-            for i in 0...(raw.count - n) where raw[i] == key[0] {
-                var j = 1
-                while j < n && raw[i + j] == key[j] { j += 1 }
-                if j == n {
-                    var k = i + n
-                    var value: Int64 = 0
-                    var digits = 0
-                    while k < raw.count, raw[k] >= 48, raw[k] <= 57 {
-                        value = value * 10 + Int64(raw[k] - 48)
-                        k += 1
-                        digits += 1
-                    }
-                    return digits > 0 ? value : nil
-                }
-            }
-            return nil
-        }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(readableBytesView)) as? [String: Any],
+              let id = object["id"] as? String else { return nil }
+        return Int64(id)
     }
 }
