@@ -65,14 +65,6 @@ public struct OutboxStore: Sendable {
             """)
     }
 
-    /// Seconds since the job's original outbox row was committed (its fan-out lag so far).
-    public func age(of job: OutboxJob) async throws -> Double {
-        let rows = try await database.query("outbox_age",
-            "SELECT extract(epoch FROM now() - created_at)::float8 FROM outbox WHERE id = \(job.id)")
-        for try await age in rows.decode(Double.self) { return age }
-        return 0
-    }
-
     /// Rows waiting (or being worked on).
     public func depth() async throws -> Int64 {
         for try await count in try await database.query("outbox_depth", "SELECT count(*) FROM outbox").decode(Int64.self) {

@@ -146,13 +146,6 @@ public struct StatusStore: Sendable {
         return out
     }
 
-    /// Ids of of the statuses that are visible, from `ids` (used to drop deleted ones).
-    public func visibleIds(_ ids: [Int64]) async throws -> Set<Int64> {
-        if ids.isEmpty { return [] }
-        return Set(try await database.query("visible_ids",
-            "SELECT id FROM statuses WHERE id = ANY(\(ids)) AND deleted_at IS NULL").collect(Int64.self))
-    }
-
     /// A page of statuses by the given authors, newest first, honouring Mastodon paging.
     public func page(authors: [Int64], page: PageRequest) async throws -> [Int64] {
         if authors.isEmpty { return [] }

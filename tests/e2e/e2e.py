@@ -26,102 +26,28 @@ import json
 import os
 import re
 import secrets
-import shlex
 import shutil
 import socket
 import subprocess
 import sys
 import time
-import traceback
 import urllib.parse
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-CLUSTER_DIR = os.environ["STARLING_CLUSTER_DIR"]
-CLUSTER_SCRIPT = os.environ.get("E2E_CLUSTER_SCRIPT", os.path.join(ROOT, "cluster", "starling-cluster"))
+import e2elib
+from e2elib import CLUSTER_DIR, ENV, check, info, load_env, poll, scenario, section
+
+CLUSTER_SCRIPT = os.environ.get("E2E_CLUSTER_SCRIPT", os.path.join(e2elib.ROOT, "cluster", "starling-cluster"))
 N_FOLLOWERS = int(os.environ.get("E2E_FOLLOWERS", "300"))
 THREADS = int(os.environ.get("E2E_THREADS", "16"))
 RUN = secrets.token_hex(3)  # keeps usernames unique should the data folder be reused
-T0 = time.monotonic()
-
-# ---------------------------------------------------------------------------
-# Reporting
-# ---------------------------------------------------------------------------
-
-PASSED = 0
-FAILED = 0
-FAILURES = []
-
-
-def elapsed():
-    return f"{time.monotonic() - T0:6.1f}s"
-
-
-def check(name, ok, detail=""):
-    """Records one check. `detail` is printed on failure (and, briefly, on success if short)."""
-    global PASSED, FAILED
-    if ok:
-        PASSED += 1
-        short = detail and len(detail) <= 120 and "\n" not in detail
-        print(f"[{elapsed()}] PASS {name}" + (f" ({detail})" if short else ""), flush=True)
-    else:
-        FAILED += 1
-        FAILURES.append(name)
-        print(f"[{elapsed()}] FAIL {name}" + (f": {detail}" if detail else ""), flush=True)
-    return ok
-
-
-def info(text):
-    print(f"[{elapsed()}] .... {text}", flush=True)
-
-
-def section(title):
-    print(f"\n[{elapsed()}] ==== {title}", flush=True)
-
-
-def scenario(fn):
-    """Runs one scenario; an unexpected exception counts as one failed check, the run goes on."""
-    def run(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except Exception as error:  # noqa: BLE001 - reported as a failure
-            check(f"{fn.__name__} ran without an unexpected error", False,
-                  f"{type(error).__name__}: {error}\n{traceback.format_exc()}")
-            return None
-    return run
-
 
 # ---------------------------------------------------------------------------
 # Cluster
 # ---------------------------------------------------------------------------
 
-ENV = {}
-
-
-def load_env():
-    """Parses $STARLING_CLUSTER_DIR/env (NAME='value' lines)."""
-    env = {}
-    with open(os.path.join(CLUSTER_DIR, "env"), encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if not line or line.startswith("#") or "=" not in line:
-                continue
-            name, value = line.split("=", 1)
-            parts = shlex.split(value)
-            env[name] = parts[0] if parts else ""
-    ENV.clear()
-    ENV.update(env)
-    return env
-
 
 def cluster(*args, extra_env=None, timeout=300):
-    env = dict(os.environ)
-    env.update(extra_env or {})
-    started = time.monotonic()
-    proc = subprocess.run([CLUSTER_SCRIPT, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True, timeout=timeout, check=False)
-    if proc.returncode != 0:
-        raise RuntimeError(f"cluster {' '.join(args)} failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
-    return proc, time.monotonic() - started
+    return e2elib.run_cluster(CLUSTER_SCRIPT, args, extra_env=extra_env, timeout=timeout)
 
 
 def pid_alive(pid):
@@ -258,20 +184,6 @@ def expect(resp, status, what):
     return resp.json
 
 
-def poll(fn, timeout, interval=0.1):
-    """Calls fn() until it returns (True, value) or the deadline passes; returns (ok, last value, seconds)."""
-    start = time.monotonic()
-    deadline = start + timeout
-    value = None
-    while True:
-        ok, value = fn()
-        if ok:
-            return True, value, time.monotonic() - start
-        if time.monotonic() >= deadline:
-            return False, value, time.monotonic() - start
-        time.sleep(interval)
-
-
 def parallel(fn, items, threads=THREADS):
     with concurrent.futures.ThreadPoolExecutor(max_workers=threads) as pool:
         return list(pool.map(fn, items))
@@ -288,39 +200,7 @@ def redis_ports():
 
 def redis_pipeline(port, commands):
     """Sends commands (lists of str) in one pipeline; returns the replies."""
-    out = bytearray()
-    for cmd in commands:
-        out += f"*{len(cmd)}\r\n".encode()
-        for arg in cmd:
-            arg = str(arg).encode()
-            out += f"${len(arg)}\r\n".encode() + arg + b"\r\n"
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(out)
-        reader = sock.makefile("rb")
-
-        def read():
-            line = reader.readline()
-            if not line:
-                raise ConnectionError("redis closed the connection")
-            kind, rest = line[:1], line[1:-2]
-            if kind == b"+":
-                return rest.decode()
-            if kind == b"-":
-                return RuntimeError(rest.decode())
-            if kind == b":":
-                return int(rest)
-            if kind == b"$":
-                n = int(rest)
-                if n < 0:
-                    return None
-                data = reader.read(n + 2)[:-2]
-                return data.decode()
-            if kind == b"*":
-                n = int(rest)
-                return None if n < 0 else [read() for _ in range(n)]
-            raise ValueError(f"unexpected RESP reply {line!r}")
-
-        return [read() for _ in commands]
+    return e2elib.resp_pipeline(port, commands, timeout=10)
 
 
 def redis_lists(keys, ready_keys=None):
@@ -1206,11 +1086,7 @@ def main():
         app2 = App(ENV["API1_URL"])
         s4_kill_worker(app2)
 
-    print(f"\nfinished in {time.monotonic() - T0:.1f}s", flush=True)
-    if FAILURES:
-        print("failed checks:\n  " + "\n  ".join(FAILURES), flush=True)
-    print(f"{PASSED} passed, {FAILED} failed", flush=True)
-    return 1 if FAILED else 0
+    return e2elib.summary()
 
 
 if __name__ == "__main__":

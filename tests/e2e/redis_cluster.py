@@ -35,19 +35,17 @@ import os
 import random
 import re
 import secrets
-import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import threading
 import time
-import traceback
 import urllib.parse
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-CLUSTER_DIR = os.environ["STARLING_CLUSTER_DIR"]
-CLUSTER_SCRIPT = os.environ.get("RC_CLUSTER_SCRIPT", os.path.join(ROOT, "cluster", "starling-cluster"))
+import e2elib
+from e2elib import ENV, check, info, load_env, poll, resp_pipeline, scenario, section
+
+CLUSTER_SCRIPT = os.environ.get("RC_CLUSTER_SCRIPT", os.path.join(e2elib.ROOT, "cluster", "starling-cluster"))
 N_USERS = int(os.environ.get("RC_USERS", "60"))
 N_FOLLOWS = int(os.environ.get("RC_FOLLOWS", "6"))
 THREADS = int(os.environ.get("RC_THREADS", "6"))
@@ -56,84 +54,18 @@ POST_RATIO = float(os.environ.get("RC_POST_RATIO", "0.3"))
 ATTEMPTS = int(os.environ.get("RC_ATTEMPTS", "5"))
 SEED = int(os.environ.get("RC_SEED", "1"))
 RUN = secrets.token_hex(3)
-T0 = time.monotonic()
 
-# ---------------------------------------------------------------------------
-# Reporting
-# ---------------------------------------------------------------------------
-
-PASSED = 0
-FAILED = 0
-FAILURES = []
+e2elib.SHORT_DETAIL = 160
 SUMMARY = []
-
-
-def elapsed():
-    return f"{time.monotonic() - T0:6.1f}s"
-
-
-def check(name, ok, detail=""):
-    global PASSED, FAILED
-    if ok:
-        PASSED += 1
-        short = detail and len(detail) <= 160 and "\n" not in detail
-        print(f"[{elapsed()}] PASS {name}" + (f" ({detail})" if short else ""), flush=True)
-    else:
-        FAILED += 1
-        FAILURES.append(name)
-        print(f"[{elapsed()}] FAIL {name}" + (f": {detail}" if detail else ""), flush=True)
-    return ok
-
-
-def info(text):
-    print(f"[{elapsed()}] .... {text}", flush=True)
-
-
-def section(title):
-    print(f"\n[{elapsed()}] ==== {title}", flush=True)
-
-
-def scenario(fn):
-    def run(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except Exception as error:  # noqa: BLE001 - reported as a failure
-            check(f"{fn.__name__} ran without an unexpected error", False,
-                  f"{type(error).__name__}: {error}\n{traceback.format_exc()}")
-            return None
-    return run
-
 
 # ---------------------------------------------------------------------------
 # Cluster
 # ---------------------------------------------------------------------------
 
-ENV = {}
-
-
-def load_env():
-    env = {}
-    with open(os.path.join(CLUSTER_DIR, "env"), encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if not line or line.startswith("#") or "=" not in line:
-                continue
-            name, value = line.split("=", 1)
-            parts = shlex.split(value)
-            env[name] = parts[0] if parts else ""
-    ENV.clear()
-    ENV.update(env)
-    return env
-
 
 def cluster(*args, timeout=300):
     """Runs the launcher; returns (stdout, stderr, seconds). Raises on a non-zero exit."""
-    started = time.monotonic()
-    proc = subprocess.run([CLUSTER_SCRIPT, *args], env=dict(os.environ), stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True, timeout=timeout, check=False)
-    took = time.monotonic() - started
-    if proc.returncode != 0:
-        raise RuntimeError(f"cluster {' '.join(args)} failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
+    proc, took = e2elib.run_cluster(CLUSTER_SCRIPT, args, timeout=timeout)
     return proc.stdout, proc.stderr, took
 
 
@@ -150,43 +82,6 @@ def redis_nodes():
 # ---------------------------------------------------------------------------
 # Redis: a read-only, cluster-aware RESP client
 # ---------------------------------------------------------------------------
-
-
-def resp_pipeline(port, commands, timeout=5):
-    """Sends commands (lists of str) to 127.0.0.1:port in one pipeline; error replies come back
-    as RuntimeError instances."""
-    out = bytearray()
-    for cmd in commands:
-        out += f"*{len(cmd)}\r\n".encode()
-        for arg in cmd:
-            arg = str(arg).encode()
-            out += f"${len(arg)}\r\n".encode() + arg + b"\r\n"
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
-        sock.sendall(out)
-        reader = sock.makefile("rb")
-
-        def read():
-            line = reader.readline()
-            if not line:
-                raise ConnectionError("redis closed the connection")
-            kind, rest = line[:1], line[1:-2]
-            if kind == b"+":
-                return rest.decode()
-            if kind == b"-":
-                return RuntimeError(rest.decode())
-            if kind == b":":
-                return int(rest)
-            if kind == b"$":
-                n = int(rest)
-                if n < 0:
-                    return None
-                return reader.read(n + 2)[:-2].decode()
-            if kind == b"*":
-                n = int(rest)
-                return None if n < 0 else [read() for _ in range(n)]
-            raise ValueError(f"unexpected RESP reply {line!r}")
-
-        return [read() for _ in commands]
 
 
 def crc16(data):
@@ -529,15 +424,6 @@ def setup_users():
     return users, followers
 
 
-def poll(fn, timeout, interval=0.2):
-    start = time.monotonic()
-    while True:
-        ok, value = fn()
-        if ok or time.monotonic() - start >= timeout:
-            return ok, value, time.monotonic() - start
-        time.sleep(interval)
-
-
 # ---------------------------------------------------------------------------
 # Load
 # ---------------------------------------------------------------------------
@@ -867,13 +753,7 @@ def main():
         users, followers = setup
         posts = s_reshard(users, followers) or []
         s_failover(users, followers, posts)
-    print(f"\nfinished in {time.monotonic() - T0:.1f}s", flush=True)
-    if SUMMARY:
-        print("summary:\n  " + "\n  ".join(SUMMARY), flush=True)
-    if FAILURES:
-        print("failed checks:\n  " + "\n  ".join(FAILURES), flush=True)
-    print(f"{PASSED} passed, {FAILED} failed", flush=True)
-    return 1 if FAILED else 0
+    return e2elib.summary(SUMMARY)
 
 
 if __name__ == "__main__":

@@ -24,21 +24,9 @@
 
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
-cd "$ROOT"
-CLUSTER="$ROOT/cluster/starling-cluster"
-
-OWN_DIR=0
-if [[ -z "${STARLING_CLUSTER_DIR:-}" ]]; then
-  mkdir -p "$ROOT/.data"
-  STARLING_CLUSTER_DIR=$(mktemp -d "$ROOT/.data/e2e-XXXXXX")
-  OWN_DIR=1
-fi
-mkdir -p "$STARLING_CLUSTER_DIR"
-STARLING_CLUSTER_DIR=$(cd "$STARLING_CLUSTER_DIR" && pwd -P)
-export STARLING_CLUSTER_DIR
-export STARLING_BUILD=${STARLING_BUILD:-debug}
-export STARLING_PG_FAST=${STARLING_PG_FAST:-1}
+# shellcheck source=tests/e2e/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_setup e2e e2e
 
 # Cluster settings for the test (every STARLING_* variable reaches the nodes).
 export STARLING_CELEBRITY_THRESHOLD=3
@@ -47,43 +35,9 @@ export STARLING_BCRYPT_COST=4
 # Faster outbox polling: retries and the starling_outbox_depth gauge refresh sooner.
 export STARLING_POLL_INTERVAL_MS=${STARLING_POLL_INTERVAL_MS:-200}
 
-START_LOG="$STARLING_CLUSTER_DIR/e2e-cluster-start.log"
-RC=1
-
-# shellcheck disable=SC2317 # invoked by the EXIT trap
-cleanup() {
-  local rc=$?
-  set +e
-  trap - EXIT INT TERM
-  {
-    # Workers are stateless and safe to kill -9: spares `stop` their SIGTERM grace period
-    # (e2e.py checks graceful shutdown on its own).
-    "$CLUSTER" kill-worker 1
-    "$CLUSTER" kill-worker 2
-    "$CLUSTER" stop
-  } >>"$STARLING_CLUSTER_DIR/e2e-cluster-stop.log" 2>&1
-  if ((RC != 0)); then
-    echo "e2e: logs kept in $STARLING_CLUSTER_DIR (logs/, logs-phase1/, e2e-*.log)" >&2
-  elif ((OWN_DIR)) && [[ "${E2E_KEEP:-0}" != 1 ]]; then
-    rm -rf "$STARLING_CLUSTER_DIR"
-  fi
-  ((rc == 0)) && rc=$RC
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-echo "e2e: starting the cluster in $STARLING_CLUSTER_DIR (build: ${STARLING_BIN:-$STARLING_BUILD})" >&2
-t0=$SECONDS
-if ! "$CLUSTER" start >"$START_LOG.out" 2>"$START_LOG"; then
-  tail -n 40 "$START_LOG" >&2
-  echo "e2e: the cluster did not start (see $START_LOG)" >&2
-  echo "0 passed, 1 failed"
-  exit 1
-fi
-up=$(tail -n 1 "$START_LOG.out")
-echo "e2e: $up (after $((SECONDS - t0))s)" >&2
+e2e_traps E2E_KEEP "logs/, logs-phase1/, e2e-*.log"
+# shellcheck disable=SC2119 # no extra start options
+e2e_start
 [[ -f "$STARLING_CLUSTER_DIR/env" ]] || { echo "e2e: no $STARLING_CLUSTER_DIR/env" >&2; echo "0 passed, 1 failed"; exit 1; }
 
 set +e
