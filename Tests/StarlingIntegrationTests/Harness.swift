@@ -49,7 +49,8 @@ struct Harness: Sendable {
         logger.logLevel = .warning
         let pg = PostgresClient(configuration: try Database.configuration(url: databaseURL, maxConnections: 10), backgroundLogger: logger)
         let database = Database(client: pg, logger: logger)
-        let redis = ShardedRedis(map: try ShardMap.parse(options.redisShards ?? shards), connectionsPerShard: 4, timeoutSeconds: 0.5)
+        let redis = ShardedRedis(map: try ShardMap.parse(options.redisShards ?? shards), connectionsPerShard: 4,
+                                 timeoutSeconds: options.redisShards == nil ? 2 : 0.5)  // fail fast only against a dead shard
         let cache = TimelineCache(redis: redis, settings: TimelineSettings(listLength: options.policy.homeLength,
                                                                           listTTLSeconds: Int(options.inactiveAfterSeconds)))
         var settings = APISettings()
