@@ -40,7 +40,11 @@ public final class RebuildQueue: Service {
     /// Queues a rebuild unless one is queued or running.
     public func enqueue(_ list: TimelineCache.List) {
         let isNew = pending.withLock { $0.insert(list).inserted }
-        if isNew { continuation.yield(list) }
+        guard isNew else { return }
+        if case .dropped(let dropped) = continuation.yield(list) {
+            // The queue is full and let go of its oldest entry: forget it, so a later read queues it again.
+            _ = pending.withLock { $0.remove(dropped) }
+        }
     }
 
     public func run() async throws {
