@@ -2,6 +2,10 @@ import Logging
 import NIOCore
 import NIOPosix
 import PostgresNIO
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Claims an id-generator node number that no other live process holds, for deployments that
 /// scale a role without numbering its replicas (`STARLING_NODE_ID=auto`).
@@ -11,11 +15,20 @@ import PostgresNIO
 public final class NodeIdLease: Sendable {
     public let nodeId: Int
     private let connection: PostgresConnection
+    private let releasing = Atomic<Bool>(false)
     static let lockSpace: Int32 = 0x4E4F_4445  // "NODE"
 
-    private init(nodeId: Int, connection: PostgresConnection) {
+    private init(nodeId: Int, connection: PostgresConnection, logger: Logger) {
         self.nodeId = nodeId
         self.connection = connection
+        // Losing the connection frees the lock while this process would go on minting ids with the
+        // number: another process could claim it and ids could collide. Stop instead; a supervisor
+        // restarts the process, which claims a number afresh.
+        connection.closeFuture.whenComplete { [weak self] _ in
+            guard let self, !self.releasing.load(ordering: .relaxed) else { return }
+            logger.critical("lost the PostgreSQL connection holding node id \(nodeId); exiting so ids stay unique")
+            exit(75)  // EX_TEMPFAIL
+        }
     }
 
     /// Takes the lowest free number in `range`. - Throws: if all are held.
@@ -30,7 +43,7 @@ public final class NodeIdLease: Sendable {
             let key = Int32(candidate)
             for try await locked in try await connection.query("SELECT pg_try_advisory_lock(\(lockSpace), \(key))", logger: logger)
                 .decode(Bool.self) where locked {
-                return NodeIdLease(nodeId: candidate, connection: connection)
+                return NodeIdLease(nodeId: candidate, connection: connection, logger: logger)
             }
         }
         try? await connection.close()
@@ -38,6 +51,7 @@ public final class NodeIdLease: Sendable {
     }
 
     public func release() async {
+        releasing.store(true, ordering: .relaxed)
         try? await connection.close()
     }
 }
