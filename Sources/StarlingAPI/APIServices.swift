@@ -97,13 +97,4 @@ public struct APIServices: Sendable {
     func verifyPassword(_ password: String, hash: String) async throws -> Bool {
         try await bcryptThreads.runIfActive { Bcrypt.verify(password, hash: hash) }
     }
-
-    /// The followers threshold from which an author is pulled at read time (0: everyone, push: nobody).
-    var pullThreshold: Int64? {
-        switch settings.policy.model {
-        case .push: nil
-        case .pull: 0
-        case .hybrid: Int64(settings.policy.celebrityThreshold)
-        }
-    }
 }

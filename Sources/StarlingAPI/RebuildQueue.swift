@@ -1,4 +1,5 @@
 import Logging
+import StarlingDomain
 import ServiceLifecycle
 import StarlingStore
 import StarlingTimelines
@@ -23,14 +24,14 @@ public final class RebuildQueue: Service {
 
     /// The rebuild of one list from PostgreSQL: a home from the pushed authors it follows, an
     /// author's own list from their statuses.
-    public static func rebuilder(cache: TimelineCache, database: Database, pushThreshold: Int64)
+    public static func rebuilder(cache: TimelineCache, database: Database, policy: FanoutPolicy)
         -> @Sendable (TimelineCache.List) async throws -> Void {
         let statuses = StatusStore(database: database)
         let length = cache.settings.listLength
         return { list in
             try await cache.rebuild(list) {
                 switch list {
-                case .home(let user): try await statuses.homeRebuild(user: user, threshold: pushThreshold, limit: length)
+                case .home(let user): try await statuses.homeRebuild(user: user, threshold: policy.pushedBelow, limit: length)
                 case .authored(let author): try await statuses.recentIds(author: author, limit: length)
                 }
             }

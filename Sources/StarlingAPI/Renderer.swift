@@ -123,10 +123,9 @@ struct Renderer: Sendable {
 }
 
 extension Calendar {
-    /// Mastodon reports account creation at midnight UTC of the day.
+    /// Mastodon reports account creation at midnight UTC of the day. Plain arithmetic: this runs for
+    /// every account in every rendered page, and building a Calendar each time is costly.
     static func utcMidnight(_ date: Date) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
-        return calendar.startOfDay(for: date)
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
     }
 }

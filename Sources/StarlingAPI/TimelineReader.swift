@@ -31,7 +31,7 @@ struct TimelineReader: Sendable {
             try await cache.invalidate(.home(user))
         }
         async let pulledAuthors: [Int64] = {
-            guard let threshold = services.pullThreshold else { return [] }
+            guard let threshold = services.settings.policy.pulledFrom else { return [] }
             if let cached = services.pulledAuthors.get(user) { return cached }
             let authors = try await services.follows.pulledAuthors(for: user, threshold: threshold)
             services.pulledAuthors.set(user, authors)

@@ -36,6 +36,18 @@ public struct FanoutPolicy: Sendable {
 
     /// Whether a reader merges this author's own list at read time.
     public func isPulled(followersCount: Int) -> Bool { !pushesToFollowers(followersCount: followersCount) }
+
+    /// Authors with fewer followers than this are pushed into home lists (what a home rebuild reads).
+    public var pushedBelow: Int64 {
+        switch model {
+        case .push: .max
+        case .pull: 0
+        case .hybrid: Int64(celebrityThreshold)
+        }
+    }
+
+    /// Authors with at least this many followers are merged at read time; nil when nobody is.
+    public var pulledFrom: Int64? { model == .push ? nil : pushedBelow }
 }
 
 /// Groups recipients by the shard that owns their keys, so each shard gets one pipeline.

@@ -107,9 +107,8 @@ struct APICommand: AsyncParsableCommand {
         }
         let ids = try SnowflakeGenerator(node: try listen.resolvedNodeId() ?? lease?.nodeId ?? 0)
         logger.info("id generator node", metadata: ["node": "\(ids.node)", "claimed": "\(lease != nil)"])
-        let pushThreshold: Int64 = settings.policy.model == .push ? Int64.max : Int64(settings.policy.celebrityThreshold)
         let rebuilds = RebuildQueue(logger: logger, rebuild: RebuildQueue.rebuilder(
-            cache: backends.cache, database: backends.database, pushThreshold: pushThreshold))
+            cache: backends.cache, database: backends.database, policy: settings.policy))
         let bcryptThreads = NIOThreadPool(numberOfThreads: 2)
         bcryptThreads.start()
         let services = APIServices(settings: settings, database: backends.database, redis: backends.redis, cache: backends.cache,

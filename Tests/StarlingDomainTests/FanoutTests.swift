@@ -124,3 +124,14 @@ struct DomainErrorTests {
         #expect(DomainError.validation("x") != DomainError.badParameter("x"))
     }
 }
+
+@Suite("FanoutPolicy thresholds")
+struct FanoutThresholdTests {
+    @Test func thresholdsFollowTheModel() {
+        #expect(FanoutPolicy(model: .hybrid, celebrityThreshold: 500).pushedBelow == 500)
+        #expect(FanoutPolicy(model: .hybrid, celebrityThreshold: 500).pulledFrom == 500)
+        #expect(FanoutPolicy(model: .push, celebrityThreshold: 500).pushedBelow == .max)
+        #expect(FanoutPolicy(model: .push, celebrityThreshold: 500).pulledFrom == nil)
+        #expect(FanoutPolicy(model: .pull, celebrityThreshold: 500).pulledFrom == 0)
+    }
+}

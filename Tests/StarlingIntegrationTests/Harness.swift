@@ -62,8 +62,7 @@ struct Harness: Sendable {
         // Tests act and read back within milliseconds: they check the logic, not the caches' lag.
         settings.tokenCacheTTL = options.cacheTTL
         settings.readCacheTTL = options.cacheTTL
-        let pushThreshold: Int64 = options.policy.model == .push ? .max : Int64(options.policy.celebrityThreshold)
-        let rebuilds = RebuildQueue(logger: logger, rebuild: RebuildQueue.rebuilder(cache: cache, database: database, pushThreshold: pushThreshold))
+        let rebuilds = RebuildQueue(logger: logger, rebuild: RebuildQueue.rebuilder(cache: cache, database: database, policy: options.policy))
         let bcrypt = NIOThreadPool(numberOfThreads: 1)
         bcrypt.start()
         let services = APIServices(settings: settings, database: database, redis: redis, cache: cache,
