@@ -33,8 +33,8 @@ extension MastodonRoutes {
         let viewer = try await services.optionalUser(request, params)
         let (ancestors, descendants) = try await services.interactions.context(of: Int64(status.id) ?? 0)
         return try JSON.response(ContextEntity(
-            ancestors: try await reader.visible(try await reader.hydrate(ancestors, viewer: viewer), to: viewer, replyRule: false),
-            descendants: try await reader.visible(try await reader.hydrate(descendants, viewer: viewer), to: viewer, replyRule: false)))
+            ancestors: try await reader.visible(try await reader.hydrate(ancestors, viewer: viewer), to: viewer, home: false),
+            descendants: try await reader.visible(try await reader.hydrate(descendants, viewer: viewer), to: viewer, home: false)))
     }
 
     func interact(_ request: Request, id: String?, action: String) async throws -> Response {
@@ -62,9 +62,9 @@ extension MastodonRoutes {
         let user = try await services.requireUser(request, params)
         let page = try params.page()
         var types = NotificationStore.types
-        let only = Set(params.list("types"))
-        if !only.isEmpty { types.formIntersection(only) }
-        types.subtract(params.list("exclude_types"))
+        let only = params.list("types")  // unknown names match nothing, as before
+        if !only.isEmpty { types.formIntersection(only.compactMap(NotificationKind.init(rawValue:))) }
+        types.subtract(params.list("exclude_types").compactMap(NotificationKind.init(rawValue:)))
         let rows = try await services.notifications.page(account: user.id, types: types, page: page)
         let entities = try await NotificationRenderer(services: services).render(rows, viewer: user.id)
         return try JSON.response(entities, headers: linkHeaders(request, page: page, ids: rows.map(\.id)))
@@ -147,7 +147,7 @@ extension MastodonRoutes {
         }
         if type == nil || type == "statuses" {
             let ids = try await services.interactions.searchStatuses(query: query, limit: limit, offset: offset)
-            result.statuses = try await reader.visible(try await reader.hydrate(ids, viewer: viewer), to: viewer, replyRule: false)
+            result.statuses = try await reader.visible(try await reader.hydrate(ids, viewer: viewer), to: viewer, home: false)
         }
         return try JSON.response(result)
     }

@@ -193,7 +193,16 @@ struct TokenEntity: Encodable, Sendable {
 }
 
 enum JSON {
-    static let encoder: JSONEncoder = {
+    /// For the types that are not ``JSONWritable`` (cold routes: apps, tokens, trends, empty objects).
+    static let encoder: JSONEncoder = makeEncoder(timestamp: timestamp)
+
+    /// The encoder every response used before ``JSONWriter``, with Foundation's ISO 8601 formatter:
+    /// the reference the writer's output is tested against.
+    static let referenceEncoder: JSONEncoder = makeEncoder { date in
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    private static func makeEncoder(timestamp: @escaping @Sendable (Date) -> String) -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.withoutEscapingSlashes]
@@ -202,22 +211,246 @@ enum JSON {
             try container.encode(timestamp(date))
         }
         return encoder
-    }()
+    }
 
     /// `2019-12-08T03:48:33.901Z`, as Mastodon writes times.
     static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        JSONDate.timestamp(date)
     }
 
     /// `2019-12-08`, as Mastodon writes `last_status_at`.
     static func day(_ date: Date) -> String {
-        String(timestamp(date).prefix(10))
+        JSONDate.day(date)
+    }
+
+    /// The JSON text of a hot-path entity (or an array of them), written without `JSONEncoder`.
+    static func bytes(_ value: some JSONWritable, capacity: Int = 2048) -> [UInt8] {
+        var writer = JSONWriter(capacity: capacity)
+        value.writeJSON(to: &writer)
+        return writer.bytes
+    }
+
+    static func string(_ value: some JSONWritable) -> String {
+        String(decoding: bytes(value), as: UTF8.self)
     }
 
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
         let data = try encoder.encode(value)
+        return response(bytes: ByteBuffer(bytes: data), status: status, headers: headers)
+    }
+
+    /// Preferred over the `Encodable` overload for the entities (and arrays of them) on hot paths.
+    /// (`throws` only so that call sites written for the `Encodable` overload keep their `try`.)
+    static func response(_ value: some JSONWritable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        response(bytes: ByteBuffer(bytes: bytes(value, capacity: 16 * 1024)), status: status, headers: headers)
+    }
+
+    private static func response(bytes: ByteBuffer, status: HTTPResponse.Status, headers: HTTPFields) -> Response {
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: bytes))
+    }
+}
+
+// MARK: JSONWritable conformances (keys exactly as `.convertToSnakeCase` spells the properties)
+
+extension AccountEntity: JSONWritable {
+    func writeJSON(to writer: inout JSONWriter) {
+        writer.beginObject()
+        writeFields(to: &writer)
+        writer.endObject()
+    }
+
+    /// The fields without the braces: a CredentialAccount adds `source` to them.
+    func writeFields(to w: inout JSONWriter) {
+        w.field("id", id)
+        w.field("username", username)
+        w.field("acct", acct)
+        w.field("display_name", displayName)
+        w.field("locked", locked)
+        w.field("bot", bot)
+        w.field("discoverable", discoverable)
+        w.field("group", group)
+        w.field("created_at", createdAt)
+        w.field("note", note)
+        w.field("url", url)
+        w.field("uri", uri)
+        w.field("avatar", avatar)
+        w.field("avatar_static", avatarStatic)
+        w.field("header", header)
+        w.field("header_static", headerStatic)
+        w.field("followers_count", followersCount)
+        w.field("following_count", followingCount)
+        w.field("statuses_count", statusesCount)
+        w.field("last_status_at", lastStatusAt)
+        w.field("emojis", emojis)
+        w.field("fields", fields)
+    }
+}
+
+extension CredentialAccountEntity: JSONWritable {
+    func writeJSON(to w: inout JSONWriter) {
+        w.beginObject()
+        account.writeFields(to: &w)
+        w.field("source", source)
+        w.endObject()
+    }
+}
+
+extension CredentialAccountEntity.Source: JSONWritable {
+    func writeJSON(to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("privacy", privacy)
+        w.field("sensitive", sensitive)
+        w.field("language", language)
+        w.field("note", note)
+        w.field("fields", fields)
+        w.field("follow_requests_count", followRequestsCount)
+        w.endObject()
+    }
+}
+
+extension MentionEntity: JSONWritable {
+    func writeJSON(to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("id", id)
+        w.field("username", username)
+        w.field("url", url)
+        w.field("acct", acct)
+        w.endObject()
+    }
+}
+
+extension TagEntity: JSONWritable {
+    func writeJSON(to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("name", name)
+        w.field("url", url)
+        w.endObject()
+    }
+}
+
+extension ApplicationEntity: JSONWritable {
+    func writeJSON(to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("name", name)
+        w.field("website", website)
+        w.endObject()
+    }
+}
+
+extension StatusEntity: JSONWritable {
+    func writeJSON(to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("id", id)
+        w.field("created_at", createdAt)
+        w.field("in_reply_to_id", inReplyToId)
+        w.field("in_reply_to_account_id", inReplyToAccountId)
+        w.field("sensitive", sensitive)
+        w.field("spoiler_text", spoilerText)
+        w.field("visibility", visibility)
+        w.field("language", language)
+        w.field("uri", uri)
+        w.field("url", url)
+        w.field("replies_count", repliesCount)
+        w.field("reblogs_count", reblogsCount)
+        w.field("favourites_count", favouritesCount)
+        w.field("edited_at", editedAt)
+        w.field("favourited", favourited)
+        w.field("reblogged", reblogged)
+        w.field("muted", muted)
+        w.field("bookmarked", bookmarked)
+        w.field("pinned", pinned)
+        w.field("content", content)
+        w.field("text", text)
+        w.field("reblog", reblog)
+        w.field("application", application)
+        w.key("account")
+        account.writeJSON(to: &w)
+        w.field("media_attachments", mediaAttachments)
+        w.field("mentions", mentions)
+        w.field("tags", tags)
+        w.field("emojis", emojis)
+        w.field("card", card)
+        w.field("poll", poll)
+        w.endObject()
+    }
+}
+
+extension ReblogBox: JSONWritable {
+    func writeJSON(to writer: inout JSONWriter) { status.writeJSON(to: &writer) }
+}
+
+extension NotificationEntity: JSONWritable {
+    func writeJSON(to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("id", id)
+        w.field("type", type)
+        w.field("created_at", createdAt)
+        w.key("account")
+        account.writeJSON(to: &w)
+        w.field("status", status)
+        w.endObject()
+    }
+}
+
+extension ContextEntity: JSONWritable {
+    func writeJSON(to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("ancestors", ancestors)
+        w.field("descendants", descendants)
+        w.endObject()
+    }
+}
+
+extension TagHistoryEntity: JSONWritable {
+    func writeJSON(to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("day", day)
+        w.field("uses", uses)
+        w.field("accounts", accounts)
+        w.endObject()
+    }
+}
+
+extension TagEntityWithHistory: JSONWritable {
+    func writeJSON(to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("name", name)
+        w.field("url", url)
+        w.field("history", history)
+        w.endObject()
+    }
+}
+
+extension SearchEntity: JSONWritable {
+    func writeJSON(to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("accounts", accounts)
+        w.field("statuses", statuses)
+        w.field("hashtags", hashtags)
+        w.endObject()
+    }
+}
+
+extension RelationshipEntity: JSONWritable {
+    func writeJSON(to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("id", id)
+        w.field("following", following)
+        w.field("showing_reblogs", showingReblogs)
+        w.field("notifying", notifying)
+        w.field("languages", languages)
+        w.field("followed_by", followedBy)
+        w.field("blocking", blocking)
+        w.field("blocked_by", blockedBy)
+        w.field("muting", muting)
+        w.field("muting_notifications", mutingNotifications)
+        w.field("requested", requested)
+        w.field("requested_by", requestedBy)
+        w.field("domain_blocking", domainBlocking)
+        w.field("endorsed", endorsed)
+        w.field("note", note)
+        w.endObject()
     }
 }

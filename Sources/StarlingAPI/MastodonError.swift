@@ -42,6 +42,10 @@ public struct MastodonError: HTTPResponseError, CustomStringConvertible {
             switch error {
             case .validation(let message): return MastodonError(.unprocessableContent, message)
             case .badParameter(let message): return MastodonError(.badRequest, message)
+            case .notFound: return .notFound
+            case .notAllowed: return .forbidden
+            case .taken(.username): return MastodonError(.unprocessableContent, "Validation failed: Username has already been taken")
+            case .taken(.email): return MastodonError(.unprocessableContent, "Validation failed: Email has already been taken")
             case .invalidSetting: break
             }
         case let error as StoreError:

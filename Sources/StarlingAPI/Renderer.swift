@@ -29,7 +29,7 @@ struct Renderer: Sendable {
             id: String(row.id), createdAt: row.createdAt,
             inReplyToId: Nullable(row.inReplyToId.map(String.init)),
             inReplyToAccountId: Nullable(row.inReplyToAccountId.map(String.init)),
-            sensitive: row.sensitive, spoilerText: row.spoilerText, visibility: row.visibility,
+            sensitive: row.sensitive, spoilerText: row.spoilerText, visibility: row.visibility.rawValue,
             language: Nullable(row.language),
             uri: "\(baseURL)/users/\(author.username)/statuses/\(row.id)",
             url: "\(baseURL)/@\(author.username)/\(row.id)",
@@ -73,6 +73,7 @@ struct Renderer: Sendable {
     /// every piece; `link` may replace a word (a mention or tag) with trusted markup.
     static func paragraphs(_ text: String, link: (Substring) -> String? = { _ in nil }) -> String {
         if text.isEmpty { return "" }
+        if let html = asciiParagraphs(text, link: link) { return html }
         let normalised = text.replacingOccurrences(of: "\r\n", with: "\n")
         let blocks = normalised.components(separatedBy: "\n\n").filter { !$0.isEmpty }
         return blocks.map { block in
@@ -80,6 +81,131 @@ struct Renderer: Sendable {
                 linkWords(line, link: link)
             }.joined(separator: "<br />") + "</p>"
         }.joined()
+    }
+
+    /// `paragraphs` over bytes, for ASCII text (most posts) without a lone carriage return: there
+    /// every byte is one Character (CR LF aside), so byte-level splitting and escaping give exactly
+    /// what the Character-level version gives. nil for anything else.
+    private static func asciiParagraphs(_ text: String, link: (Substring) -> String?) -> String? {
+        var normalised = text
+        let plain: Bool = normalised.withUTF8 { bytes in
+            var hasCR = false
+            for byte in bytes {
+                if byte >= 0x80 { return false }
+                if byte == 0x0D { hasCR = true }
+            }
+            guard hasCR else { return true }
+            var index = 0
+            while index < bytes.count {
+                if bytes[index] == 0x0D && (index + 1 == bytes.count || bytes[index + 1] != 0x0A) { return false }
+                index += 1
+            }
+            return true
+        }
+        guard plain else { return nil }
+        if normalised.utf8.contains(0x0D) { normalised = normalised.replacingOccurrences(of: "\r\n", with: "\n") }
+        let text = normalised
+        var source = normalised
+        return source.withUTF8 { bytes -> String in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + bytes.count / 4 + 16)
+            let lf = UInt8(ascii: "\n")
+
+            func substring(_ start: Int, _ end: Int) -> Substring {
+                let base = text.utf8.startIndex
+                return text[text.utf8.index(base, offsetBy: start)..<text.utf8.index(base, offsetBy: end)]
+            }
+
+            func isWordByte(_ byte: UInt8) -> Bool {
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                     UInt8(ascii: "_"), UInt8(ascii: "@"), UInt8(ascii: "#"):
+                    true
+                default:
+                    false
+                }
+            }
+
+            func word(_ start: Int, _ end: Int) {
+                var coreEnd = start
+                while coreEnd < end && isWordByte(bytes[coreEnd]) { coreEnd += 1 }
+                if coreEnd - start > 1, let html = link(substring(start, coreEnd)) {
+                    out.append(contentsOf: html.utf8)
+                    appendEscapedASCII(bytes, coreEnd, end, to: &out)
+                } else {
+                    appendEscapedASCII(bytes, start, end, to: &out)
+                }
+            }
+
+            func line(_ start: Int, _ end: Int) {
+                var wordStart = start
+                var index = start
+                while index < end {
+                    if bytes[index] == UInt8(ascii: " ") {
+                        word(wordStart, index)
+                        out.append(UInt8(ascii: " "))
+                        wordStart = index + 1
+                    }
+                    index += 1
+                }
+                word(wordStart, end)
+            }
+
+            func block(_ start: Int, _ end: Int) {
+                if start == end { return }
+                out.append(contentsOf: "<p>".utf8)
+                var lineStart = start
+                var index = start
+                while index < end {
+                    if bytes[index] == lf {
+                        line(lineStart, index)
+                        out.append(contentsOf: "<br />".utf8)
+                        lineStart = index + 1
+                    }
+                    index += 1
+                }
+                line(lineStart, end)
+                out.append(contentsOf: "</p>".utf8)
+            }
+
+            // Blocks end at each "\n\n", matched left to right without overlap.
+            var blockStart = 0
+            var index = 0
+            while index + 1 < bytes.count {
+                if bytes[index] == lf && bytes[index + 1] == lf {
+                    block(blockStart, index)
+                    index += 2
+                    blockStart = index
+                } else {
+                    index += 1
+                }
+            }
+            block(blockStart, bytes.count)
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    private static func appendEscapedASCII(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, to out: inout [UInt8]) {
+        var runStart = start
+        var index = start
+        while index < end {
+            let replacement: StaticString
+            switch bytes[index] {
+            case UInt8(ascii: "&"): replacement = "&amp;"
+            case UInt8(ascii: "<"): replacement = "&lt;"
+            case UInt8(ascii: ">"): replacement = "&gt;"
+            case UInt8(ascii: "\""): replacement = "&quot;"
+            case UInt8(ascii: "'"): replacement = "&#39;"
+            default:
+                index += 1
+                continue
+            }
+            if runStart < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+            replacement.withUTF8Buffer { out.append(contentsOf: $0) }
+            index += 1
+            runStart = index
+        }
+        if runStart < end { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end])) }
     }
 
     private static func linkWords(_ line: Substring, link: (Substring) -> String?) -> String {
@@ -105,7 +231,33 @@ struct Renderer: Sendable {
         return out
     }
 
+    /// HTML-escapes `& < > " '`. Works on UTF-8 bytes unless one of those characters touches a
+    /// non-ASCII scalar (which could join it into a larger Character that the Character-level
+    /// version leaves alone): then it takes that version, so the output is the same either way.
     static func escape<S: StringProtocol>(_ text: S) -> String {
+        let fast: String?? = text.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            var special = false
+            for (index, byte) in bytes.enumerated() {
+                switch byte {
+                case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"):
+                    if index > 0 && bytes[index - 1] >= 0x80 { return nil }
+                    if index + 1 < bytes.count && bytes[index + 1] >= 0x80 { return nil }
+                    special = true
+                default:
+                    continue
+                }
+            }
+            if !special { return String(text) }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 16)
+            appendEscapedASCII(bytes, 0, bytes.count, to: &out)
+            return String(decoding: out, as: UTF8.self)
+        }
+        if let fast, let result = fast { return result }
+        return escapeCharacters(text)
+    }
+
+    static func escapeCharacters<S: StringProtocol>(_ text: S) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for character in text {

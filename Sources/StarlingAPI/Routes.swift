@@ -276,13 +276,11 @@ struct MastodonRoutes: Sendable {
         let page = try params.page()
         let viewer = try await services.optionalUser(request, params)
         let ids = try await services.statuses.page(authors: [target.id], page: page)
-        let statuses = try await reader.visible(try await reader.hydrate(ids, viewer: viewer), to: viewer, replyRule: false)
+        let statuses = try await reader.visible(try await reader.hydrate(ids, viewer: viewer), to: viewer, home: false)
         return try JSON.response(statuses, headers: linkHeaders(request, page: page, ids: ids))
     }
 
     // MARK: Statuses
-
-    static let visibilities: Set<String> = ["public", "unlisted", "private", "direct"]
 
     func postStatus(_ request: Request) async throws -> Response {
         let params = try await Params.from(request, readBody: true)
@@ -290,8 +288,7 @@ struct MastodonRoutes: Sendable {
         let text = params["status"] ?? ""
         let spoiler = params["spoiler_text"] ?? ""
         try services.textRules.validate(text: text, spoilerText: spoiler)
-        let visibility = params["visibility"] ?? "public"
-        guard Self.visibilities.contains(visibility) else {
+        guard let visibility = Visibility(rawValue: params["visibility"] ?? Visibility.default.rawValue) else {
             throw MastodonError(.unprocessableContent, "Validation failed: Visibility is not included in the list")
         }
         var inReplyTo: Int64?
@@ -317,7 +314,7 @@ struct MastodonRoutes: Sendable {
         let params = try await Params.from(request, readBody: false)
         let viewer = try await services.optionalUser(request, params)
         guard let id = id.flatMap({ Int64($0) }),
-              let status = try await reader.visible(try await reader.hydrate([id], viewer: viewer), to: viewer, replyRule: false).first else {
+              let status = try await reader.visible(try await reader.hydrate([id], viewer: viewer), to: viewer, home: false).first else {
             throw MastodonError.notFound
         }
         return status
@@ -341,7 +338,7 @@ struct MastodonRoutes: Sendable {
         let user = try await services.requireUser(request, params)
         let page = try params.page()
         let ids = try await reader.home(user: user.id, idleSeconds: user.owner.idleSeconds, page: page)
-        let statuses = try await reader.visible(try await reader.hydrate(ids, viewer: user.id), to: user.id, replyRule: true)
+        let statuses = try await reader.visible(try await reader.hydrate(ids, viewer: user.id), to: user.id, home: true)
         return try JSON.response(statuses, headers: linkHeaders(request, page: page, ids: ids))
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOPosix
 import ServiceLifecycle
+import StarlingDomain
 import StarlingRedis
 import StarlingStore
 import StarlingTimelines
@@ -148,6 +149,12 @@ public final class StreamingHub: Service {
         if all.isEmpty { return }
         var targets: [(StreamClient, StreamName)] = []
         let recipients = event.users.map(Set.init)
+        // A pulled author's status goes to the followers `Audience.showsOnHome` admits: read its facts once.
+        var pulled: Audience.Status?
+        if channel == StreamChannels.pulled, event.event == .update, let id = event.status {
+            pulled = await audience(ofStatus: id)
+            if pulled == nil { return }  // deleted meanwhile (or unreadable: it could not be rendered either)
+        }
         for client in all {
             let streams = client.streams.withLock { $0 }
             if let user = StreamChannels.userId(of: channel) {
@@ -164,14 +171,14 @@ public final class StreamingHub: Service {
                     continue
                 }
                 let following = client.following.withLock { $0 }
-                guard let author = event.author, author != user, following.contains(author) else { continue }
-                if let replyTo = event.replyTo, replyTo != author, replyTo != user, !following.contains(replyTo) { continue }
+                // Only the user's own home is concerned: statuses of pulled authors they follow.
+                guard let status = pulled, status.author != user, following.contains(status.author) else { continue }
+                guard Audience.showsOnHome(status, viewer: user, relations: ViewerRelations(follows: following)) else { continue }
                 targets.append((client, .user))
             } else if channel == StreamChannels.publicTimeline {
                 if streams.contains(.publicTimeline) { targets.append((client, .publicTimeline)) }
                 if streams.contains(.publicLocal) { targets.append((client, .publicLocal)) }
-            } else if channel.hasPrefix("timeline:hashtag:") {
-                let tag = String(channel.dropFirst("timeline:hashtag:".count))
+            } else if let tag = RedisKeys.tag(ofChannel: channel) {
                 if streams.contains(.hashtag(tag)) { targets.append((client, .hashtag(tag))) }
             }
         }
@@ -180,6 +187,18 @@ public final class StreamingHub: Service {
         for (client, stream) in targets {
             client.send(OutgoingEvent(event: rendered.0, payload: rendered.1, stream: stream))
         }
+    }
+
+    /// The facts the audience rules read about a status: from the status cache, else PostgreSQL;
+    /// nil if it was deleted or cannot be read.
+    private func audience(ofStatus id: Int64) async -> Audience.Status? {
+        if let cached = try? await services.cache.cachedStatuses([id])[id] {
+            switch cached {
+            case .row(let row): return row.audience
+            case .deleted: return nil
+            }
+        }
+        return try? await services.statuses.statuses(ids: [id]).first?.audience
     }
 
     /// The event name and its payload: a Status or Notification as JSON text, or a status id for deletes.
@@ -192,14 +211,14 @@ public final class StreamingHub: Service {
                 guard let id = event.status, let status = try await TimelineReader(services: services).hydrate([id], viewer: nil).first else {
                     return nil
                 }
-                return ("update", String(decoding: try JSON.encoder.encode(status), as: UTF8.self))
+                return ("update", JSON.string(status))
             case .notification:
                 guard let id = event.notification, let viewer,
                       let row = try await services.notifications.notification(id: id, account: viewer),
                       let entity = try await NotificationRenderer(services: services).render([row], viewer: viewer).first else {
                     return nil
                 }
-                return ("notification", String(decoding: try JSON.encoder.encode(entity), as: UTF8.self))
+                return ("notification", JSON.string(entity))
             }
         } catch {
             logger.warning("could not render a stream event", metadata: ["error": "\(error)"])

@@ -8,6 +8,9 @@ import StarlingTimelines
 /// Reads timelines: Redis lists first, PostgreSQL when a list is missing; then hydrates statuses.
 struct TimelineReader: Sendable {
     let services: APIServices
+    /// Extra list entries read for a first page, beyond twice its size: room for duplicates from
+    /// redelivery and for statuses the visibility rules hide.
+    static let firstPageSlack = 40
 
     /// One page of a user's home timeline, newest first.
     ///
@@ -41,7 +44,10 @@ struct TimelineReader: Sendable {
         if services.settings.policy.model != .pull { lists.append(.home(user)) }
         let authors = try await pulledAuthors
         lists += authors.map { .authored($0) }
-        let cached = try await cache.read(lists)
+        // A first page (no cursor, or only since_id) is the top of every list: read just that much.
+        // Deeper pages (max_id, min_id) may lie anywhere in a list, so they read it whole.
+        let depth: Int? = page.maxId == nil && page.minId == nil ? page.limit * 2 + Self.firstPageSlack : nil
+        let cached = try await cache.read(lists, depth: depth)
 
         var sources: [[Int64]] = []
         var missingAuthors: [Int64] = []
@@ -115,36 +121,34 @@ struct TimelineReader: Sendable {
         return rows
     }
 
-    /// Applies who may see what: private statuses to followers and the mentioned, direct ones to the
-    /// mentioned only, and (on home timelines) the reply rule: a reply to someone else shows only
-    /// to readers who follow that person too.
-    func visible(_ statuses: [StatusEntity], to viewer: Int64?, replyRule: Bool) async throws -> [StatusEntity] {
-        let needsFollows = statuses.flatMap { status -> [Int64] in
-            let shown = status.reblog.value?.status ?? status
-            var ids: [Int64] = []
-            if shown.visibility == "private", let author = Int64(shown.account.id) { ids.append(author) }
-            if replyRule, let replyTo = shown.inReplyToAccountId.value.flatMap({ Int64($0) }) { ids.append(replyTo) }
-            return ids
-        }
+    /// Applies who may see what, by the domain's rules (`Audience`): `mayView` everywhere, and on
+    /// home timelines (`home: true`) `showsOnHome`, which adds the reply rule. A reblog is judged by
+    /// the status it shows.
+    func visible(_ statuses: [StatusEntity], to viewer: Int64?, home: Bool) async throws -> [StatusEntity] {
+        let judged = statuses.map { ($0, Self.audience(of: $0.reblog.value?.status ?? $0)) }
+        let needsFollows = Set(judged.flatMap { _, audience in
+            audience.map { Audience.followsNeeded(for: $0, onHome: home) } ?? []
+        })
         let follows: Set<Int64> = if let viewer, !needsFollows.isEmpty {
-            try await services.interactions.followed(by: viewer, among: Array(Set(needsFollows)))
+            try await services.interactions.followed(by: viewer, among: Array(needsFollows))
         } else { [] }
-        return statuses.filter { status in
-            let shown = status.reblog.value?.status ?? status
-            guard let author = Int64(shown.account.id) else { return false }
-            if author == viewer { return true }
-            let mentioned = viewer.map { v in shown.mentions.contains { $0.id == String(v) } } ?? false
-            switch shown.visibility {
-            case "direct": if !mentioned { return false }
-            case "private": if !mentioned && !follows.contains(author) { return false }
-            default: break
+        let relations = ViewerRelations(follows: follows)
+        return judged.compactMap { status, audience in
+            guard let audience else { return nil }
+            if home, let viewer {
+                return Audience.showsOnHome(audience, viewer: viewer, relations: relations) ? status : nil
             }
-            if replyRule, let replyTo = shown.inReplyToAccountId.value.flatMap({ Int64($0) }),
-               replyTo != author, replyTo != viewer, !follows.contains(replyTo), !mentioned {
-                return false
-            }
-            return true
+            return Audience.mayView(audience, viewer: viewer, relations: relations) ? status : nil
         }
+    }
+
+    /// The facts `Audience` reads, from a rendered status; nil (shown to nobody) if they do not parse.
+    static func audience(of status: StatusEntity) -> Audience.Status? {
+        guard let author = Int64(status.account.id), let visibility = Visibility(rawValue: status.visibility) else { return nil }
+        return Audience.Status(author: author, visibility: visibility,
+                               inReplyToAccount: status.inReplyToAccountId.value.flatMap { Int64($0) },
+                               mentioned: status.mentions.compactMap { Int64($0.id) },
+                               reblogOf: status.reblog.value.flatMap { Int64($0.status.id) })
     }
 }
 
@@ -160,7 +164,7 @@ struct NotificationRenderer: Sendable {
             guard let account = byId[row.fromAccountId] else { return nil }
             let status = row.statusId.flatMap { statusById[String($0)] }
             if row.statusId != nil && status == nil { return nil }  // its status was deleted
-            return NotificationEntity(id: String(row.id), type: row.type, createdAt: row.createdAt,
+            return NotificationEntity(id: String(row.id), type: row.type.rawValue, createdAt: row.createdAt,
                                       account: services.renderer.account(account), status: Nullable(status))
         }
     }

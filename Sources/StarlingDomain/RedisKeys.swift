@@ -1,14 +1,62 @@
-/// Names of every Redis key Starling writes. Each carries its owner in a `{…}` hash tag.
+/// Names of every Redis key Starling writes, and of the pub/sub channels it publishes on.
+/// Each key carries its owner in a `{…}` hash tag, so a user's keys share a shard (and a
+/// Redis Cluster slot) and can go in one pipeline.
 public enum RedisKeys {
+    // MARK: Timelines
+
     /// A user's home timeline: status ids, newest first, trimmed to the configured length.
     public static func home(_ userId: Int64) -> String { "home:{\(userId)}" }
     /// Present while `home` is complete; missing means "rebuild from PostgreSQL before trusting it".
     public static func homeReady(_ userId: Int64) -> String { "homeok:{\(userId)}" }
     /// An author's own statuses, newest first: what readers merge in for celebrity authors.
     public static func authored(_ userId: Int64) -> String { "user:{\(userId)}" }
+    /// Present while `authored` is complete (same hash tag, so same shard as the list).
+    public static func authoredReady(_ userId: Int64) -> String { "userok:{\(userId)}" }
+
+    // MARK: Status cache
+
     /// A cached status row (JSON), or the tombstone of a deleted one.
     public static func status(_ statusId: Int64) -> String { "status:{\(statusId)}" }
 
     /// Cache value that marks a deleted status; cache fills use `SET NX` so they cannot overwrite it.
     public static let tombstone = "deleted"
+
+    // MARK: Trends
+
+    /// Hash tag shared by every trend key: one shard, and one pipeline per trend operation.
+    public static let trendsTag = "{trends}"
+    /// A sorted set of tag → uses on one day (days since the Unix epoch).
+    public static func trendUses(day: Int) -> String { "trends:\(trendsTag):\(day)" }
+    /// A HyperLogLog of the accounts that used `tag` on one day.
+    public static func trendAccounts(day: Int, tag: String) -> String { "trends:\(trendsTag):\(day):\(tag)" }
+
+    // MARK: Pub/sub channels (streaming)
+
+    /// Every streaming channel starts with this; API nodes `PSUBSCRIBE` to `channelPattern`.
+    public static let channelPrefix = "timeline:"
+    public static let channelPattern = "\(channelPrefix)*"
+    /// A user's own events (notifications, their own statuses), on the shard of their home list.
+    public static func userChannel(_ userId: Int64) -> String { "\(channelPrefix){\(userId)}" }
+    /// The public stream.
+    public static let publicChannel = "\(channelPrefix)public"
+    /// Hashtag streams: this prefix followed by the normalised tag.
+    public static let hashtagChannelPrefix = "\(channelPrefix)hashtag:"
+    public static func hashtagChannel(_ tag: String) -> String { hashtagChannelPrefix + tag }
+    /// Statuses of pulled (celebrity) authors, matched by each node against its clients' follows.
+    public static let pulledChannel = "\(channelPrefix)pulled"
+    /// A fan-out chunk's event for all its recipients at once.
+    public static let usersChannel = "\(channelPrefix)users"
+
+    /// The user id of a `userChannel` name, nil for any other channel.
+    public static func userId(ofChannel channel: String) -> Int64? {
+        let head = "\(channelPrefix){"
+        guard channel.hasPrefix(head), channel.hasSuffix("}") else { return nil }
+        return Int64(channel.dropFirst(head.count).dropLast())
+    }
+
+    /// The tag of a `hashtagChannel` name, nil for any other channel.
+    public static func tag(ofChannel channel: String) -> String? {
+        guard channel.hasPrefix(hashtagChannelPrefix) else { return nil }
+        return String(channel.dropFirst(hashtagChannelPrefix.count))
+    }
 }

@@ -101,7 +101,7 @@ public enum Baselines {
             \\set aid \(base) + (:n / 4096) * 4194304 + :n % 4096
             \\set sid random(1, 9000000000000000000)
             BEGIN;
-            INSERT INTO lt_pgb_statuses (id, account_id, text, spoiler_text, sensitive, visibility, language, in_reply_to_id, in_reply_to_account_id, created_at) VALUES (:sid, :aid, 'pgbench baseline status text of a typical length', '', false, 'public', NULL, NULL, NULL, now());
+            INSERT INTO lt_pgb_statuses (id, account_id, text, spoiler_text, sensitive, visibility, language, in_reply_to_id, in_reply_to_account_id, created_at) VALUES (:sid, :aid, 'pgbench baseline status text of a typical length', '', false, '\(Visibility.public.rawValue)', NULL, NULL, NULL, now());
             UPDATE lt_pgb_accounts SET statuses_count = statuses_count + 1, last_status_at = now(), last_active_at = now() WHERE id = :aid;
             INSERT INTO lt_pgb_outbox (kind, status_id, account_id) VALUES ('post', :sid, :aid);
             COMMIT;

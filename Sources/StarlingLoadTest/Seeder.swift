@@ -201,7 +201,7 @@ public struct Seeder: Sendable {
             var byShard: [Int: [RedisCommand]] = [:]
             for id in ids[index..<min(ids.count, index + batch)] {
                 let shard = map.shardIndex(forKey: RedisKeys.home(id))
-                for (list, ok) in [(RedisKeys.home(id), RedisKeys.homeReady(id)), (RedisKeys.authored(id), "userok:{\(id)}")] {
+                for (list, ok) in [(RedisKeys.home(id), RedisKeys.homeReady(id)), (RedisKeys.authored(id), RedisKeys.authoredReady(id))] {
                     byShard[shard, default: []].append(contentsOf: [
                         RedisCommand("DEL", list), RedisCommand("RPUSH", list, "0"), RedisCommand("EXPIRE", list, ttl),
                         RedisCommand("SET", ok, "1", "EX", ttl),

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import StarlingDomain
 import Synchronization
 
 /// The operation mix, in percent (any positive weights; normalised).
@@ -97,7 +98,7 @@ public final class Workload: Sendable {
             let a = authors.sample(using: &rng)
             let n = postCounter.wrappingAdd(1, ordering: .relaxed).oldValue
             let text = "load test \(users.runId) post \(n) by user \(a)"
-            let form = "status=" + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "x") + "&visibility=public"
+            let form = "status=" + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "x") + "&visibility=\(Visibility.public.rawValue)"
             let (reply, failure) = await api.send(.POST, "/api/v1/statuses", token: users.token(a), form: form)
             let error = failure ?? reply.error
             return (error, error == nil ? reply.body.firstId() : nil, a)

@@ -1,173 +1,163 @@
 import Logging
 import Metrics
+import NIOCore
 import NIOPosix
 import Synchronization
 
-/// A small pool of blocking hiredis connections to one Redis server.
+/// The multiplexed connections to one Redis server.
 ///
-/// Blocking calls run on a dedicated `NIOThreadPool` (never on the Swift concurrency pool or an
-/// event loop). A connection that saw an I/O error is dropped and the next checkout dials anew,
-/// which is how the pool recovers after a shard restarts.
+/// Each connection is a NIO channel on the shared event loops, shared by every caller: a call
+/// encodes its pipeline into one buffer, hands it to the channel and awaits its replies, with no
+/// lease, no lock held across I/O and no thread of its own. Calls are spread over `capacity`
+/// connections round-robin. A connection that fails (the shard restarted, a reply timed out) is
+/// closed, its outstanding calls fail with `RedisError.io`, and the next call dials anew, which is
+/// how the pool recovers after a shard restarts.
 public final class RedisShardPool: Sendable {
     public let host: String
     public let port: Int
     public let capacity: Int
-    let timeoutSeconds: Double
-    let threadPool: NIOThreadPool
-    private let state: Mutex<State>
+    let timeout: TimeAmount
+    let group: any EventLoopGroup
+    private let slots: [ConnectionSlot]
+    private let next = Atomic<Int>(0)
     private let callTimer: Timer
     private let errorCounter: Counter
 
-    struct State {
-        var idle: [HiredisConnection] = []
-        var open = 0
-        var waiters: [CheckedContinuation<HiredisConnection?, Never>] = []
-    }
-
     public var address: String { "\(host):\(port)" }
 
-    public init(host: String, port: Int, capacity: Int, timeoutSeconds: Double, threadPool: NIOThreadPool) {
+    /// - Parameters:
+    ///   - capacity: multiplexed connections to this server.
+    ///   - timeoutSeconds: connect timeout, and how long a pipeline may wait for its replies.
+    ///   - group: the event loops the connections run on.
+    public init(host: String, port: Int, capacity: Int, timeoutSeconds: Double,
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.host = host
         self.port = port
         self.capacity = max(1, capacity)
-        self.timeoutSeconds = timeoutSeconds
-        self.threadPool = threadPool
-        self.state = Mutex(State())
+        self.timeout = .milliseconds(Int64(timeoutSeconds * 1000))
+        self.group = group
+        self.slots = (0..<max(1, capacity)).map { _ in ConnectionSlot() }
         self.callTimer = Timer(label: "starling_redis_call_duration_seconds", dimensions: [("shard", "\(host):\(port)")], preferredDisplayUnit: .seconds)
         self.errorCounter = Counter(label: "starling_redis_errors_total", dimensions: [("shard", "\(host):\(port)")])
     }
 
     /// Sends the commands as one pipeline and returns one reply per command.
     ///
-    /// If a pooled connection turns out to be dead (the shard restarted or dropped idle clients),
-    /// the pipeline is sent once more on a new connection. Starling's writes tolerate a repeat:
+    /// If the connection turns out to be dead (the shard restarted or dropped idle clients), the
+    /// pipeline is sent once more on a new connection. Starling's writes tolerate a repeat:
     /// readers dedupe list entries, and the other writes are idempotent.
     public func pipeline(_ commands: [RedisCommand]) async throws -> [RESPValue] {
         if commands.isEmpty { return [] }
-        do {
-            return try await withLease { lease in try await lease.pipeline(commands) }
-        } catch RedisError.io {
-            discardIdle()  // after a restart every pooled connection is dead, not just this one
-            return try await withLease { lease in try await lease.pipeline(commands) }
-        }
-    }
-
-    private func discardIdle() {
-        let dropped = state.withLock { state in
-            let idle = state.idle
-            state.idle = []
-            state.open -= idle.count  // no waiter exists while connections sit idle
-            return idle
-        }
-        _ = dropped  // freed here, outside the lock
-    }
-
-    /// Holds one connection for several round trips (for `WATCH`/`MULTI`/`EXEC`).
-    public func withLease<T: Sendable>(_ body: (RedisLease) async throws -> T) async throws -> T {
-        let connection = try await checkout()
-        let lease = RedisLease(connection: connection, pool: self)
-        do {
-            let result = try await body(lease)
-            checkin(connection)
-            return result
-        } catch {
-            checkin(connection)
-            throw error
-        }
-    }
-
-    func run<T: Sendable>(_ connection: HiredisConnection, _ body: @escaping @Sendable (HiredisConnection) throws -> T) async throws -> T {
         let start = ContinuousClock.now
         defer { callTimer.record(duration: ContinuousClock.now - start) }
+        let slot = slots[next.wrappingAdd(1, ordering: .relaxed).oldValue % slots.count]
         do {
-            return try await threadPool.runIfActive { try body(connection) }
+            return try await send(commands, on: slot)
+        } catch RedisError.io {
+            return try await send(commands, on: slot)
         } catch {
             errorCounter.increment()
             throw error
         }
     }
 
-    private func checkout() async throws -> HiredisConnection {
-        enum Next { case use(HiredisConnection), dial, wait }
-        let next: Next = state.withLock { state in
-            if let connection = state.idle.popLast() { return .use(connection) }
-            if state.open < capacity {
-                state.open += 1
-                return .dial
-            }
-            return .wait
-        }
-        switch next {
-        case .use(let connection):
-            return connection
-        case .dial:
-            return try await dial()
-        case .wait:
-            // A returned connection, or nil when a slot freed up and we should dial ourselves.
-            let handed: HiredisConnection? = await withCheckedContinuation { continuation in
-                let immediate: HiredisConnection?? = state.withLock { state in
-                    if let connection = state.idle.popLast() { return .some(connection) }
-                    if state.open < capacity {
-                        state.open += 1
-                        return .some(nil)
-                    }
-                    state.waiters.append(continuation)
-                    return .none
+    private func send(_ commands: [RedisCommand], on slot: ConnectionSlot) async throws -> [RESPValue] {
+        do {
+            let channel = try await slot.channel(group: group) { self.dial() }.get()
+            var buffer = channel.allocator.buffer(capacity: RESPEncoder.encodedSize(commands))
+            RESPEncoder.write(commands, into: &buffer)
+            let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
+            // If the channel closed before the handler saw the request, the write fails here and
+            // the handler never owns the promise: fail it ourselves. Otherwise the handler completes it.
+            channel.write(RedisPipelineRequest(bytes: buffer, replyCount: commands.count, promise: promise))
+                .whenFailure { [address] error in
+                    promise.fail(RedisError.io(address: address, reason: "\(error)"))
                 }
-                if let immediate { continuation.resume(returning: immediate) }
-            }
-            if let handed { return handed }
-            return try await dial()
-        }
-    }
-
-    private func dial() async throws -> HiredisConnection {
-        let (host, port, timeout) = (self.host, self.port, self.timeoutSeconds)
-        do {
-            return try await threadPool.runIfActive {
-                try HiredisConnection(host: host, port: port, timeoutSeconds: timeout)
-            }
+            return try await promise.futureResult.get()
+        } catch let error as RedisError {
+            errorCounter.increment()
+            throw error
         } catch {
             errorCounter.increment()
-            releaseSlot()
-            throw error
+            throw RedisError.io(address: address, reason: "\(error)")
         }
     }
 
-    private func checkin(_ connection: HiredisConnection) {
-        if connection.isBroken {
-            releaseSlot()
-            return
-        }
-        let waiter: CheckedContinuation<HiredisConnection?, Never>? = state.withLock { state in
-            if !state.waiters.isEmpty { return state.waiters.removeFirst() }
-            state.idle.append(connection)
-            return nil
-        }
-        waiter?.resume(returning: connection)
+    private func dial() -> EventLoopFuture<any Channel> {
+        let (address, timeout) = (self.address, self.timeout)
+        return ClientBootstrap(group: group)
+            .connectTimeout(timeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(RedisChannelHandler(address: address, timeout: timeout))
+                }
+            }
+            .connect(host: host, port: port)
+            .flatMapErrorThrowing { [address] error in
+                throw RedisError.connectFailed(address: address, reason: "\(error)")
+            }
     }
 
-    /// A connection was dropped: let a waiter dial in its place, or free the slot.
-    private func releaseSlot() {
-        let waiter: CheckedContinuation<HiredisConnection?, Never>? = state.withLock { state in
-            if !state.waiters.isEmpty { return state.waiters.removeFirst() }
-            state.open -= 1
-            return nil
+    /// Closes every connection (outstanding calls fail).
+    public func close() async {
+        for slot in slots {
+            if let channel = slot.current() { try? await channel.close() }
         }
-        waiter?.resume(returning: nil)
     }
 }
 
-/// A connection checked out of a `RedisShardPool` for the duration of `withLease`.
-public struct RedisLease: Sendable {
-    let connection: HiredisConnection
-    let pool: RedisShardPool
-
-    public func pipeline(_ commands: [RedisCommand]) async throws -> [RESPValue] {
-        try await pool.run(connection) { try $0.pipeline(commands) }
+/// One connection of a pool: absent, being dialled (callers share the dial), or open.
+private final class ConnectionSlot: Sendable {
+    private enum State {
+        case idle
+        case connecting(EventLoopFuture<any Channel>)
+        case open(any Channel)
     }
 
-    public func send(_ command: RedisCommand) async throws -> RESPValue {
-        try await pipeline([command])[0]
+    private let state = Mutex<State>(.idle)
+
+    func current() -> (any Channel)? {
+        state.withLock { if case .open(let channel) = $0 { channel } else { nil } }
+    }
+
+    /// The open channel, or a dial shared by every caller that arrives while it is under way.
+    func channel(group: any EventLoopGroup, dial: () -> EventLoopFuture<any Channel>) -> EventLoopFuture<any Channel> {
+        enum Action { case use(any Channel), wait(EventLoopFuture<any Channel>), dial(EventLoopPromise<any Channel>) }
+        let action: Action = state.withLock { state in
+            switch state {
+            case .open(let channel) where channel.isActive: return .use(channel)
+            case .connecting(let future): return .wait(future)
+            default:
+                let promise = group.next().makePromise(of: (any Channel).self)
+                state = .connecting(promise.futureResult)
+                return .dial(promise)
+            }
+        }
+        switch action {
+        case .use(let channel):
+            return channel.eventLoop.makeSucceededFuture(channel)
+        case .wait(let future):
+            return future
+        case .dial(let promise):
+            dial().whenComplete { result in
+                self.state.withLock { state in
+                    switch result {
+                    case .success(let channel): state = .open(channel)
+                    case .failure: state = .idle
+                    }
+                }
+                if case .success(let channel) = result {
+                    // Forget the channel once it closes, so the next call dials a fresh one.
+                    channel.closeFuture.whenComplete { _ in
+                        self.state.withLock { state in
+                            if case .open(let current) = state, current === channel { state = .idle }
+                        }
+                    }
+                }
+                promise.completeWith(result)
+            }
+            return promise.futureResult
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import NIOPosix
 import StarlingDomain
 import Synchronization
@@ -19,7 +20,7 @@ public final class ShardedRedis: Sendable {
     let connectionsPerShard: Int
     let timeoutSeconds: Double
     let logger: Logger
-    private let threadPool: NIOThreadPool
+    let group: any EventLoopGroup
     private let topology: Mutex<Topology>
     private let lastRefresh = Mutex<ContinuousClock.Instant?>(nil)
 
@@ -31,29 +32,27 @@ public final class ShardedRedis: Sendable {
     /// - Parameters:
     ///   - map: the slot map (`shards` mode), or a provisional one over the seed nodes (`cluster`
     ///     mode; call `refreshTopology()` before use).
-    ///   - connectionsPerShard: hiredis connections per node; the dedicated thread pool gets one
-    ///     thread per connection, so a blocking call never waits for a thread.
+    ///   - connectionsPerShard: multiplexed connections per node; every caller shares them.
     ///   - timeoutSeconds: connect and command timeout.
-    public init(map: ShardMap, mode: RedisMode = .shards, connectionsPerShard: Int = 8, timeoutSeconds: Double = 2,
+    ///   - group: the event loops the connections run on (no thread of their own).
+    public init(map: ShardMap, mode: RedisMode = .shards, connectionsPerShard: Int = 2, timeoutSeconds: Double = 2,
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                 logger: Logger = Logger(label: "starling.redis")) {
         self.mode = mode
         self.seeds = map.shards
         self.connectionsPerShard = connectionsPerShard
         self.timeoutSeconds = timeoutSeconds
         self.logger = logger
-        // A cluster may grow: leave room for twice as many masters as seeds before calls queue for threads.
-        let nodes = mode == .cluster ? max(map.shards.count * 2, 8) : map.shards.count
-        let threadPool = NIOThreadPool(numberOfThreads: max(1, connectionsPerShard) * nodes)
-        threadPool.start()
-        self.threadPool = threadPool
+        self.group = group
         let pools = map.shards.map {
-            RedisShardPool(host: $0.host, port: $0.port, capacity: connectionsPerShard, timeoutSeconds: timeoutSeconds, threadPool: threadPool)
+            RedisShardPool(host: $0.host, port: $0.port, capacity: connectionsPerShard, timeoutSeconds: timeoutSeconds, group: group)
         }
         self.topology = Mutex(Topology(map: map, pools: pools))
     }
 
+    /// Closes every connection; calls still outstanding fail.
     public func shutdown() async throws {
-        try await threadPool.shutdownGracefully()
+        for pool in pools { await pool.close() }
     }
 
     /// The current slot map (in `cluster` mode, as last learnt from the cluster).
@@ -162,7 +161,7 @@ public final class ShardedRedis: Sendable {
     private func pool(forAddress address: ShardAddress) -> RedisShardPool {
         if let existing = pools.first(where: { $0.host == address.host && $0.port == address.port }) { return existing }
         return RedisShardPool(host: address.host, port: address.port, capacity: connectionsPerShard,
-                              timeoutSeconds: timeoutSeconds, threadPool: threadPool)
+                              timeoutSeconds: timeoutSeconds, group: group)
     }
 
     /// Learns the slot map from the cluster (`CLUSTER SLOTS`), asking the known masters and the seeds
@@ -189,7 +188,7 @@ public final class ShardedRedis: Sendable {
                     topology.pools = map.shards.map { shard in
                         old.first { $0.host == shard.host && $0.port == shard.port }
                             ?? RedisShardPool(host: shard.host, port: shard.port, capacity: connectionsPerShard,
-                                              timeoutSeconds: timeoutSeconds, threadPool: threadPool)
+                                              timeoutSeconds: timeoutSeconds, group: group)
                     }
                     topology.map = map
                 }

@@ -21,7 +21,7 @@ public struct AccountStore: Sendable {
                           lastStatusAt: lastStatusAt, followersCount: followers, followingCount: following, statusesCount: statuses)
     }
 
-    /// Registers an account. - Throws: `StoreError.conflict` if the username or e-mail is taken.
+    /// Registers an account. - Throws: `DomainError.taken` if the username or e-mail is taken.
     public func create(id: Int64, username: String, email: String, passwordHash: String) async throws -> AccountRow {
         do {
             let rows = try await database.query("account_create", """
@@ -32,8 +32,7 @@ public struct AccountStore: Sendable {
             throw StoreError.notFound("account not created")
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             let constraint = error.serverInfo?[.constraintName] ?? ""
-            throw StoreError.conflict(constraint.contains("email") ? "Validation failed: Email has already been taken"
-                                                                   : "Validation failed: Username has already been taken")
+            throw DomainError.taken(constraint.contains("email") ? .email : .username)
         }
     }
 

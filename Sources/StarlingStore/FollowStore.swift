@@ -1,4 +1,5 @@
 import PostgresNIO
+import StarlingDomain
 
 /// The follow graph. Counters change in the same transaction as the edge, so they stay exact.
 public struct FollowStore: Sendable {
@@ -86,18 +87,26 @@ public struct FollowStore: Sendable {
     }
 
     /// One keyset page of followers for fan-out, ascending, optionally only those active recently,
-    /// and, for a reply, only those who also follow the account replied to (or are that account).
+    /// and only those `reach` admits (`HomeFanout.admits` is exactly this query's filter):
+    /// `Audience.homeFanout(of:)` for a post, `.followers` for a delete (everyone it may have reached).
     public func fanoutFollowers(of author: Int64, after cursor: Int64, limit: Int, activeWithinSeconds: Double?,
-                                alsoFollowing: Int64? = nil) async throws -> [Int64] {
-        if activeWithinSeconds != nil || alsoFollowing != nil {
+                                reach: HomeFanout) async throws -> [Int64] {
+        // restrict: only followers in `among`, or (when other >= 0) following `other`.
+        let restrict: Bool, among: [Int64], other: Int64
+        switch reach {
+        case .none: return []
+        case .followers: (restrict, among, other) = (false, [], -1)
+        case .followersAlsoFollowing(let account, let mentioned): (restrict, among, other) = (true, [account] + mentioned, account)
+        case .mentionedFollowers(let mentioned): (restrict, among, other) = (true, mentioned, -1)
+        }
+        if activeWithinSeconds != nil || restrict {
             let idle = activeWithinSeconds ?? -1  // -1: no activity filter
-            let other = alsoFollowing ?? -1
             return try await database.query("fanout_followers_filtered", """
                 SELECT f.follower_id FROM follows f JOIN accounts a ON a.id = f.follower_id
                 WHERE f.followee_id = \(author) AND f.follower_id > \(cursor)
                   AND (\(idle) < 0 OR a.last_active_at > now() - make_interval(secs => \(idle)))
-                  AND (\(other) = -1 OR f.follower_id = \(other)
-                       OR EXISTS (SELECT 1 FROM follows g WHERE g.follower_id = f.follower_id AND g.followee_id = \(other)))
+                  AND (NOT \(restrict) OR f.follower_id = ANY(\(among))
+                       OR (\(other) >= 0 AND EXISTS (SELECT 1 FROM follows g WHERE g.follower_id = f.follower_id AND g.followee_id = \(other))))
                 ORDER BY f.follower_id LIMIT \(limit)
                 """).collect(Int64.self)
         }

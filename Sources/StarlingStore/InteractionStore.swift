@@ -14,21 +14,19 @@ public struct InteractionStore: Sendable {
 
     /// The status a reblog request is about: reblogging a reblog reblogs its original.
     func original(of id: Int64) async throws -> StatusRow {
-        guard var row = try await statuses.statuses(ids: [id]).first else { throw StoreError.notFound("Record not found") }
+        guard var row = try await statuses.statuses(ids: [id]).first else { throw DomainError.notFound }
         if let original = row.reblogOfId {
-            guard let inner = try await statuses.statuses(ids: [original]).first else { throw StoreError.notFound("Record not found") }
+            guard let inner = try await statuses.statuses(ids: [original]).first else { throw DomainError.notFound }
             row = inner
         }
         return row
     }
 
     /// Reblogs a status; returns the reblog. Idempotent: a second reblog returns the first.
-    /// - Throws: `notFound` for a missing status, `forbidden` for private or direct ones.
+    /// - Throws: `DomainError.notFound` for a missing status, `.notAllowed` for one that cannot be reblogged.
     public func reblog(statusId: Int64, by account: Int64, newId: Int64) async throws -> StatusRow {
         let original = try await original(of: statusId)
-        guard original.visibility == "public" || original.visibility == "unlisted" else {
-            throw StoreError.forbidden("This action is not allowed")
-        }
+        guard original.visibility.canBeReblogged else { throw DomainError.notAllowed }
         if let existing = try await reblogId(of: original.id, by: account),
            let row = try await statuses.statuses(ids: [existing]).first {
             return row
@@ -39,7 +37,7 @@ public struct InteractionStore: Sendable {
                 let logger = database.logger
                 try await connection.query("""
                     INSERT INTO statuses (id, account_id, text, visibility, reblog_of_id, created_at)
-                    VALUES (\(newId), \(account), '', 'public', \(original.id), \(createdAt))
+                    VALUES (\(newId), \(account), '', \(Visibility.public.rawValue), \(original.id), \(createdAt))
                     """, logger: logger)
                 try await connection.query("UPDATE statuses SET reblogs_count = reblogs_count + 1 WHERE id = \(original.id)", logger: logger)
                 try await connection.query("""
@@ -54,7 +52,7 @@ public struct InteractionStore: Sendable {
                let row = try await statuses.statuses(ids: [existing]).first { return row }
             throw error
         }
-        guard let row = try await statuses.statuses(ids: [newId]).first else { throw StoreError.notFound("Record not found") }
+        guard let row = try await statuses.statuses(ids: [newId]).first else { throw DomainError.notFound }
         return row
     }
 
@@ -145,11 +143,11 @@ public struct InteractionStore: Sendable {
         let upper = page.maxId ?? Int64.max, lower = page.lowerBound ?? -1
         let order: PostgresQuery = page.minId != nil ? """
             SELECT st.status_id FROM status_tags st JOIN tags t ON t.id = st.tag_id JOIN statuses s ON s.id = st.status_id
-            WHERE t.name = \(tag) AND s.deleted_at IS NULL AND s.visibility = 'public'
+            WHERE t.name = \(tag) AND s.deleted_at IS NULL AND \(unescaped: VisibilitySQL.listedPublicly("s.visibility"))
               AND st.status_id < \(upper) AND st.status_id > \(lower) ORDER BY st.status_id ASC LIMIT \(page.limit)
             """ : """
             SELECT st.status_id FROM status_tags st JOIN tags t ON t.id = st.tag_id JOIN statuses s ON s.id = st.status_id
-            WHERE t.name = \(tag) AND s.deleted_at IS NULL AND s.visibility = 'public'
+            WHERE t.name = \(tag) AND s.deleted_at IS NULL AND \(unescaped: VisibilitySQL.listedPublicly("s.visibility"))
               AND st.status_id < \(upper) AND st.status_id > \(lower) ORDER BY st.status_id DESC LIMIT \(page.limit)
             """
         let ids = try await database.query("tag_timeline", order).collect(Int64.self)
@@ -161,12 +159,12 @@ public struct InteractionStore: Sendable {
         let upper = page.maxId ?? Int64.max, lower = page.lowerBound ?? -1
         if page.minId != nil {
             return try await database.query("public_timeline_min", """
-                SELECT id FROM statuses WHERE deleted_at IS NULL AND visibility = 'public' AND reblog_of_id IS NULL
+                SELECT id FROM statuses WHERE deleted_at IS NULL AND \(unescaped: VisibilitySQL.listedPublicly()) AND reblog_of_id IS NULL
                   AND id < \(upper) AND id > \(lower) ORDER BY id ASC LIMIT \(page.limit)
                 """).collect(Int64.self).reversed()
         }
         return try await database.query("public_timeline", """
-            SELECT id FROM statuses WHERE deleted_at IS NULL AND visibility = 'public' AND reblog_of_id IS NULL
+            SELECT id FROM statuses WHERE deleted_at IS NULL AND \(unescaped: VisibilitySQL.listedPublicly()) AND reblog_of_id IS NULL
               AND id < \(upper) AND id > \(lower) ORDER BY id DESC LIMIT \(page.limit)
             """).collect(Int64.self)
     }
@@ -193,13 +191,13 @@ public struct InteractionStore: Sendable {
         if query.hasPrefix("#"), let tag = StatusTextParser.hashtags(in: query).first {
             return try await database.query("search_statuses_tag", """
                 SELECT st.status_id FROM status_tags st JOIN tags t ON t.id = st.tag_id JOIN statuses s ON s.id = st.status_id
-                WHERE t.name = \(tag) AND s.deleted_at IS NULL AND s.visibility IN ('public', 'unlisted')
+                WHERE t.name = \(tag) AND s.deleted_at IS NULL AND \(unescaped: VisibilitySQL.searchable("s.visibility"))
                 ORDER BY st.status_id DESC LIMIT \(limit) OFFSET \(offset)
                 """).collect(Int64.self)
         }
         return try await database.query("search_statuses_text", """
             SELECT id FROM statuses
-            WHERE deleted_at IS NULL AND reblog_of_id IS NULL AND visibility IN ('public', 'unlisted')
+            WHERE deleted_at IS NULL AND reblog_of_id IS NULL AND \(unescaped: VisibilitySQL.searchable())
               AND to_tsvector('simple', text) @@ plainto_tsquery('simple', \(query))
             ORDER BY id DESC LIMIT \(limit) OFFSET \(offset)
             """).collect(Int64.self)

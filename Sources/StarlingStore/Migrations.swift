@@ -188,5 +188,10 @@ public enum Migrations {
         ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check;
         ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check CHECK (kind IN ('post', 'delete', 'follow', 'unfollow', 'favourite'));
         """),
+        Migration(version: 4, name: "outbox_leases", sql: """
+        -- Workers lease outbox rows (available_at pushed past the lease, attempts counted) instead of
+        -- holding a row lock across the work; a lease's attempt count tells a redo from a first try.
+        DROP TABLE outbox_claims;
+        """),
     ]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import StarlingDomain
 
 public struct AccountRow: Sendable, Equatable, Codable {
     public var id: Int64
@@ -19,7 +20,8 @@ public struct StatusRow: Sendable, Equatable, Codable {
     public var text: String
     public var spoilerText: String
     public var sensitive: Bool
-    public var visibility: String
+    /// Cached as its raw value (`"public"`, …), the same JSON as before it was typed.
+    public var visibility: Visibility
     public var language: String?
     public var inReplyToId: Int64?
     public var inReplyToAccountId: Int64?
@@ -29,6 +31,12 @@ public struct StatusRow: Sendable, Equatable, Codable {
     public var tags: [String]
     /// Set for a reblog: the status it wraps (its own text is empty).
     public var reblogOfId: Int64?
+
+    /// What the audience rules read (`Audience`). For a reblog, judge the original's row.
+    public var audience: Audience.Status {
+        Audience.Status(author: accountId, visibility: visibility, inReplyToAccount: inReplyToAccountId,
+                        mentioned: mentions.map(\.id), reblogOf: reblogOfId)
+    }
 }
 
 /// Counters and the viewer's own actions on a status: read fresh, never cached.
@@ -44,7 +52,7 @@ public struct StatusInteractions: Sendable, Equatable {
 
 public struct NotificationRow: Sendable, Equatable {
     public var id: Int64
-    public var type: String
+    public var type: NotificationKind
     public var fromAccountId: Int64
     public var statusId: Int64?
     public var createdAt: Date
@@ -81,7 +89,7 @@ public struct Relationship: Sendable, Equatable {
 
 /// A unit of fan-out work claimed from the outbox.
 public struct OutboxJob: Sendable, Equatable {
-    public enum Kind: String, Sendable { case post, delete, follow, unfollow, favourite }
+    public enum Kind: String, Sendable, CaseIterable { case post, delete, follow, unfollow, favourite }
     public var id: Int64
     public var kind: Kind
     public var statusId: Int64

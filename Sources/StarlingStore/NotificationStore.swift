@@ -4,7 +4,8 @@ import StarlingDomain
 
 /// Notifications: written by workers (never on the request path), read through the API.
 public struct NotificationStore: Sendable {
-    public static let types: Set<String> = ["mention", "follow", "reblog", "favourite"]
+    /// The kinds Starling creates (and so the ones a page can be filtered on).
+    public static let types: Set<NotificationKind> = NotificationKind.created
     let database: Database
 
     public init(database: Database) {
@@ -13,17 +14,17 @@ public struct NotificationStore: Sendable {
 
     /// Creates a notification unless it exists (workers may redo a job). Returns its id if created.
     @discardableResult
-    public func create(recipient: Int64, from: Int64, type: String, statusId: Int64?) async throws -> Int64? {
+    public func create(recipient: Int64, from: Int64, type: NotificationKind, statusId: Int64?) async throws -> Int64? {
         guard recipient != from else { return nil }  // nobody is notified of their own actions
         return try await database.query("notification_create", """
             INSERT INTO notifications (account_id, from_account_id, type, status_id)
-            VALUES (\(recipient), \(from), \(type), \(statusId)) ON CONFLICT DO NOTHING RETURNING id
+            VALUES (\(recipient), \(from), \(type.rawValue), \(statusId)) ON CONFLICT DO NOTHING RETURNING id
             """).collect(Int64.self).first
     }
 
-    public func page(account: Int64, types: Set<String>, page: PageRequest) async throws -> [NotificationRow] {
+    public func page(account: Int64, types: Set<NotificationKind>, page: PageRequest) async throws -> [NotificationRow] {
         let upper = page.maxId ?? Int64.max, lower = page.lowerBound ?? -1
-        let typeList = Array(types)
+        let typeList = types.map(\.rawValue).sorted()
         let ascending = page.minId != nil
         let rows = try await database.query("notifications_page", ascending ? """
             SELECT n.id, n.type, n.from_account_id, n.status_id, n.created_at FROM notifications n
@@ -40,7 +41,8 @@ public struct NotificationStore: Sendable {
             """)
         var out: [NotificationRow] = []
         for try await (id, type, from, status, createdAt) in rows.decode((Int64, String, Int64, Int64?, Date).self) {
-            out.append(NotificationRow(id: id, type: type, fromAccountId: from, statusId: status, createdAt: createdAt))
+            guard let kind = NotificationKind(rawValue: type) else { continue }  // never written
+            out.append(NotificationRow(id: id, type: kind, fromAccountId: from, statusId: status, createdAt: createdAt))
         }
         return ascending ? out.reversed() : out
     }
@@ -50,7 +52,8 @@ public struct NotificationStore: Sendable {
             SELECT id, type, from_account_id, status_id, created_at FROM notifications WHERE id = \(id) AND account_id = \(account)
             """)
         for try await (id, type, from, status, createdAt) in rows.decode((Int64, String, Int64, Int64?, Date).self) {
-            return NotificationRow(id: id, type: type, fromAccountId: from, statusId: status, createdAt: createdAt)
+            guard let kind = NotificationKind(rawValue: type) else { return nil }  // never written
+            return NotificationRow(id: id, type: kind, fromAccountId: from, statusId: status, createdAt: createdAt)
         }
         return nil
     }

@@ -1,7 +1,13 @@
 import PostgresNIO
 
-/// The fan-out outbox: claimed with `FOR UPDATE SKIP LOCKED`, so any number of workers share it and a
-/// worker that dies mid-job only releases its lock: the row is claimed again and the work redone.
+/// The fan-out outbox, shared by any number of workers through leases.
+///
+/// A worker leases a batch of rows in one short statement (`FOR UPDATE SKIP LOCKED` picks rows no
+/// other worker is leasing; the update pushes their `available_at` past the lease and counts the
+/// attempt), then holds no connection and no lock while it delivers. Finished rows are deleted in
+/// one statement. A worker that dies simply lets its lease run out: the rows become available
+/// again and the next lease sees `attempts > 1`, so the job knows it is a redo and delivers
+/// without leaving duplicate list entries (readers dedupe besides).
 public struct OutboxStore: Sendable {
     public static let channel = "starling_outbox"
     let database: Database
@@ -10,57 +16,53 @@ public struct OutboxStore: Sendable {
         self.database = database
     }
 
-    /// Claims the oldest available job and runs `work` while holding its row lock; deletes the row
-    /// when `work` succeeds. Returns false when there was nothing to claim.
-    /// If `work` throws, the row stays and becomes available again after a backoff.
-    public func processNext(_ work: (OutboxJob) async throws -> Void) async throws -> Bool {
-        let logger = database.logger
-        var failed: (OutboxJob, any Error)?
-        let claimed = try await database.transaction("outbox_job") { connection -> Bool in
-            var job: OutboxJob?
-            for try await (id, kind, statusId, accountId, targetId, cursor, attempts) in try await connection.query("""
-                SELECT id, kind, status_id, account_id, target_id, cursor, attempts FROM outbox
-                WHERE available_at <= now() ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
-                """, logger: logger).decode((Int64, String, Int64, Int64, Int64, Int64, Int).self) {
-                job = OutboxJob(id: id, kind: OutboxJob.Kind(rawValue: kind) ?? .post, statusId: statusId,
-                                accountId: accountId, targetId: targetId, cursor: cursor, attempts: attempts)
-            }
-            guard var job else { return false }
-            // Autocommit on another connection: the record outlives this transaction if we die.
-            var firstClaim = false
-            for try await _ in try await database.query("outbox_claim", """
-                INSERT INTO outbox_claims (outbox_id) VALUES (\(job.id)) ON CONFLICT DO NOTHING RETURNING 1
-                """) { firstClaim = true }
-            job.isRedo = !firstClaim || job.attempts > 0
-            do {
-                try await work(job)
-            } catch {
-                failed = (job, error)
-                return true
-            }
-            try await connection.query("DELETE FROM outbox WHERE id = \(job.id)", logger: logger)
-            try await connection.query("DELETE FROM outbox_claims WHERE outbox_id = \(job.id)", logger: logger)
-            return true
+    /// Leases up to `limit` available jobs, oldest first, for `duration`.
+    public func lease(limit: Int, for duration: Duration) async throws -> [OutboxJob] {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        var jobs: [OutboxJob] = []
+        for try await (id, kind, statusId, accountId, targetId, cursor, attempts) in try await database.query("outbox_lease", """
+            UPDATE outbox SET available_at = now() + make_interval(secs => \(seconds)), attempts = attempts + 1
+            WHERE id IN (SELECT id FROM outbox WHERE available_at <= now() ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+            RETURNING id, kind, status_id, account_id, target_id, cursor, attempts
+            """).decode((Int64, String, Int64, Int64, Int64, Int64, Int).self) {
+            jobs.append(OutboxJob(id: id, kind: OutboxJob.Kind(rawValue: kind) ?? .post, statusId: statusId,
+                                  accountId: accountId, targetId: targetId, cursor: cursor, attempts: attempts,
+                                  isRedo: attempts > 1))
         }
-        if let (job, error) = failed {
-            // Exponential backoff, capped at a minute: a shard that is down for a while is retried, not dropped.
-            let delay = min(60.0, 0.25 * Double(1 << min(job.attempts, 8)))
-            try await database.query("outbox_retry", """
-                UPDATE outbox SET attempts = attempts + 1, available_at = now() + make_interval(secs => \(delay)),
-                                  last_error = \(String(describing: error).prefix(500).description)
-                WHERE id = \(job.id)
-                """)
-            throw error
-        }
-        return claimed
+        return jobs.sorted { $0.id < $1.id }
     }
 
-    /// Queues the next chunk of a post or delete fan-out, visible to other workers at once.
-    /// Idempotent: a re-planned chunk with the same cursor is not queued twice.
-    public func enqueueContinuation(of job: OutboxJob, cursor: Int64) async throws {
+    /// Deletes finished jobs.
+    public func complete(_ ids: [Int64]) async throws {
+        if ids.isEmpty { return }
+        try await database.query("outbox_complete", "DELETE FROM outbox WHERE id = ANY(\(ids))")
+    }
+
+    /// Makes failed jobs available again after a backoff (exponential in their attempts, capped at
+    /// a minute): a shard that is down for a while is retried, not dropped.
+    public func retryLater(_ jobs: [OutboxJob], error: any Error) async throws {
+        if jobs.isEmpty { return }
+        let ids = jobs.map(\.id)
+        let attempts = jobs.map { $0.attempts }.max() ?? 1
+        let delay = min(60.0, 0.25 * Double(1 << min(max(attempts - 1, 0), 8)))
+        try await database.query("outbox_retry", """
+            UPDATE outbox SET available_at = now() + make_interval(secs => \(delay)),
+                              last_error = \(String(describing: error).prefix(500).description)
+            WHERE id = ANY(\(ids))
+            """)
+    }
+
+    /// Queues the next chunk of post or delete fan-outs, visible to other workers at once: one
+    /// statement for the whole batch. Idempotent: a re-planned chunk with the same cursor is not
+    /// queued twice.
+    public func enqueueContinuations(_ continuations: [(job: OutboxJob, cursor: Int64)]) async throws {
+        if continuations.isEmpty { return }
+        let ids = continuations.map(\.job.id)
+        let cursors = continuations.map(\.cursor)
         try await database.query("outbox_continue", """
             INSERT INTO outbox (kind, status_id, account_id, cursor, created_at)
-            SELECT \(job.kind.rawValue), \(job.statusId), \(job.accountId), \(cursor), created_at FROM outbox WHERE id = \(job.id)
+            SELECT o.kind, o.status_id, o.account_id, c.cursor, o.created_at
+            FROM unnest(\(ids)::bigint[], \(cursors)::bigint[]) AS c(id, cursor) JOIN outbox o ON o.id = c.id
             ON CONFLICT DO NOTHING
             """)
     }

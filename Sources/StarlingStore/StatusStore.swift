@@ -16,13 +16,13 @@ public struct StatusStore: Sendable {
         public var text: String
         public var spoilerText: String
         public var sensitive: Bool
-        public var visibility: String
+        public var visibility: Visibility
         public var language: String?
         public var inReplyToId: Int64?
         public var mentionedUsernames: [String]
         public var tags: [String]
 
-        public init(id: Int64, accountId: Int64, text: String, spoilerText: String, sensitive: Bool, visibility: String,
+        public init(id: Int64, accountId: Int64, text: String, spoilerText: String, sensitive: Bool, visibility: Visibility,
                     language: String?, inReplyToId: Int64?, mentionedUsernames: [String], tags: [String]) {
             self.id = id
             self.accountId = accountId
@@ -38,7 +38,7 @@ public struct StatusStore: Sendable {
     }
 
     /// Writes the status, its mentions and tags, the author's counters and the outbox row in one transaction.
-    /// - Throws: `StoreError.notFound` if `inReplyToId` names no visible status (nothing is written).
+    /// - Throws: `DomainError.notFound` if `inReplyToId` names no visible status (nothing is written).
     public func create(_ new: NewStatus) async throws -> StatusRow {
         let createdAt = Date(timeIntervalSince1970: Double(SnowflakeGenerator.millis(of: new.id)) / 1000)
         return try await database.transaction("status_create") { connection in
@@ -49,12 +49,12 @@ public struct StatusStore: Sendable {
                     "SELECT account_id FROM statuses WHERE id = \(parent) AND deleted_at IS NULL", logger: logger).decode(Int64.self) {
                     inReplyToAccount = author
                 }
-                guard inReplyToAccount != nil else { throw StoreError.notFound("Record not found") }
+                guard inReplyToAccount != nil else { throw DomainError.notFound }
                 try await connection.query("UPDATE statuses SET replies_count = replies_count + 1 WHERE id = \(parent)", logger: logger)
             }
             try await connection.query("""
                 INSERT INTO statuses (id, account_id, text, spoiler_text, sensitive, visibility, language, in_reply_to_id, in_reply_to_account_id, created_at)
-                VALUES (\(new.id), \(new.accountId), \(new.text), \(new.spoilerText), \(new.sensitive), \(new.visibility), \(new.language),
+                VALUES (\(new.id), \(new.accountId), \(new.text), \(new.spoilerText), \(new.sensitive), \(new.visibility.rawValue), \(new.language),
                         \(new.inReplyToId), \(inReplyToAccount), \(createdAt))
                 """, logger: logger)
             var mentions: [MentionRef] = []
@@ -90,10 +90,10 @@ public struct StatusStore: Sendable {
     }
 
     /// Marks a status deleted and queues its removal from every timeline.
-    /// - Throws: `notFound` if missing or already deleted, `forbidden` if `by` is not the author.
+    /// - Throws: `DomainError.notFound` if missing or already deleted, `.notAllowed` if `by` is not the author.
     public func delete(id: Int64, by account: Int64) async throws -> StatusRow {
-        guard let status = try await statuses(ids: [id]).first else { throw StoreError.notFound("Record not found") }
-        guard status.accountId == account else { throw StoreError.forbidden("This action is not allowed") }
+        guard let status = try await statuses(ids: [id]).first else { throw DomainError.notFound }
+        guard status.accountId == account else { throw DomainError.notAllowed }
         let deleted = try await database.transaction("status_delete") { connection in
             let logger = database.logger
             var deleted = false
@@ -119,7 +119,7 @@ public struct StatusStore: Sendable {
                 """, logger: logger)
             return true
         }
-        guard deleted else { throw StoreError.notFound("Record not found") }
+        guard deleted else { throw DomainError.notFound }
         return status
     }
 
@@ -139,7 +139,9 @@ public struct StatusStore: Sendable {
             let (id, accountId, text, spoiler, sensitive, visibility, language, replyTo, replyToAccount, createdAt, reblogOf, mentionIds, mentionNames, tags) =
                 try row.decode((Int64, Int64, String, String, Bool, String, String?, Int64?, Int64?, Date, Int64?, [Int64], [String], [String]).self)
             out.append(StatusRow(id: id, accountId: accountId, text: text, spoilerText: spoiler, sensitive: sensitive,
-                                 visibility: visibility, language: language, inReplyToId: replyTo, inReplyToAccountId: replyToAccount,
+                                 // An unknown value is never written; fail closed if one appears.
+                                 visibility: Visibility(rawValue: visibility) ?? .direct,
+                                 language: language, inReplyToId: replyTo, inReplyToAccountId: replyToAccount,
                                  createdAt: createdAt, mentions: zip(mentionIds, mentionNames).map { MentionRef(id: $0, username: $1) },
                                  tags: tags, reblogOfId: reblogOf))
         }
@@ -198,4 +200,20 @@ public struct StatusStore: Sendable {
         return try await database.query("ids_by_author",
             "SELECT id FROM statuses WHERE id = ANY(\(ids)) AND account_id = \(author)").collect(Int64.self)
     }
+}
+
+/// SQL predicates on `statuses.visibility`, generated from the domain's rules. They are literal
+/// text, not bind parameters, so the planner can match partial indexes such as `statuses_public`
+/// (`visibility IN ('public')` is parsed as `visibility = 'public'`).
+enum VisibilitySQL {
+    /// `<column> IN ('…', …)` for the visibilities that satisfy `rule`.
+    static func column(_ column: String, where rule: (Visibility) -> Bool) -> String {
+        let values = Visibility.allCases.filter(rule).map { "'\($0.rawValue)'" }
+        return values.isEmpty ? "false" : "\(column) IN (\(values.joined(separator: ", ")))"
+    }
+
+    /// Public timelines, tag timelines: `Visibility.isListedPublicly`.
+    static func listedPublicly(_ column: String = "visibility") -> String { self.column(column, where: \.isListedPublicly) }
+    /// Search: `Visibility.isSearchable`.
+    static func searchable(_ column: String = "visibility") -> String { self.column(column, where: \.isSearchable) }
 }

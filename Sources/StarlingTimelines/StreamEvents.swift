@@ -34,21 +34,18 @@ public struct StreamEvent: Codable, Sendable, Equatable {
 /// Channel names. A user's channel has the user's hash tag, so it is published on the shard that
 /// holds their home list, in the same pipeline as the delivery.
 public enum StreamChannels {
-    public static let pattern = "timeline:*"
-    public static func user(_ id: Int64) -> String { "timeline:{\(id)}" }
-    public static let publicTimeline = "timeline:public"
-    public static func hashtag(_ tag: String) -> String { "timeline:hashtag:\(tag)" }
+    public static let pattern = RedisKeys.channelPattern
+    public static func user(_ id: Int64) -> String { RedisKeys.userChannel(id) }
+    public static let publicTimeline = RedisKeys.publicChannel
+    public static func hashtag(_ tag: String) -> String { RedisKeys.hashtagChannel(tag) }
     /// Statuses of pulled (celebrity) authors: one event that each node matches against its
     /// clients' follows, instead of one per follower.
-    public static let pulled = "timeline:pulled"
+    public static let pulled = RedisKeys.pulledChannel
     /// A fan-out chunk's event for all its recipients at once (`StreamEvent.users`).
-    public static let users = "timeline:users"
+    public static let users = RedisKeys.usersChannel
 
     /// The user id of a `timeline:{id}` channel.
-    public static func userId(of channel: String) -> Int64? {
-        guard channel.hasPrefix("timeline:{"), channel.hasSuffix("}") else { return nil }
-        return Int64(channel.dropFirst("timeline:{".count).dropLast())
-    }
+    public static func userId(of channel: String) -> Int64? { RedisKeys.userId(ofChannel: channel) }
 }
 
 extension TimelineCache {
@@ -77,8 +74,8 @@ public struct TrendStore: Sendable {
 
     static func dayNumber(_ date: Date) -> Int { Int(date.timeIntervalSince1970 / 86_400) }
     // All trend keys share the `{trends}` tag: one shard, and one pipeline per operation.
-    static func usesKey(_ day: Int) -> String { "trends:{trends}:\(day)" }
-    static func accountsKey(_ day: Int, _ tag: String) -> String { "trends:{trends}:\(day):\(tag)" }
+    static func usesKey(_ day: Int) -> String { RedisKeys.trendUses(day: day) }
+    static func accountsKey(_ day: Int, _ tag: String) -> String { RedisKeys.trendAccounts(day: day, tag: tag) }
 
     /// Counts one use of each tag by `author` on `date`'s day.
     public func record(tags: [String], author: Int64, at date: Date) async throws {

@@ -55,7 +55,7 @@ public struct TimelineCache: Sendable {
         var readyKey: String {
             switch self {
             case .home(let id): RedisKeys.homeReady(id)
-            case .authored(let id): "userok:{\(id)}"
+            case .authored(let id): RedisKeys.authoredReady(id)
             }
         }
     }
@@ -64,13 +64,16 @@ public struct TimelineCache: Sendable {
 
     /// Each list's ids (newest first, deduplicated), or nil where the list must be rebuilt first.
     /// Reading refreshes the lists' lifetimes. One pipeline per shard, shards concurrently.
-    public func read(_ lists: [List]) async throws -> [List: [Int64]?] {
+    /// - Parameter depth: read only the newest `depth` entries (a first page needs no more than its
+    ///   size plus what dedupe and filters drop); nil reads whole lists.
+    public func read(_ lists: [List], depth: Int? = nil) async throws -> [List: [Int64]?] {
+        let last = depth.map { String(max(1, $0) - 1) } ?? "-1"
         var byShard: [Int: [List]] = [:]
         for list in lists { byShard[redis.shardIndex(forKey: list.key), default: []].append(list) }
         let ttl = String(settings.listTTLSeconds)
         let replies = try await redis.pipelines(byShard.mapValues { lists in
             lists.flatMap { list in
-                [RedisCommand("EXISTS", list.readyKey), RedisCommand("LRANGE", list.key, "0", "-1"),
+                [RedisCommand("EXISTS", list.readyKey), RedisCommand("LRANGE", list.key, "0", last),
                  RedisCommand("EXPIRE", list.key, ttl), RedisCommand("EXPIRE", list.readyKey, ttl)]
             }
         })
@@ -126,6 +129,57 @@ public struct TimelineCache: Sendable {
         }
     }
 
+    /// One status for some users' home lists.
+    public struct HomeDelivery: Sendable {
+        public var statusId: Int64
+        public var users: [Int64]
+        /// The delivery may have happened before (a redone job): remove an earlier copy first.
+        public var redo: Bool
+
+        public init(statusId: Int64, users: [Int64], redo: Bool) {
+            self.statusId = statusId
+            self.users = users
+            self.redo = redo
+        }
+    }
+
+    /// Lists may grow this far past their length before a push trims them: trimming only every
+    /// so often saves an `LTRIM` per push and keeps every list bounded all the same.
+    static let trimSlack = 32
+
+    /// Prepends statuses to the home lists that exist: one pipeline per shard for the whole batch.
+    /// `LTRIM` follows only for lists whose length, as `LPUSHX` reports it, passed the cap plus slack.
+    public func push(_ deliveries: [HomeDelivery]) async throws {
+        let map = redis.map
+        var byShard: [Int: [RedisCommand]] = [:]
+        let lpushx = Array("LPUSHX".utf8), lrem = Array("LREM".utf8), zero = Array("0".utf8)
+        for delivery in deliveries {
+            let id = Array(String(delivery.statusId).utf8)
+            for user in delivery.users {
+                let key = RedisKeys.home(user)  // built once per recipient; its slot computed once
+                let shard = map.shardIndex(forKey: key)
+                let keyBytes = Array(key.utf8)
+                if delivery.redo { byShard[shard, default: []].append(RedisCommand(bytes: [lrem, keyBytes, zero, id])) }
+                byShard[shard, default: []].append(RedisCommand(bytes: [lpushx, keyBytes, id]))
+            }
+        }
+        let replies = try await redis.pipelines(byShard)
+        let cap = settings.listLength + Self.trimSlack
+        var trims: [Int: [RedisCommand]] = [:]
+        let end = String(settings.listLength)
+        for (shard, values) in replies {
+            _ = try values.throwingFirstError()
+            for (command, value) in zip(byShard[shard] ?? [], values) where command.arguments[0] == lpushx {
+                if let length = value.int64, length > cap {
+                    trims[shard, default: []].append(RedisCommand(bytes: [Array("LTRIM".utf8), command.arguments[1], zero, Array(end.utf8)]))
+                }
+            }
+        }
+        if !trims.isEmpty {
+            for (_, values) in try await redis.pipelines(trims) { _ = try values.throwingFirstError() }
+        }
+    }
+
     /// Pushes a reblog into home lists unless the reblogged status is already among the newest
     /// `falloff` entries there (Mastodon's reblog falloff: nobody is shown the same post twice in a row).
     /// One script call per list, one pipeline per shard. - Returns: the lists it was pushed into.
@@ -170,37 +224,38 @@ public struct TimelineCache: Sendable {
     }
 
     /// Merges ids into a list that exists and is complete (a new follow's recent statuses), keeping it
-    /// sorted and trimmed. Optimistic: `WATCH`, read, rewrite in `MULTI`; retried if a fan-out raced it.
+    /// sorted, deduplicated and trimmed. One Lua script, so it is atomic against concurrent fan-out
+    /// without `WATCH`/`MULTI` (which cannot share a multiplexed connection).
     /// A list that is not built is left alone: its rebuild will include the ids.
     public func merge(_ ids: [Int64], into list: List) async throws {
         if ids.isEmpty { return }
-        let pool = redis.pool(forKey: list.key)
-        let length = settings.listLength
-        try await pool.withLease { lease in
-            for _ in 0..<8 {
-                let state = try await lease.pipeline([
-                    RedisCommand("WATCH", list.key, list.readyKey), RedisCommand("EXISTS", list.readyKey),
-                    RedisCommand("LRANGE", list.key, "0", "-1"), RedisCommand("PTTL", list.key),
-                ]).throwingFirstError()
-                guard state[1].int64 == 1 else {
-                    _ = try await lease.send(RedisCommand("UNWATCH"))
-                    return
-                }
-                let existing = TimelineMerge.normalise((state[2].array ?? []).compactMap(\.int64).filter { $0 != Self.sentinel })
-                let merged = TimelineMerge.merge([existing, TimelineMerge.normalise(ids)]).prefix(length)
-                let ttl = max(state[3].int64 ?? 0, 1000)
-                let replies = try await lease.pipeline([
-                    RedisCommand("MULTI"),
-                    RedisCommand("DEL", list.key),
-                    RedisCommand(["RPUSH", list.key] + merged.map(String.init) + [String(Self.sentinel)]),
-                    RedisCommand("PEXPIRE", list.key, String(ttl)),
-                    RedisCommand("EXEC"),
-                ])
-                if case .array = replies.last { return }  // EXEC ran; a nil reply means WATCH saw a change
-            }
-            throw RedisError.unexpectedReply("merge into \(list.key) kept racing with fan-out")
-        }
+        let arguments = ["EVAL", Self.mergeScript, "2", list.key, list.readyKey, String(settings.listLength)]
+            + TimelineMerge.normalise(ids).map(String.init)
+        _ = try await redis.send(key: list.key, RedisCommand(arguments))
     }
+
+    /// Ids are compared as decimal strings (longer is larger), since Lua's numbers are doubles and
+    /// cannot hold a 64-bit id exactly. The sentinel stays last so that an empty list still exists.
+    static let mergeScript = """
+        if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+        local seen, all = {}, {}
+        local function add(v) if v ~= '0' and not seen[v] then seen[v] = true; all[#all + 1] = v end end
+        for _, v in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do add(v) end
+        for i = 2, #ARGV do add(ARGV[i]) end
+        table.sort(all, function(a, b) if #a ~= #b then return #a > #b end return a > b end)
+        local ttl = redis.call('PTTL', KEYS[1])
+        if ttl < 1000 then ttl = 1000 end
+        redis.call('DEL', KEYS[1])
+        local batch = {}
+        for i = 1, math.min(#all, tonumber(ARGV[1])) do
+            batch[#batch + 1] = all[i]
+            if #batch == 1000 then redis.call('RPUSH', KEYS[1], unpack(batch)); batch = {} end
+        end
+        batch[#batch + 1] = '0'
+        redis.call('RPUSH', KEYS[1], unpack(batch))
+        redis.call('PEXPIRE', KEYS[1], ttl)
+        return 1
+        """
 
     // MARK: Status cache
 
@@ -223,7 +278,7 @@ public struct TimelineCache: Sendable {
             guard case .bulk(let bytes)? = values[RedisKeys.status(id)] else { continue }
             if bytes == Array(RedisKeys.tombstone.utf8) {
                 out[id] = .deleted
-            } else if let row = try? Self.decoder.decode(StatusRow.self, from: Data(bytes)) {
+            } else if let row = StatusRowCodec.decode(bytes) {
                 out[id] = .row(row)
             }
         }
@@ -237,7 +292,7 @@ public struct TimelineCache: Sendable {
         let ttl = String(settings.statusTTLSeconds)
         for row in rows {
             let key = RedisKeys.status(row.id)
-            let json = try Self.encoder.encode(row)
+            let json = StatusRowCodec.encode(row)
             byShard[redis.shardIndex(forKey: key), default: []].append(
                 RedisCommand(bytes: [Array("SET".utf8), Array(key.utf8), Array(json), Array("NX".utf8), Array("EX".utf8), Array(ttl.utf8)]))
         }

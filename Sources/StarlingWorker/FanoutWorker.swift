@@ -3,6 +3,7 @@ import Logging
 import Metrics
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 import StarlingDomain
 import StarlingStore
 import StarlingTimelines
@@ -18,6 +19,11 @@ public struct WorkerSettings: Sendable {
     public var inactiveAfterSeconds: Double = 7 * 24 * 3600
     /// Statuses merged into a home list when its owner follows someone.
     public var followMergeCount: Int = 200
+    /// Outbox rows leased at once by one processing loop.
+    public var batchSize: Int = 32
+    /// How long a lease lasts: a worker that dies holds its rows this long before another
+    /// worker redoes them. Far longer than a batch takes.
+    public var leaseDuration: Duration = .seconds(10)
 
     public init() {}
 }
@@ -32,6 +38,7 @@ public final class FanoutWorker: Service {
     let notifications: NotificationStore
     let cache: TimelineCache
     let trends: TrendStore
+    let fanout: FanoutStore
     let settings: WorkerSettings
     let logger: Logger
 
@@ -48,14 +55,20 @@ public final class FanoutWorker: Service {
         self.notifications = NotificationStore(database: database)
         self.cache = cache
         self.trends = TrendStore(redis: cache.redis)
+        self.fanout = FanoutStore(database: database)
         self.settings = settings
         self.logger = logger
     }
 
     public func run() async throws {
-        // One wake-up stream per processing loop; NOTIFY and the poll ticker ring all of them.
+        // One wake-up stream per processing loop. A NOTIFY or a poll tick wakes one loop; a loop that
+        // leases a full batch wakes the next, so loops join in as the outbox fills, and an idle
+        // outbox costs one lease query per tick, not one per loop.
         let bells = (0..<max(1, settings.concurrency)).map { _ in AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1)) }
-        let ring: @Sendable () -> Void = { for bell in bells { bell.continuation.yield() } }
+        let turn = Atomic<Int>(0)
+        let ring: @Sendable () -> Void = {
+            bells[turn.wrappingAdd(1, ordering: .relaxed).oldValue % bells.count].continuation.yield()
+        }
         await withDiscardingTaskGroup { background in
             background.addTask { await self.listen(ring: ring) }
             background.addTask {
@@ -68,11 +81,11 @@ public final class FanoutWorker: Service {
             await withDiscardingTaskGroup { loops in
                 for bell in bells {
                     loops.addTask {
-                        for await _ in bell.stream { await self.drain() }
+                        for await _ in bell.stream { await self.drain(wakeAnother: ring) }
                     }
                 }
                 loops.addTask {
-                    // On SIGTERM: stop taking new jobs, let the loops finish the ones they hold.
+                    // On SIGTERM: stop taking new jobs, let the loops finish the batches they hold.
                     try? await gracefulShutdown()
                     for bell in bells { bell.continuation.finish() }
                 }
@@ -103,28 +116,71 @@ public final class FanoutWorker: Service {
         if let depth = try? await outbox.depth() { depthGauge.record(depth) }
     }
 
-    /// Processes jobs until the outbox has none available, or the process is shutting down.
-    func drain() async {
+    /// Leases and runs batches until the outbox has none available, or the process is shutting down.
+    /// - Parameter wakeAnother: called when a batch came back full, so another loop shares the work.
+    public func drain(wakeAnother: @Sendable () -> Void = {}) async {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let jobs: [OutboxJob]
             do {
-                guard try await outbox.processNext({ job in try await self.handle(job) }) else { return }
+                jobs = try await outbox.lease(limit: settings.batchSize, for: settings.leaseDuration)
             } catch {
-                logger.warning("fan-out job failed; it will be retried", metadata: ["error": "\(error)"])
+                logger.warning("could not lease outbox rows; polling again later", metadata: ["error": "\(error)"])
                 return
             }
+            if jobs.isEmpty { return }
+            if jobs.count == settings.batchSize { wakeAnother() }
+            await run(batch: jobs)
         }
     }
 
-    /// Delivers one job. Idempotent: a job redone after a crash (`isRedo`) removes any copy it
-    /// delivered before pushing again, and readers dedupe besides, so nobody sees a status twice.
+    /// Delivers a leased batch, deletes the finished rows in one statement and schedules the
+    /// failed ones for a retry. A row whose deletion is lost (PostgreSQL unreachable) is redone
+    /// when its lease ends: delivery is idempotent.
+    func run(batch jobs: [OutboxJob]) async {
+        var done: [Int64] = []
+        var failed: [(OutboxJob, any Error)] = []
+        let posts = jobs.filter { $0.kind == .post }
+        if !posts.isEmpty {
+            let start = ContinuousClock.now
+            do {
+                try await deliverPosts(posts)
+                done += posts.map(\.id)
+            } catch {
+                failed += posts.map { ($0, error) }
+            }
+            Self.jobTimers[.post]?.record(duration: ContinuousClock.now - start)
+        }
+        for job in jobs where job.kind != .post {
+            do {
+                try await handle(job)
+                done.append(job.id)
+            } catch {
+                failed.append((job, error))
+            }
+        }
+        do {
+            try await outbox.complete(done)
+        } catch {
+            logger.warning("could not delete finished outbox rows; they are redone after their lease", metadata: ["error": "\(error)"])
+        }
+        for (job, error) in failed {
+            logger.warning("fan-out job failed; it will be retried", metadata: ["job": "\(job.id)", "error": "\(error)"])
+            try? await outbox.retryLater([job], error: error)
+        }
+    }
+
+    private static let jobTimers: [OutboxJob.Kind: Timer] = Dictionary(uniqueKeysWithValues: OutboxJob.Kind.allCases.map {
+        ($0, Timer(label: "starling_fanout_job_duration_seconds", dimensions: [("kind", $0.rawValue)], preferredDisplayUnit: .seconds))
+    })
+
+    /// Delivers one job (any kind), without touching its outbox row. Idempotent: a job redone
+    /// after a crash (`isRedo`) removes any copy it delivered before pushing again, and readers
+    /// dedupe besides, so nobody sees a status twice.
     public func handle(_ job: OutboxJob) async throws {
         let start = ContinuousClock.now
-        defer {
-            Timer(label: "starling_fanout_job_duration_seconds", dimensions: [("kind", job.kind.rawValue)], preferredDisplayUnit: .seconds)
-                .record(duration: ContinuousClock.now - start)
-        }
+        defer { Self.jobTimers[job.kind]?.record(duration: ContinuousClock.now - start) }
         switch job.kind {
-        case .post: try await deliverPost(job)
+        case .post: try await deliverPosts([job])
         case .delete: try await deliverDelete(job)
         case .follow: try await mergeFollow(job)
         case .unfollow: try await purgeUnfollow(job)
@@ -132,55 +188,91 @@ public final class FanoutWorker: Service {
         }
     }
 
-    private func deliverPost(_ job: OutboxJob) async throws {
-        guard let status = try await statuses.statuses(ids: [job.statusId]).first,
-              let author = try await accounts.account(id: status.accountId) else { return }  // deleted meanwhile
-        let pushes = settings.policy.pushesToFollowers(followersCount: Int(author.followersCount))
-        let update = StreamEvent(event: .update, status: status.id, author: author.id, replyTo: status.inReplyToAccountId)
-        if job.cursor == 0 {
-            try await firstChunkEffects(of: status, pushes: pushes, update: update, redo: job.isRedo)
+    /// Delivers the post jobs of a batch together: their statuses and authors in one query each,
+    /// every chunk's recipients in one query, one push pipeline per shard for all of them.
+    private func deliverPosts(_ jobs: [OutboxJob]) async throws {
+        let rows = try await statuses.statuses(ids: Array(Set(jobs.map(\.statusId))))
+        let statusById = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let authors = try await accounts.accounts(ids: Array(Set(rows.map(\.accountId))))
+        let authorById = Dictionary(authors.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+
+        struct Work { var job: OutboxJob; var status: StatusRow; var pushes: Bool }
+        let work: [Work] = jobs.compactMap { job in
+            // Deleted meanwhile: nothing to deliver (its delete job cleans up).
+            guard let status = statusById[job.statusId], let author = authorById[status.accountId] else { return nil }
+            return Work(job: job, status: status, pushes: settings.policy.pushesToFollowers(followersCount: Int(author.followersCount)))
         }
-        // Direct messages reach only the people they mention (through notifications), not followers.
-        if pushes && status.visibility != "direct" {
-            // The reply rule: a reply to someone else reaches only the followers who follow them too.
-            let replyTo = status.inReplyToAccountId.flatMap { $0 == author.id ? nil : $0 }
-            let page = try await follows.fanoutFollowers(of: author.id, after: job.cursor, limit: settings.policy.chunkSize,
-                                                         activeWithinSeconds: settings.inactiveAfterSeconds, alsoFollowing: replyTo)
-            if page.count == settings.policy.chunkSize, let last = page.last {
-                // Queue the rest first so other workers deliver it while we deliver this chunk.
-                try await outbox.enqueueContinuation(of: job, cursor: last)
+        let firsts = work.filter { $0.job.cursor == 0 }
+        if !firsts.isEmpty {
+            try await cache.cache(firsts.map(\.status))
+            try await withThrowingDiscardingTaskGroup { group in
+                for item in firsts {
+                    group.addTask { try await self.firstChunkEffects(of: item.status, pushes: item.pushes, redo: item.job.isRedo) }
+                }
             }
-            let homes: [TimelineCache.List] = page.map { .home($0) }
-            let reached: [TimelineCache.List]
-            if let original = status.reblogOfId {
-                reached = try await cache.pushReblog(status.id, of: original, to: homes, redo: job.isRedo)
-            } else {
-                try await cache.push(status.id, to: homes, redo: job.isRedo)
-                reached = homes
-            }
-            var batch = update
-            batch.users = reached.compactMap { list in
-                if case .home(let user) = list { return user }
-                return nil
-            }
-            if batch.users?.isEmpty == false { try await cache.publish(batch, on: [StreamChannels.users]) }
-            deliveries.increment(by: Int64(page.count))
         }
-        let committedMillis = SnowflakeGenerator.millis(of: job.statusId)
+
+        // Who among the followers gets each status (direct messages, the reply rule) is the
+        // domain's `Audience.homeFanout`; the query applies it.
+        let fanned = work.filter { $0.pushes && Audience.homeFanout(of: $0.status.audience) != .none }
+        if fanned.isEmpty { return recordLag(jobs) }
+        let chunkSize = settings.policy.chunkSize
+        let recipients = try await fanout.recipients(of: fanned.map { item in
+            FanoutStore.ChunkRequest(job: item.job.id, author: item.status.accountId, cursor: item.job.cursor,
+                                     reach: Audience.homeFanout(of: item.status.audience))
+        }, limit: chunkSize, activeWithinSeconds: settings.inactiveAfterSeconds)
+
+        // Queue the rest first so other workers deliver it while we deliver these chunks.
+        try await outbox.enqueueContinuations(fanned.compactMap { item in
+            guard let page = recipients[item.job.id], page.count == chunkSize, let last = page.last else { return nil }
+            return (item.job, last)
+        })
+
+        var plain: [TimelineCache.HomeDelivery] = []
+        var reached: [(Work, [Int64])] = []
+        for item in fanned where item.status.reblogOfId == nil {
+            let users = recipients[item.job.id] ?? []
+            plain.append(.init(statusId: item.status.id, users: users, redo: item.job.isRedo))
+            reached.append((item, users))
+        }
+        try await cache.push(plain)
+        for item in fanned {
+            guard let original = item.status.reblogOfId else { continue }
+            let homes: [TimelineCache.List] = (recipients[item.job.id] ?? []).map { .home($0) }
+            let pushed = try await cache.pushReblog(item.status.id, of: original, to: homes, redo: item.job.isRedo)
+            reached.append((item, pushed.compactMap { if case .home(let user) = $0 { user } else { nil } }))
+        }
+        try await withThrowingDiscardingTaskGroup { group in
+            for (item, users) in reached where !users.isEmpty {
+                group.addTask {
+                    let batch = StreamEvent(event: .update, status: item.status.id, author: item.status.accountId,
+                                            replyTo: item.status.inReplyToAccountId, users: users)
+                    try await self.cache.publish(batch, on: [StreamChannels.users])
+                }
+            }
+        }
+        deliveries.increment(by: Int64(fanned.reduce(0) { $0 + (recipients[$1.job.id]?.count ?? 0) }))
+        recordLag(jobs)
+    }
+
+    /// Commit-to-delivery time, from the time inside each status id.
+    private func recordLag(_ jobs: [OutboxJob]) {
         let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
-        lag.recordMilliseconds(max(0, nowMillis - committedMillis))
+        for job in jobs {
+            lag.recordMilliseconds(max(0, nowMillis - SnowflakeGenerator.millis(of: job.statusId)))
+        }
     }
 
     /// What happens once per status, with its first chunk: the author's own lists, the cache,
     /// notifications, trends and the public streams.
-    private func firstChunkEffects(of status: StatusRow, pushes: Bool, update: StreamEvent, redo: Bool) async throws {
-        try await cache.cache([status])
+    private func firstChunkEffects(of status: StatusRow, pushes: Bool, redo: Bool) async throws {
+        let update = StreamEvent(event: .update, status: status.id, author: status.accountId, replyTo: status.inReplyToAccountId)
         var own: [TimelineCache.List] = [.authored(status.accountId)]
         if settings.policy.model != .pull { own.append(.home(status.accountId)) }
         try await cache.push(status.id, to: own, redo: redo)
         var channels = [StreamChannels.user(status.accountId)]
         if !pushes { channels.append(StreamChannels.pulled) }
-        if status.visibility == "public" && status.reblogOfId == nil {
+        if Audience.isPubliclyListed(status.audience) {
             channels.append(StreamChannels.publicTimeline)
             channels += status.tags.map(StreamChannels.hashtag)
             try await trends.record(tags: status.tags, author: status.accountId, at: status.createdAt)
@@ -188,15 +280,15 @@ public final class FanoutWorker: Service {
         try await cache.publish(update, on: channels)
 
         for mention in status.mentions {
-            try await notify(mention.id, from: status.accountId, type: "mention", status: status.id)
+            try await notify(mention.id, from: status.accountId, type: .mention, status: status.id)
         }
         if let original = status.reblogOfId, let originalRow = try await statuses.statuses(ids: [original]).first {
-            try await notify(originalRow.accountId, from: status.accountId, type: "reblog", status: original)
+            try await notify(originalRow.accountId, from: status.accountId, type: .reblog, status: original)
         }
     }
 
     /// Creates a notification (once, however often the job runs) and streams it to its recipient.
-    private func notify(_ recipient: Int64, from: Int64, type: String, status: Int64?) async throws {
+    private func notify(_ recipient: Int64, from: Int64, type: NotificationKind, status: Int64?) async throws {
         guard let id = try await notifications.create(recipient: recipient, from: from, type: type, statusId: status) else { return }
         try await cache.publish(StreamEvent(event: .notification, notification: id), on: [StreamChannels.user(recipient)])
     }
@@ -210,9 +302,9 @@ public final class FanoutWorker: Service {
         }
         // Every follower, active or not: a status that once reached a list must leave it.
         let page = try await follows.fanoutFollowers(of: job.accountId, after: job.cursor, limit: settings.policy.chunkSize,
-                                                     activeWithinSeconds: nil, alsoFollowing: nil)
+                                                     activeWithinSeconds: nil, reach: .followers)
         if page.count == settings.policy.chunkSize, let last = page.last {
-            try await outbox.enqueueContinuation(of: job, cursor: last)
+            try await outbox.enqueueContinuations([(job, last)])
         }
         try await cache.remove([job.statusId], from: page.map { .home($0) })
         if !page.isEmpty {
@@ -223,11 +315,11 @@ public final class FanoutWorker: Service {
     }
 
     private func notifyFavourite(_ job: OutboxJob) async throws {
-        try await notify(job.targetId, from: job.accountId, type: "favourite", status: job.statusId)
+        try await notify(job.targetId, from: job.accountId, type: .favourite, status: job.statusId)
     }
 
     private func mergeFollow(_ job: OutboxJob) async throws {
-        if job.cursor == 0 { try await notify(job.targetId, from: job.accountId, type: "follow", status: nil) }
+        if job.cursor == 0 { try await notify(job.targetId, from: job.accountId, type: .follow, status: nil) }
         guard settings.policy.model != .pull,
               let followee = try await accounts.account(id: job.targetId),
               settings.policy.pushesToFollowers(followersCount: Int(followee.followersCount)) else {

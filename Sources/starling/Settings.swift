@@ -68,7 +68,7 @@ struct TimelineOptions: ParsableArguments {
     @Option(help: "Redis layout: shards (independent servers, slots split by STARLING_REDIS_SHARDS) or cluster (a Redis Cluster; STARLING_REDIS_SHARDS lists seed nodes). Env STARLING_REDIS_MODE. Default shards.")
     var redisMode: String?
 
-    @Option(help: "hiredis connections per shard (each gets a thread of its own). Env STARLING_REDIS_CONNECTIONS. Default 8.")
+    @Option(help: "Multiplexed Redis connections per shard, shared by every request (no thread of their own). Env STARLING_REDIS_CONNECTIONS. Default 2.")
     var redisConnections: Int?
 
     @Option(help: "Fan-out model: push, pull or hybrid. Env STARLING_FANOUT_MODEL. Default hybrid.")
@@ -104,7 +104,7 @@ struct TimelineOptions: ParsableArguments {
     }
 
     func connections() throws -> Int {
-        try SettingReader().int(redisConnections, "STARLING_REDIS_CONNECTIONS", default: 8, range: 1...256)
+        try SettingReader().int(redisConnections, "STARLING_REDIS_CONNECTIONS", default: 2, range: 1...256)
     }
 
     func inactiveAfterSeconds() throws -> Int {

@@ -89,7 +89,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
         for node in nodes.sorted(by: { $0.address < $1.address }) {
             guard let address = try? ShardMap.parseAddress(node.address) else { continue }
-            let pool = RedisShardPool(host: address.host, port: address.port, capacity: 1, timeoutSeconds: 1, threadPool: .singleton)
+            let pool = RedisShardPool(host: address.host, port: address.port, capacity: 1, timeoutSeconds: 1)
             let replies = try? await pool.pipeline([RedisCommand("DBSIZE"), RedisCommand("INFO", "memory")])
             let keys = replies?[0].int64.map(String.init) ?? "?"
             let memory = replies?[1].string?.split(separator: "\r\n").first { $0.hasPrefix("used_memory_human:") }?

@@ -1,0 +1,227 @@
+import CHiredis
+import NIOCore
+
+/// One pipeline handed to a connection: its commands already encoded as RESP, how many replies
+/// to wait for, and where to deliver them.
+struct RedisPipelineRequest: Sendable {
+    var bytes: ByteBuffer
+    var replyCount: Int
+    var promise: EventLoopPromise<[RESPValue]>
+}
+
+/// Writes pipelines to a Redis server and completes them in order as the replies arrive.
+///
+/// Redis answers commands in the order it received them, so the handler keeps one FIFO of
+/// outstanding pipelines: any number of callers share the connection, and their writes in one
+/// event-loop tick leave in one `flush` (one syscall). Replies are parsed by hiredis's reader
+/// (`redisReaderFeed`/`redisReaderGetReply`), fed straight from the channel's buffers.
+///
+/// A pipeline that gets no complete answer within `timeout` closes the connection: replies are
+/// ordered, so one lost answer would shift every later one onto the wrong caller. Closing fails
+/// every outstanding pipeline with `RedisError.io`; the pool dials anew on the next call.
+///
+/// The handler lives on its channel's event loop only (NIO calls it there), which is why the raw
+/// hiredis reader needs no lock.
+final class RedisChannelHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = RedisPipelineRequest
+    typealias OutboundOut = ByteBuffer
+
+    private struct Pending {
+        var promise: EventLoopPromise<[RESPValue]>
+        var remaining: Int
+        var replies: [RESPValue]
+        var deadline: NIODeadline
+    }
+
+    let address: String
+    let timeout: TimeAmount
+    private let reader: UnsafeMutablePointer<redisReader>
+    private var pending = CircularBuffer<Pending>(initialCapacity: 16)
+    private var flushScheduled = false
+    private var timeoutCheck: Scheduled<Void>?
+    private var failure: RedisError?
+    private var context: ChannelHandlerContext?
+
+    init(address: String, timeout: TimeAmount) {
+        self.address = address
+        self.timeout = timeout
+        // hiredis allocates the reader; nil only when out of memory, where nothing can go on anyway.
+        guard let reader = redisReaderCreate() else { fatalError("hiredis: redisReaderCreate returned NULL") }
+        self.reader = reader
+    }
+
+    deinit {
+        redisReaderFree(reader)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        failAll(RedisError.io(address: address, reason: "connection closed"))
+        timeoutCheck?.cancel()
+        self.context = nil
+    }
+
+    // MARK: Outbound
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let request = unwrapOutboundIn(data)
+        promise?.succeed()  // the reply promise now belongs to this handler, which always completes it
+        if let failure {
+            request.promise.fail(failure)
+            return
+        }
+        if request.replyCount == 0 {
+            request.promise.succeed([])
+            return
+        }
+        var replies: [RESPValue] = []
+        replies.reserveCapacity(request.replyCount)
+        pending.append(Pending(promise: request.promise, remaining: request.replyCount, replies: replies,
+                               deadline: .now() + timeout))
+        context.write(wrapOutboundOut(request.bytes), promise: nil)
+        if timeoutCheck == nil { armTimeout(context: context) }
+        // Coalesce: every write queued on this loop before the flush task runs leaves in one syscall.
+        if !flushScheduled {
+            flushScheduled = true
+            context.eventLoop.assumeIsolated().execute { [self] in
+                flushScheduled = false
+                self.context?.flush()
+            }
+        }
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        let fed = buffer.withUnsafeReadableBytes { bytes -> Int32 in
+            guard let base = bytes.baseAddress, bytes.count > 0 else { return REDIS_OK }
+            return redisReaderFeed(reader, base.assumingMemoryBound(to: CChar.self), bytes.count)
+        }
+        guard fed == REDIS_OK else {
+            fail(context: context, RedisError.io(address: address, reason: "protocol error"))
+            return
+        }
+        while true {
+            var raw: UnsafeMutableRawPointer?
+            guard redisReaderGetReply(reader, &raw) == REDIS_OK else {
+                fail(context: context, RedisError.io(address: address, reason: "protocol error"))
+                return
+            }
+            guard let raw else { return }  // need more bytes
+            let value = HiredisConnection.convert(raw.assumingMemoryBound(to: redisReply.self))
+            freeReplyObject(raw)
+            deliver(value, context: context)
+        }
+    }
+
+    private func deliver(_ value: RESPValue, context: ChannelHandlerContext) {
+        guard !pending.isEmpty else {
+            // A reply nobody asked for: the stream is out of step and cannot be trusted.
+            fail(context: context, RedisError.io(address: address, reason: "unexpected reply"))
+            return
+        }
+        pending[pending.startIndex].replies.append(value)
+        pending[pending.startIndex].remaining -= 1
+        if pending[pending.startIndex].remaining == 0 {
+            let done = pending.removeFirst()
+            done.promise.succeed(done.replies)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        fail(context: context, RedisError.io(address: address, reason: "connection closed"))
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        fail(context: context, RedisError.io(address: address, reason: "\(error)"))
+    }
+
+    // MARK: Timeouts and failure
+
+    /// One timer for the whole connection, checking the oldest outstanding pipeline: cheaper than a
+    /// scheduled task per call, and the oldest is the one whose answer is due first.
+    private func armTimeout(context: ChannelHandlerContext) {
+        guard let first = pending.first else {
+            timeoutCheck = nil
+            return
+        }
+        timeoutCheck = context.eventLoop.assumeIsolated().scheduleTask(deadline: first.deadline) { [self] in
+            timeoutCheck = nil
+            guard let context = self.context else { return }
+            if let oldest = pending.first, oldest.deadline <= .now() {
+                fail(context: context, RedisError.io(address: address, reason: "timed out"))
+            } else {
+                armTimeout(context: context)
+            }
+        }
+    }
+
+    private func fail(context: ChannelHandlerContext, _ error: RedisError) {
+        if failure == nil { failure = error }
+        failAll(error)
+        context.close(promise: nil)
+    }
+
+    private func failAll(_ error: RedisError) {
+        if failure == nil { failure = error }
+        while let item = pending.popFirst() {
+            item.promise.fail(error)
+        }
+    }
+}
+
+/// Appends commands to a buffer in RESP's request form (`*N\r\n$len\r\narg\r\n…`), the bytes
+/// `redisFormatCommandArgv` would produce, without a C allocation or a copy of the arguments.
+enum RESPEncoder {
+    static func encodedSize(_ commands: [RedisCommand]) -> Int {
+        var size = 0
+        for command in commands {
+            size += 16
+            for argument in command.arguments { size += argument.count + 16 }
+        }
+        return size
+    }
+
+    static func write(_ commands: [RedisCommand], into buffer: inout ByteBuffer) {
+        for command in commands {
+            buffer.writeInteger(UInt8(ascii: "*"))
+            writeDecimal(command.arguments.count, into: &buffer)
+            buffer.writeInteger(crlf)
+            for argument in command.arguments {
+                buffer.writeInteger(UInt8(ascii: "$"))
+                writeDecimal(argument.count, into: &buffer)
+                buffer.writeInteger(crlf)
+                buffer.writeBytes(argument)
+                buffer.writeInteger(crlf)
+            }
+        }
+    }
+
+    private static let crlf: UInt16 = 0x0D0A  // "\r\n", written big-endian
+
+    static func writeDecimal(_ value: Int, into buffer: inout ByteBuffer) {
+        if value < 10 {
+            buffer.writeInteger(UInt8(ascii: "0") &+ UInt8(value))
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { raw in
+            while rest > 0 {
+                raw[19 - count] = UInt8(ascii: "0") &+ UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            }
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: raw[(20 - count)...]))
+        }
+    }
+}
