@@ -297,11 +297,10 @@ struct MastodonRoutes: Sendable {
             inReplyTo = id
         }
         let language = params["language"].flatMap { $0.isEmpty ? nil : String($0.prefix(16)) }
-        let row = try await services.statuses.create(.init(
+        let (row, author) = try await services.statuses.create(.init(
             id: services.ids.next(), accountId: user.id, text: text, spoilerText: spoiler, sensitive: params.bool("sensitive"),
             visibility: visibility, language: language, inReplyToId: inReplyTo,
             mentionedUsernames: StatusTextParser.mentions(in: text), tags: StatusTextParser.hashtags(in: text)))
-        guard let author = try await services.accounts.account(id: user.id) else { throw MastodonError.unauthorized }
         return try JSON.response(services.renderer.status(row, author: author))
     }
 

@@ -37,56 +37,29 @@ public struct StatusStore: Sendable {
         }
     }
 
-    /// Writes the status, its mentions and tags, the author's counters and the outbox row in one transaction.
+    /// Writes the status, its mentions and tags, the parent's reply counter, the author's counters
+    /// and the outbox row in one statement (one round trip, atomic as any single statement), and
+    /// returns the row with the author as updated, which is all the response needs.
     /// - Throws: `DomainError.notFound` if `inReplyToId` names no visible status (nothing is written).
-    public func create(_ new: NewStatus) async throws -> StatusRow {
+    public func create(_ new: NewStatus) async throws -> (status: StatusRow, author: AccountRow) {
         let createdAt = Date(timeIntervalSince1970: Double(SnowflakeGenerator.millis(of: new.id)) / 1000)
-        return try await database.transaction("status_create") { connection in
-            let logger = database.logger
-            var inReplyToAccount: Int64?
-            if let parent = new.inReplyToId {
-                for try await author in try await connection.query(
-                    "SELECT account_id FROM statuses WHERE id = \(parent) AND deleted_at IS NULL", logger: logger).decode(Int64.self) {
-                    inReplyToAccount = author
-                }
-                guard inReplyToAccount != nil else { throw DomainError.notFound }
-                try await connection.query("UPDATE statuses SET replies_count = replies_count + 1 WHERE id = \(parent)", logger: logger)
-            }
-            try await connection.query("""
-                INSERT INTO statuses (id, account_id, text, spoiler_text, sensitive, visibility, language, in_reply_to_id, in_reply_to_account_id, created_at)
-                VALUES (\(new.id), \(new.accountId), \(new.text), \(new.spoilerText), \(new.sensitive), \(new.visibility.rawValue), \(new.language),
-                        \(new.inReplyToId), \(inReplyToAccount), \(createdAt))
-                """, logger: logger)
-            var mentions: [MentionRef] = []
-            if !new.mentionedUsernames.isEmpty {
-                for try await (id, username) in try await connection.query("""
-                    INSERT INTO mentions (status_id, account_id)
-                    SELECT \(new.id), id FROM accounts WHERE lower(username) = ANY(\(new.mentionedUsernames))
-                    RETURNING account_id, (SELECT username FROM accounts WHERE id = account_id)
-                    """, logger: logger).decode((Int64, String).self) {
-                    mentions.append(MentionRef(id: id, username: username))
-                }
-            }
-            if !new.tags.isEmpty {
-                try await connection.query("""
-                    INSERT INTO tags (name) SELECT unnest(\(new.tags)::text[]) ON CONFLICT (name) DO NOTHING
-                    """, logger: logger)
-                try await connection.query("""
-                    INSERT INTO status_tags (status_id, tag_id) SELECT \(new.id), id FROM tags WHERE name = ANY(\(new.tags))
-                    """, logger: logger)
-            }
-            try await connection.query("""
-                UPDATE accounts SET statuses_count = statuses_count + 1, last_status_at = \(createdAt), last_active_at = now()
-                WHERE id = \(new.accountId)
-                """, logger: logger)
-            try await connection.query("""
-                INSERT INTO outbox (kind, status_id, account_id) VALUES ('post', \(new.id), \(new.accountId))
-                """, logger: logger)
-            return StatusRow(id: new.id, accountId: new.accountId, text: new.text, spoilerText: new.spoilerText,
-                             sensitive: new.sensitive, visibility: new.visibility, language: new.language,
-                             inReplyToId: new.inReplyToId, inReplyToAccountId: inReplyToAccount, createdAt: createdAt,
-                             mentions: mentions, tags: new.tags, reblogOfId: nil)
+        let start = ContinuousClock.now
+        defer { Database.timer("status_create").record(duration: ContinuousClock.now - start) }
+        let statement = CreateStatusStatement(new: new, createdAt: createdAt)
+        for try await row in try await database.client.execute(statement, logger: database.logger) {
+            let (replyToAccount, mentionIds, mentionNames, id, username, displayName, note, accountCreated, lastStatusAt,
+                 followers, following, statuses) = row
+            let author = AccountRow(id: id, username: username, displayName: displayName, note: note, createdAt: accountCreated,
+                                    lastStatusAt: lastStatusAt, followersCount: followers, followingCount: following, statusesCount: statuses)
+            let status = StatusRow(id: new.id, accountId: new.accountId, text: new.text, spoilerText: new.spoilerText,
+                                   sensitive: new.sensitive, visibility: new.visibility, language: new.language,
+                                   inReplyToId: new.inReplyToId, inReplyToAccountId: replyToAccount, createdAt: createdAt,
+                                   mentions: zip(mentionIds, mentionNames).map { MentionRef(id: $0, username: $1) },
+                                   tags: new.tags, reblogOfId: nil)
+            return (status, author)
         }
+        // No row: the status was not inserted because the status it replies to does not exist.
+        throw DomainError.notFound
     }
 
     /// Marks a status deleted and queues its removal from every timeline.
@@ -216,4 +189,77 @@ enum VisibilitySQL {
     static func listedPublicly(_ column: String = "visibility") -> String { self.column(column, where: \.isListedPublicly) }
     /// Search: `Visibility.isSearchable`.
     static func searchable(_ column: String = "visibility") -> String { self.column(column, where: \.isSearchable) }
+}
+
+/// A post as one prepared statement: data-modifying CTEs write the status, bump the parent's reply
+/// counter, link mentions and tags, update the author and queue the fan-out; the final `SELECT`
+/// returns what the response needs. Everything depends on `inserted`, so a reply to a missing
+/// status writes nothing and returns no row. Tags use `ON CONFLICT … DO UPDATE … RETURNING` so a
+/// tag created concurrently by another post still yields its id.
+struct CreateStatusStatement: PostgresPreparedStatement {
+    static let sql = """
+        WITH parent AS (
+            UPDATE statuses SET replies_count = replies_count + 1
+            WHERE id = $8 AND deleted_at IS NULL
+            RETURNING account_id
+        ), inserted AS (
+            INSERT INTO statuses (id, account_id, text, spoiler_text, sensitive, visibility, language,
+                                  in_reply_to_id, in_reply_to_account_id, created_at)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, (SELECT account_id FROM parent), $9
+            WHERE $8 IS NULL OR EXISTS (SELECT 1 FROM parent)
+            RETURNING id, in_reply_to_account_id
+        ), mentioned AS (
+            INSERT INTO mentions (status_id, account_id)
+            SELECT i.id, a.id FROM inserted i JOIN accounts a ON lower(a.username) = ANY($10)
+            RETURNING account_id
+        ), tag_ids AS (
+            INSERT INTO tags (name)
+            SELECT DISTINCT t FROM unnest($11::text[]) AS t WHERE EXISTS (SELECT 1 FROM inserted)
+            ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name
+            RETURNING id
+        ), tagged AS (
+            INSERT INTO status_tags (status_id, tag_id) SELECT $1, id FROM tag_ids
+        ), author AS (
+            UPDATE accounts SET statuses_count = statuses_count + 1, last_status_at = $9, last_active_at = now()
+            WHERE id = $2 AND EXISTS (SELECT 1 FROM inserted)
+            RETURNING id, username, display_name, note, created_at, last_status_at, followers_count, following_count, statuses_count
+        ), queued AS (
+            INSERT INTO outbox (kind, status_id, account_id) SELECT 'post', $1, $2 FROM inserted
+        )
+        SELECT i.in_reply_to_account_id, coalesce(m.ids, '{}'), coalesce(m.names, '{}'),
+               au.id, au.username, au.display_name, au.note, au.created_at, au.last_status_at,
+               au.followers_count, au.following_count, au.statuses_count
+        FROM inserted i CROSS JOIN author au
+        CROSS JOIN LATERAL (
+            SELECT array_agg(x.account_id ORDER BY x.account_id) AS ids, array_agg(a.username ORDER BY x.account_id) AS names
+            FROM mentioned x JOIN accounts a ON a.id = x.account_id
+        ) m
+        """
+    static let bindingDataTypes: [PostgresDataType] = [
+        .int8, .int8, .text, .text, .bool, .text, .text, .int8, .timestamptz, .textArray, .textArray,
+    ]
+    typealias Row = (Int64?, [Int64], [String], Int64, String, String, String, Date, Date?, Int64, Int64, Int64)
+
+    var new: StatusStore.NewStatus
+    var createdAt: Date
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 11)
+        bindings.append(new.id)
+        bindings.append(new.accountId)
+        bindings.append(new.text)
+        bindings.append(new.spoilerText)
+        bindings.append(new.sensitive)
+        bindings.append(new.visibility.rawValue)
+        bindings.append(new.language)
+        bindings.append(new.inReplyToId)
+        bindings.append(createdAt)
+        bindings.append(new.mentionedUsernames)
+        bindings.append(new.tags)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        try row.decode(Row.self)
+    }
 }
