@@ -5,11 +5,14 @@
 #   docker build -t starling .
 #   docker run --rm starling api --help          # ENTRYPOINT is `starling`
 #   roles: api | worker | migrate | loadtest    (docker-compose.yml runs each of them)
+#   `starling loadtest …` runs the separate `starling-loadtest` executable installed next to it
+#   (the server binary does not link the load-test harness).
 #
 # Build stage: the official Swift image (Debian 12, the same toolchain as development) with
 # libhiredis-dev. The Swift standard library and Foundation are linked statically
 # (--static-swift-stdlib), so the runtime stage needs no Swift libraries at all: only libhiredis,
-# libstdc++ and zlib (what `ldd starling` lists besides libc).
+# libstdc++ and zlib (what `ldd starling` lists besides libc). Two products: `starling` (the server)
+# and `starling-loadtest` (the load-test harness).
 # Build arguments: SWIFT_IMAGE (default swift:6.3-bookworm; the dependencies need Swift >= 6.2),
 # RUNTIME_IMAGE (default debian:bookworm-slim: same Debian release as the builder, so the same
 # libhiredis0.14 ABI).
@@ -36,8 +39,10 @@ RUN swift package resolve $([ -f Package.resolved ] && echo --force-resolved-ver
 COPY Sources ./Sources
 COPY Tests ./Tests
 RUN swift build -c release --product starling --static-swift-stdlib \
+    && swift build -c release --product starling-loadtest --static-swift-stdlib \
     && mkdir -p /staging \
     && cp "$(swift build -c release --show-bin-path)/starling" /staging/starling \
+    && cp "$(swift build -c release --show-bin-path)/starling-loadtest" /staging/starling-loadtest \
     && if [ -x /usr/libexec/swift/linux/swift-backtrace-static ]; then \
          cp /usr/libexec/swift/linux/swift-backtrace-static /staging/; \
        fi
@@ -55,12 +60,13 @@ RUN export DEBIAN_FRONTEND=noninteractive \
 RUN useradd --system --user-group --uid 10001 --home-dir /app --create-home --shell /usr/sbin/nologin starling
 
 COPY --from=build /staging/ /usr/local/libexec/starling/
-RUN ln -s /usr/local/libexec/starling/starling /usr/local/bin/starling
+RUN ln -s /usr/local/libexec/starling/starling /usr/local/bin/starling \
+    && ln -s /usr/local/libexec/starling/starling-loadtest /usr/local/bin/starling-loadtest
 COPY deploy/docker/healthcheck /usr/local/bin/starling-healthcheck
 RUN chmod 0755 /usr/local/bin/starling-healthcheck
 
 WORKDIR /app
-# `starling loadtest` writes its results under ./loadtest/results.
+# `starling-loadtest` (`starling loadtest`) writes its results under ./loadtest/results.
 RUN mkdir -p /app/loadtest/results && chown -R starling:starling /app
 
 # Crash reports (a symbolicated backtrace on stderr) when the backtracer was found at build time.

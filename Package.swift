@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "starling", targets: ["starling"]),
+        // The load-test harness, its own executable so `starling` does not link it (loadtest/README.md).
+        .executable(name: "starling-loadtest", targets: ["starling-loadtest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
@@ -80,6 +82,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The settings (flags and STARLING_* variables) of the roles, shared by `starling` and `starling-loadtest`.
+        .target(
+            name: "StarlingSettings",
+            dependencies: [
+                "StarlingDomain", "StarlingRedis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The load-test harness: graphs, seeding, open/closed-loop workloads, baselines, reports.
         .target(
             name: "StarlingLoadTest",
@@ -94,10 +105,20 @@ let package = Package(
         .executableTarget(
             name: "starling",
             dependencies: [
-                "StarlingAPI", "StarlingWorker", "StarlingStore", "StarlingOps", "StarlingLoadTest",
+                "StarlingAPI", "StarlingWorker", "StarlingStore", "StarlingOps", "StarlingSettings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // `starling-loadtest`: the harness's command line (seeds a graph, drives a cluster, writes the report).
+        .executableTarget(
+            name: "starling-loadtest",
+            dependencies: [
+                "StarlingLoadTest", "StarlingSettings", "StarlingDomain", "StarlingRedis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "StarlingDomainTests", dependencies: ["StarlingDomain"]),

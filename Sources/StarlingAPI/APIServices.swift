@@ -35,6 +35,8 @@ public struct APIServices: Sendable {
     public let cache: TimelineCache
     public let ids: SnowflakeGenerator
     public let rebuilds: RebuildQueue
+    /// Counters and viewers' favourites/reblogs in Redis (home reads skip PostgreSQL for them).
+    public let interactionCache: InteractionCache
     let accounts: AccountStore
     let follows: FollowStore
     let statuses: StatusStore
@@ -61,6 +63,7 @@ public struct APIServices: Sendable {
         self.cache = cache
         self.ids = ids
         self.rebuilds = rebuilds
+        self.interactionCache = InteractionCache(redis: redis)
         self.accounts = AccountStore(database: database)
         self.follows = FollowStore(database: database)
         self.statuses = StatusStore(database: database)
@@ -87,6 +90,17 @@ public struct APIServices: Sendable {
             out[row.id] = row
         }
         return out
+    }
+
+    /// After a committed write that changes statuses' counters (and, for a favourite or reblog,
+    /// the acting user's flags): drop them from the Redis cache so the next read refills them.
+    /// A Redis failure is logged, not thrown: the write stands, and the cached values expire.
+    func interactionsChanged(statuses: [Int64], actionsOf viewer: Int64? = nil) async {
+        do {
+            try await interactionCache.invalidate(statuses: statuses, actionsOf: viewer)
+        } catch {
+            database.logger.warning("could not invalidate cached counters", metadata: ["error": "\(error)"])
+        }
     }
 
     func hashPassword(_ password: String) async throws -> String {

@@ -3,19 +3,23 @@ import HummingbirdWebSocket
 import Logging
 import StarlingOps
 
+/// The API's HTTP application. The concrete type, so `APINode` can hold it.
+public typealias APIApplication = Application<RouterResponder<StarlingRequestContext>>
+
 /// Builds the API application: Mastodon routes, streaming, ops routes and middleware. Kept apart
-/// from `main` so tests build exactly what ships.
+/// from `main` so tests build exactly what ships (`APINode` calls it for both).
 public func buildAPIApplication(
     services: APIServices, hub: StreamingHub, host: String, port: Int, logger: Logger
-) -> some ApplicationProtocol {
-    let router = Router()
+) -> APIApplication {
+    let router = Router(context: StarlingRequestContext.self)
     router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: MastodonErrorMiddleware())
     OpsRoutes.add(to: router, role: "api") {
         [ReadinessCheck(name: "postgres") { await services.database.ping() }] + ReadinessCheck.redis(services.redis)
     }
-    MastodonRoutes(services: services).register(on: router)
-    StreamingRoutes(services: services, hub: hub).register(on: router)
+    let routes = APIRoutes(router: router, services: services)
+    MastodonRoutes(services: services).register(on: routes)
+    StreamingRoutes(services: services, hub: hub).register(on: routes)
     return Application(
         router: router,
         server: .http1WebSocketUpgrade { head, _, _ in
@@ -24,4 +28,24 @@ public func buildAPIApplication(
         configuration: .init(address: .hostname(host, port: port), serverName: "Starling"),
         logger: logger
     )
+}
+
+/// The three ways a Mastodon route receives its request; a route is registered on the one that
+/// matches what it reads, so its handler gets that already done.
+struct APIRoutes {
+    /// Routes that read nothing but their path (instance, a public account): no parameter parsing,
+    /// no authentication.
+    let plain: Router<StarlingRequestContext>
+    /// Parameters decoded into `context.params`; tokens are not looked at (apps, OAuth, public lists).
+    let anonymous: RouterGroup<StarlingRequestContext>
+    /// Parameters decoded and the token authenticated: `context.identity` holds its owner, nil if
+    /// the request carried no token (a bad one is a 401). Handlers ask `context.requireUser()`,
+    /// `context.requireToken()` or `context.viewer`.
+    let authenticated: RouterGroup<StarlingRequestContext>
+
+    init(router: Router<StarlingRequestContext>, services: APIServices) {
+        plain = router
+        anonymous = router.group().add(middleware: ParametersMiddleware())
+        authenticated = router.group().add(middleware: ParametersMiddleware()).add(middleware: TokenAuthenticator(services: services))
+    }
 }

@@ -2,38 +2,34 @@ import Foundation
 import Hummingbird
 import StarlingStore
 
-extension APIServices {
-    /// The bearer token's owner, from `Authorization: Bearer …` or the `access_token` parameter.
-    /// - Throws: 401 if there is no token or it is unknown.
-    func authenticate(_ request: Request, _ params: Params) async throws -> TokenOwner {
+/// Where a request's access token is: `Authorization: Bearer …`, else the `access_token` parameter.
+enum BearerToken {
+    /// Longer tokens are refused unread: ours are 43 characters.
+    static let maxLength = 256
+
+    /// The token, or nil if none is usable (no bearer header and no parameter, or too long).
+    static func find(authorization header: String?, accessToken parameter: String?) -> String? {
         var token: String?
-        if let header = request.headers[.authorization] {
+        if let header {
             let parts = header.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[0].lowercased() == "bearer" { token = String(parts[1]).trimmingCharacters(in: .whitespaces) }
         }
-        token = token ?? params["access_token"]
-        guard let token, !token.isEmpty, token.utf8.count <= 256 else { throw MastodonError.unauthorized }
+        token = token ?? parameter
+        guard let token, !token.isEmpty, token.utf8.count <= maxLength else { return nil }
+        return token
+    }
+}
+
+extension APIServices {
+    /// The token's owner, from the token-owner cache or PostgreSQL (one query that also loads the
+    /// token's scopes and touches `last_active_at`); nil if the token is unknown.
+    func tokenOwner(_ token: String) async throws -> TokenOwner? {
         if var cached = tokenOwners.get(token) {
             cached.idleSeconds = 0  // seen within the cache lifetime: active
             return cached
         }
-        guard let owner = try await accounts.authenticate(token: token) else { throw MastodonError.unauthorized }
+        guard let owner = try await accounts.authenticate(token: token) else { return nil }
         tokenOwners.set(token, owner)
         return owner
-    }
-
-    /// The signed-in account if a token is given (a bad token is still a 401); nil for anonymous reads.
-    func optionalUser(_ request: Request, _ params: Params) async throws -> Int64? {
-        guard request.headers[.authorization] != nil || params["access_token"] != nil else { return nil }
-        return try await authenticate(request, params).accountId
-    }
-
-    /// The signed-in account; app-only tokens are refused with 422 as Mastodon does ("This method requires an authenticated user").
-    func requireUser(_ request: Request, _ params: Params) async throws -> (id: Int64, owner: TokenOwner) {
-        let owner = try await authenticate(request, params)
-        guard let id = owner.accountId else {
-            throw MastodonError(.unprocessableContent, "This method requires an authenticated user")
-        }
-        return (id, owner)
     }
 }

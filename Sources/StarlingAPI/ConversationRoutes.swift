@@ -6,73 +6,71 @@ import StarlingStore
 
 /// Replies, reblogs, favourites, notifications, tags, search, trends and profile edits.
 extension MastodonRoutes {
-    func registerConversations<Context: RequestContext>(on router: Router<Context>) {
-        router.get("/api/v1/statuses/:id/context") { request, context in try await statusContext(request, id: context.parameters.get("id")) }
+    func registerConversations(on routes: APIRoutes) {
+        let (open, authed) = (routes.anonymous, routes.authenticated)
+        authed.get("/api/v1/statuses/:id/context") { _, context in try await statusContext(context, id: context.parameters.get("id")) }
         for action in ["reblog", "unreblog", "favourite", "unfavourite"] {
-            router.post(RouterPath("/api/v1/statuses/:id/\(action)")) { request, context in
-                try await interact(request, id: context.parameters.get("id"), action: action)
+            authed.post(RouterPath("/api/v1/statuses/:id/\(action)")) { _, context in
+                try await interact(context, id: context.parameters.get("id"), action: action)
             }
         }
-        router.get("/api/v1/notifications") { request, _ in try await notifications(request) }
-        router.post("/api/v1/notifications/clear") { request, _ in try await clearNotifications(request) }
-        router.get("/api/v1/notifications/:id") { request, context in try await notification(request, id: context.parameters.get("id")) }
-        router.post("/api/v1/notifications/:id/dismiss") { request, context in
-            try await dismissNotification(request, id: context.parameters.get("id"))
+        authed.get("/api/v1/notifications") { request, context in try await notifications(request, context) }
+        authed.post("/api/v1/notifications/clear") { _, context in try await clearNotifications(context) }
+        authed.get("/api/v1/notifications/:id") { _, context in try await notification(context, id: context.parameters.get("id")) }
+        authed.post("/api/v1/notifications/:id/dismiss") { _, context in
+            try await dismissNotification(context, id: context.parameters.get("id"))
         }
-        router.get("/api/v1/timelines/tag/:tag") { request, context in try await tagTimeline(request, tag: context.parameters.get("tag")) }
-        router.get("/api/v1/timelines/public") { request, _ in try await publicTimeline(request) }
-        router.get("/api/v2/search") { request, _ in try await search(request) }
-        router.get("/api/v1/trends/tags") { request, _ in try await trends(request) }
-        router.get("/api/v1/trends") { request, _ in try await trends(request) }
-        router.patch("/api/v1/accounts/update_credentials") { request, _ in try await updateCredentials(request) }
+        authed.get("/api/v1/timelines/tag/:tag") { request, context in try await tagTimeline(request, context, tag: context.parameters.get("tag")) }
+        authed.get("/api/v1/timelines/public") { request, context in try await publicTimeline(request, context) }
+        authed.get("/api/v2/search") { _, context in try await search(context) }
+        open.get("/api/v1/trends/tags") { _, context in try await trends(context) }
+        open.get("/api/v1/trends") { _, context in try await trends(context) }
+        authed.patch("/api/v1/accounts/update_credentials") { _, context in try await updateCredentials(context) }
     }
 
-    func statusContext(_ request: Request, id: String?) async throws -> Response {
-        let status = try await visibleStatus(request, id: id)
-        let params = try await Params.from(request, readBody: false)
-        let viewer = try await services.optionalUser(request, params)
+    func statusContext(_ context: StarlingRequestContext, id: String?) async throws -> Response {
+        let viewer = context.viewer
+        let status = try await visibleStatus(id, viewer: viewer)
         let (ancestors, descendants) = try await services.interactions.context(of: Int64(status.id) ?? 0)
         return try JSON.response(ContextEntity(
             ancestors: try await reader.visible(try await reader.hydrate(ancestors, viewer: viewer), to: viewer, home: false),
             descendants: try await reader.visible(try await reader.hydrate(descendants, viewer: viewer), to: viewer, home: false)))
     }
 
-    func interact(_ request: Request, id: String?, action: String) async throws -> Response {
-        let params = try await Params.from(request, readBody: true)
-        let user = try await services.requireUser(request, params)
+    func interact(_ context: StarlingRequestContext, id: String?, action: String) async throws -> Response {
+        let user = try context.requireUser()
         // Only statuses the user may see can be acted on; others do not exist for them.
-        guard let target = Int64(try await visibleStatus(request, id: id).id) else { throw MastodonError.notFound }
-        let shown: Int64
+        guard let target = Int64(try await visibleStatus(id, viewer: user.id).id) else { throw MastodonError.notFound }
+        let acted: StatusRow
         switch action {
         case "reblog":
-            shown = try await services.interactions.reblog(statusId: target, by: user.id, newId: services.ids.next()).id
+            acted = try await services.interactions.reblog(statusId: target, by: user.id, newId: services.ids.next())
         case "unreblog":
-            shown = try await services.interactions.unreblog(statusId: target, by: user.id).id
+            acted = try await services.interactions.unreblog(statusId: target, by: user.id)
         default:
-            shown = try await services.interactions.favourite(statusId: target, by: user.id, action == "favourite").id
+            acted = try await services.interactions.favourite(statusId: target, by: user.id, action == "favourite")
         }
-        guard let status = try await reader.hydrate([shown], viewer: user.id).first else { throw MastodonError.notFound }
+        await services.interactionsChanged(statuses: [target, acted.id] + (acted.reblogOfId.map { [$0] } ?? []), actionsOf: user.id)
+        guard let status = try await reader.hydrate([acted.id], viewer: user.id).first else { throw MastodonError.notFound }
         return try JSON.response(status)
     }
 
     // MARK: Notifications
 
-    func notifications(_ request: Request) async throws -> Response {
-        let params = try await Params.from(request, readBody: false)
-        let user = try await services.requireUser(request, params)
-        let page = try params.page()
+    func notifications(_ request: Request, _ context: StarlingRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let page = try context.page()
+        let filter = try context.input(NotificationFilter.self)
         var types = NotificationStore.types
-        let only = params.list("types")  // unknown names match nothing, as before
-        if !only.isEmpty { types.formIntersection(only.compactMap(NotificationKind.init(rawValue:))) }
-        types.subtract(params.list("exclude_types").compactMap(NotificationKind.init(rawValue:)))
+        if !filter.types.isEmpty { types.formIntersection(filter.types.compactMap(NotificationKind.init(rawValue:))) }
+        types.subtract(filter.excludeTypes.compactMap(NotificationKind.init(rawValue:)))
         let rows = try await services.notifications.page(account: user.id, types: types, page: page)
         let entities = try await NotificationRenderer(services: services).render(rows, viewer: user.id)
         return try JSON.response(entities, headers: linkHeaders(request, page: page, ids: rows.map(\.id)))
     }
 
-    func notification(_ request: Request, id: String?) async throws -> Response {
-        let params = try await Params.from(request, readBody: false)
-        let user = try await services.requireUser(request, params)
+    func notification(_ context: StarlingRequestContext, id: String?) async throws -> Response {
+        let user = try context.requireUser()
         guard let id = id.flatMap({ Int64($0) }), let row = try await services.notifications.notification(id: id, account: user.id),
               let entity = try await NotificationRenderer(services: services).render([row], viewer: user.id).first else {
             throw MastodonError.notFound
@@ -80,16 +78,14 @@ extension MastodonRoutes {
         return try JSON.response(entity)
     }
 
-    func clearNotifications(_ request: Request) async throws -> Response {
-        let params = try await Params.from(request, readBody: true)
-        let user = try await services.requireUser(request, params)
+    func clearNotifications(_ context: StarlingRequestContext) async throws -> Response {
+        let user = try context.requireUser()
         try await services.notifications.clear(account: user.id)
         return try JSON.response([String: String]())
     }
 
-    func dismissNotification(_ request: Request, id: String?) async throws -> Response {
-        let params = try await Params.from(request, readBody: true)
-        let user = try await services.requireUser(request, params)
+    func dismissNotification(_ context: StarlingRequestContext, id: String?) async throws -> Response {
+        let user = try context.requireUser()
         guard let id = id.flatMap({ Int64($0) }), try await services.notifications.dismiss(id: id, account: user.id) else {
             throw MastodonError.notFound
         }
@@ -98,10 +94,9 @@ extension MastodonRoutes {
 
     // MARK: Public and tag timelines, search, trends
 
-    func tagTimeline(_ request: Request, tag: String?) async throws -> Response {
-        let params = try await Params.from(request, readBody: false)
-        let page = try params.page()
-        let viewer = try await services.optionalUser(request, params)
+    func tagTimeline(_ request: Request, _ context: StarlingRequestContext, tag: String?) async throws -> Response {
+        let page = try context.page()
+        let viewer = context.viewer
         guard let tag = tag.flatMap({ Params.tryDecode($0) }).map(StatusTextParser.normaliseTag), !tag.isEmpty, tag.count <= 100 else {
             throw MastodonError.notFound
         }
@@ -109,24 +104,23 @@ extension MastodonRoutes {
         return try JSON.response(try await reader.hydrate(ids, viewer: viewer), headers: linkHeaders(request, page: page, ids: ids))
     }
 
-    func publicTimeline(_ request: Request) async throws -> Response {
-        let params = try await Params.from(request, readBody: false)
-        let page = try params.page()
-        let viewer = try await services.optionalUser(request, params)
+    func publicTimeline(_ request: Request, _ context: StarlingRequestContext) async throws -> Response {
+        let page = try context.page()
+        let viewer = context.viewer
         // Every account is local here, so `local=true` and the federated timeline are the same.
         let ids = try await services.interactions.publicTimeline(page: page)
         return try JSON.response(try await reader.hydrate(ids, viewer: viewer), headers: linkHeaders(request, page: page, ids: ids))
     }
 
-    func search(_ request: Request) async throws -> Response {
-        let params = try await Params.from(request, readBody: false)
-        let viewer = try await services.optionalUser(request, params)
-        let query = (params["q"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    func search(_ context: StarlingRequestContext) async throws -> Response {
+        let input = try context.input(SearchQuery.self)
+        let viewer = context.viewer
+        let query = (input.q ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !query.isEmpty else { throw MastodonError(.badRequest, "Search query is missing") }
         guard query.count <= 200 else { throw MastodonError(.badRequest, "Search query is too long (at most 200 characters)") }
-        let limit = try Self.boundedInt(params["limit"], name: "limit", default: 20, range: 1...40)
-        let offset = try Self.boundedInt(params["offset"], name: "offset", default: 0, range: 0...10_000)
-        let type = params["type"]
+        let limit = try Self.boundedInt(input.limit, name: "limit", default: 20, range: 1...40)
+        let offset = try Self.boundedInt(input.offset, name: "offset", default: 0, range: 0...10_000)
+        let type = input.type
         guard type == nil || ["accounts", "hashtags", "statuses"].contains(type!) else {
             throw MastodonError(.badRequest, "type must be accounts, hashtags or statuses")
         }
@@ -152,10 +146,10 @@ extension MastodonRoutes {
         return try JSON.response(result)
     }
 
-    func trends(_ request: Request) async throws -> Response {
-        let params = try await Params.from(request, readBody: false)
-        let limit = try Self.boundedInt(params["limit"], name: "limit", default: 10, range: 1...20)
-        let offset = try Self.boundedInt(params["offset"], name: "offset", default: 0, range: 0...1_000)
+    func trends(_ context: StarlingRequestContext) async throws -> Response {
+        let input = try context.input(TrendsQuery.self)
+        let limit = try Self.boundedInt(input.limit, name: "limit", default: 10, range: 1...20)
+        let offset = try Self.boundedInt(input.offset, name: "offset", default: 0, range: 0...1_000)
         let trends = try await services.trends.top(limit: limit, offset: offset)
         return try JSON.response(trends.map { trend in
             TagEntityWithHistory(name: trend.name, url: "\(services.settings.publicURL)/tags/\(trend.name)", history: trend.history.map {
@@ -174,10 +168,10 @@ extension MastodonRoutes {
 
     // MARK: Profile
 
-    func updateCredentials(_ request: Request) async throws -> Response {
-        let params = try await Params.from(request, readBody: true)
-        let user = try await services.requireUser(request, params)
-        let displayName = params["display_name"], note = params["note"]
+    func updateCredentials(_ context: StarlingRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let input = try context.input(ProfileUpdate.self)
+        let displayName = input.displayName, note = input.note
         if let displayName, displayName.count > 30 {
             throw MastodonError(.unprocessableContent, "Validation failed: Display name is too long (maximum is 30 characters)")
         }

@@ -3,12 +3,21 @@ import Hummingbird
 import StarlingDomain
 
 /// Request parameters from the query string and the body (form-encoded or JSON), as Mastodon
-/// accepts them. Values are checked to be valid UTF-8; `name[]` keys hold lists.
-struct Params: Sendable {
+/// accepts them. Values are checked to be valid UTF-8; `name[]` keys hold lists. Built once per
+/// request by `MastodonRequestDecoder` (through `ParametersMiddleware`); handlers read them from
+/// the request context.
+struct Params: Sendable, Decodable {
     private(set) var values: [String: [String]] = [:]
 
     /// Largest request body accepted: statuses are small; anything bigger is a 413.
     static let maxBodyBytes = 64 * 1024
+
+    init() {}
+
+    /// Params come from a request (`MastodonRequestDecoder`), never from another decoder.
+    init(from decoder: any Decoder) throws {
+        throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "Params decode from a request only"))
+    }
 
     static func from(_ request: Request, readBody: Bool) async throws -> Params {
         var params = Params()
@@ -121,8 +130,12 @@ struct Params: Sendable {
     }
 
     func bool(_ key: String) -> Bool {
-        guard let value = self[key]?.lowercased() else { return false }
-        return ["true", "1", "on", "yes"].contains(value)
+        self[key].map(Self.isTrue) ?? false
+    }
+
+    /// Mastodon's truthy parameter values ("true", "1", "on", "yes", any case).
+    static func isTrue(_ value: String) -> Bool {
+        ["true", "1", "on", "yes"].contains(value.lowercased())
     }
 
     func page() throws -> PageRequest {

@@ -9,47 +9,48 @@ struct MastodonRoutes: Sendable {
     let services: APIServices
     var reader: TimelineReader { TimelineReader(services: services) }
 
-    func register<Context: RequestContext>(on router: Router<Context>) {
+    func register(on routes: APIRoutes) {
+        let (router, open, authed) = (routes.plain, routes.anonymous, routes.authenticated)
         // Instance
         // Hummingbird matches a path with or without its trailing slash, as clients send both.
         router.get("/api/v1/instance") { _, _ in try instanceV1() }
         router.get("/api/v2/instance") { _, _ in try instanceV2() }
 
         // Apps, OAuth and registration
-        router.post("/api/v1/apps") { request, _ in try await createApp(request) }
-        router.post("/oauth/token") { request, _ in try await token(request) }
-        router.post("/api/v1/accounts") { request, _ in try await register(request) }
+        open.post("/api/v1/apps") { _, context in try await createApp(context) }
+        open.post("/oauth/token") { _, context in try await token(context) }
+        authed.post("/api/v1/accounts") { _, context in try await register(context) }
 
         // Accounts
-        router.get("/api/v1/accounts/verify_credentials") { request, _ in try await verifyCredentials(request) }
-        router.get("/api/v1/accounts/relationships") { request, _ in try await relationships(request) }
-        router.get("/api/v1/accounts/lookup") { request, _ in try await lookup(request) }
-        router.get("/api/v1/accounts/:id") { request, context in try await account(request, id: context.parameters.get("id")) }
-        router.get("/api/v1/accounts/:id/statuses") { request, context in
-            try await accountStatuses(request, id: context.parameters.get("id"))
+        authed.get("/api/v1/accounts/verify_credentials") { _, context in try await verifyCredentials(context) }
+        authed.get("/api/v1/accounts/relationships") { _, context in try await relationships(context) }
+        open.get("/api/v1/accounts/lookup") { _, context in try await lookup(context) }
+        router.get("/api/v1/accounts/:id") { _, context in try await account(id: context.parameters.get("id")) }
+        authed.get("/api/v1/accounts/:id/statuses") { request, context in
+            try await accountStatuses(request, context, id: context.parameters.get("id"))
         }
-        router.post("/api/v1/accounts/:id/follow") { request, context in
-            try await follow(request, id: context.parameters.get("id"), follow: true)
+        authed.post("/api/v1/accounts/:id/follow") { _, context in
+            try await follow(context, id: context.parameters.get("id"), follow: true)
         }
-        router.post("/api/v1/accounts/:id/unfollow") { request, context in
-            try await follow(request, id: context.parameters.get("id"), follow: false)
+        authed.post("/api/v1/accounts/:id/unfollow") { _, context in
+            try await follow(context, id: context.parameters.get("id"), follow: false)
         }
-        router.get("/api/v1/accounts/:id/followers") { request, context in
-            try await followList(request, id: context.parameters.get("id"), followers: true)
+        open.get("/api/v1/accounts/:id/followers") { request, context in
+            try await followList(request, context, id: context.parameters.get("id"), followers: true)
         }
-        router.get("/api/v1/accounts/:id/following") { request, context in
-            try await followList(request, id: context.parameters.get("id"), followers: false)
+        open.get("/api/v1/accounts/:id/following") { request, context in
+            try await followList(request, context, id: context.parameters.get("id"), followers: false)
         }
 
         // Statuses
-        router.post("/api/v1/statuses") { request, _ in try await postStatus(request) }
-        router.get("/api/v1/statuses/:id") { request, context in try await getStatus(request, id: context.parameters.get("id")) }
-        router.delete("/api/v1/statuses/:id") { request, context in try await deleteStatus(request, id: context.parameters.get("id")) }
+        authed.post("/api/v1/statuses") { _, context in try await postStatus(context) }
+        authed.get("/api/v1/statuses/:id") { _, context in try await getStatus(context, id: context.parameters.get("id")) }
+        authed.delete("/api/v1/statuses/:id") { _, context in try await deleteStatus(context, id: context.parameters.get("id")) }
 
         // Timelines
-        router.get("/api/v1/timelines/home") { request, _ in try await homeTimeline(request) }
+        authed.get("/api/v1/timelines/home") { request, context in try await homeTimeline(request, context) }
 
-        registerConversations(on: router)
+        registerConversations(on: routes)
     }
 
     // MARK: Instance
@@ -106,19 +107,19 @@ struct MastodonRoutes: Sendable {
 
     // MARK: Apps, OAuth, registration
 
-    func createApp(_ request: Request) async throws -> Response {
-        let params = try await Params.from(request, readBody: true)
-        let name = try params.require("client_name")
-        let redirects = params.list("redirect_uris")
+    func createApp(_ context: StarlingRequestContext) async throws -> Response {
+        let input = try context.input(NewApp.self)
+        let name = input.clientName
+        let redirects = input.redirectURIs
         guard let redirect = redirects.first, !redirect.isEmpty else {
             throw MastodonError(.unprocessableContent, "Validation failed: Redirect URI can't be blank")
         }
         guard name.count <= 100, redirects.allSatisfy({ $0.count <= 2000 }) else {
             throw MastodonError(.unprocessableContent, "Validation failed: client_name or redirect_uris is too long")
         }
-        let scopes = try Self.scopes(params["scopes"] ?? "read")
+        let scopes = try Self.scopes(input.scopes ?? "read")
         let (app, secret) = try await services.accounts.createApp(
-            name: name, website: params["website"], redirectURI: redirects.joined(separator: "\n"), scopes: scopes)
+            name: name, website: input.website, redirectURI: redirects.joined(separator: "\n"), scopes: scopes)
         return try JSON.response(AppEntity(
             id: String(app.id), name: app.name, website: Nullable(app.website), redirectUri: redirect,
             clientId: app.clientId, clientSecret: secret, scopes: scopes.split(separator: " ").map(String.init),
@@ -145,18 +146,18 @@ struct MastodonRoutes: Sendable {
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    func token(_ request: Request) async throws -> Response {
-        let params = try await Params.from(request, readBody: true)
-        guard let clientId = params["client_id"], let secret = params["client_secret"],
+    func token(_ context: StarlingRequestContext) async throws -> Response {
+        let grant = try context.input(TokenGrant.self)
+        guard let clientId = grant.clientId, let secret = grant.clientSecret,
               let app = try await services.accounts.app(clientId: clientId, clientSecret: secret) else {
             return try oauthError(.unauthorized, "invalid_client",
                                   "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.")
         }
-        let scopes = try Self.scopes(params["scope"] ?? app.scopes)
+        let scopes = try Self.scopes(grant.scope ?? app.scopes)
         let accountId: Int64?
-        switch params["grant_type"] {
+        switch grant.grantType {
         case "password":
-            guard let login = params["username"], let password = params["password"], !login.isEmpty, password.utf8.count <= 72,
+            guard let login = grant.username, let password = grant.password, !login.isEmpty, password.utf8.count <= 72,
                   let credentials = try await services.accounts.credentials(login: login),
                   try await services.verifyPassword(password, hash: credentials.passwordHash) else {
                 return try oauthError(.badRequest, "invalid_grant",
@@ -172,12 +173,10 @@ struct MastodonRoutes: Sendable {
         return try JSON.response(TokenEntity(accessToken: token, scope: scopes, createdAt: Int64(Date().timeIntervalSince1970)))
     }
 
-    func register(_ request: Request) async throws -> Response {
-        let params = try await Params.from(request, readBody: true)
-        let owner = try await services.authenticate(request, params)
-        let username = try params.require("username")
-        let email = try params.require("email")
-        let password = try params.require("password")
+    func register(_ context: StarlingRequestContext) async throws -> Response {
+        let owner = try context.requireToken()
+        let input = try context.input(Registration.self)
+        let (username, email, password) = (input.username, input.email, input.password)
         guard username.count <= 30, username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
             throw MastodonError(.unprocessableContent, "Validation failed: Username must contain only letters, numbers and underscores (at most 30)")
         }
@@ -188,7 +187,7 @@ struct MastodonRoutes: Sendable {
         guard password.count >= 8, password.utf8.count <= 72 else {
             throw MastodonError(.unprocessableContent, "Validation failed: Password must be 8 to 72 bytes long")
         }
-        if let agreement = params["agreement"], !params.bool("agreement"), !agreement.isEmpty {
+        if let agreement = input.agreement, !Params.isTrue(agreement), !agreement.isEmpty {
             throw MastodonError(.unprocessableContent, "Validation failed: Agreement must be accepted")
         }
         let hash = try await services.hashPassword(password)
@@ -199,9 +198,8 @@ struct MastodonRoutes: Sendable {
 
     // MARK: Accounts
 
-    func verifyCredentials(_ request: Request) async throws -> Response {
-        let params = try await Params.from(request, readBody: false)
-        let user = try await services.requireUser(request, params)
+    func verifyCredentials(_ context: StarlingRequestContext) async throws -> Response {
+        let user = try context.requireUser()
         guard let row = try await services.accounts.account(id: user.id) else { throw MastodonError.unauthorized }
         return try JSON.response(services.renderer.credentialAccount(row))
     }
@@ -213,13 +211,12 @@ struct MastodonRoutes: Sendable {
         return row
     }
 
-    func account(_ request: Request, id: String?) async throws -> Response {
+    func account(id: String?) async throws -> Response {
         try JSON.response(services.renderer.account(try await accountRow(id)))
     }
 
-    func lookup(_ request: Request) async throws -> Response {
-        let params = try await Params.from(request, readBody: false)
-        var acct = try params.require("acct")
+    func lookup(_ context: StarlingRequestContext) async throws -> Response {
+        var acct = try context.input(AccountLookup.self).acct
         if acct.hasPrefix("@") { acct.removeFirst() }
         let host = URL(string: services.settings.publicURL)?.host
         let parts = acct.split(separator: "@", maxSplits: 1)
@@ -230,19 +227,17 @@ struct MastodonRoutes: Sendable {
         return try JSON.response(services.renderer.account(row))
     }
 
-    func relationships(_ request: Request) async throws -> Response {
-        let params = try await Params.from(request, readBody: false)
-        let user = try await services.requireUser(request, params)
-        let ids = params.list("id").prefix(100).compactMap { Int64($0) }
+    func relationships(_ context: StarlingRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let ids = try context.input(RelationshipQuery.self).id.prefix(100).compactMap { Int64($0) }
         let relationships = try await services.follows.relationships(viewer: user.id, targets: ids)
         return try JSON.response(relationships.map {
             RelationshipEntity(id: String($0.id), following: $0.following, showingReblogs: $0.following, followedBy: $0.followedBy)
         })
     }
 
-    func follow(_ request: Request, id: String?, follow: Bool) async throws -> Response {
-        let params = try await Params.from(request, readBody: true)
-        let user = try await services.requireUser(request, params)
+    func follow(_ context: StarlingRequestContext, id: String?, follow: Bool) async throws -> Response {
+        let user = try context.requireUser()
         let target = try await accountRow(id)
         guard target.id != user.id else { throw MastodonError(.forbidden, "You cannot follow yourself") }
         if follow {
@@ -258,10 +253,9 @@ struct MastodonRoutes: Sendable {
                                                     showingReblogs: relationship.following, followedBy: relationship.followedBy))
     }
 
-    func followList(_ request: Request, id: String?, followers: Bool) async throws -> Response {
-        let params = try await Params.from(request, readBody: false)
+    func followList(_ request: Request, _ context: StarlingRequestContext, id: String?, followers: Bool) async throws -> Response {
         let target = try await accountRow(id)
-        let page = try params.page()
+        let page = try context.page()
         let ids = followers
             ? try await services.follows.followers(of: target.id, below: page.maxId, above: page.lowerBound, limit: page.limit)
             : try await services.follows.following(of: target.id, below: page.maxId, above: page.lowerBound, limit: page.limit)
@@ -270,11 +264,10 @@ struct MastodonRoutes: Sendable {
         return try JSON.response(entities, headers: linkHeaders(request, page: page, ids: ids))
     }
 
-    func accountStatuses(_ request: Request, id: String?) async throws -> Response {
-        let params = try await Params.from(request, readBody: false)
+    func accountStatuses(_ request: Request, _ context: StarlingRequestContext, id: String?) async throws -> Response {
         let target = try await accountRow(id)
-        let page = try params.page()
-        let viewer = try await services.optionalUser(request, params)
+        let page = try context.page()
+        let viewer = context.viewer
         let ids = try await services.statuses.page(authors: [target.id], page: page)
         let statuses = try await reader.visible(try await reader.hydrate(ids, viewer: viewer), to: viewer, home: false)
         return try JSON.response(statuses, headers: linkHeaders(request, page: page, ids: ids))
@@ -282,9 +275,9 @@ struct MastodonRoutes: Sendable {
 
     // MARK: Statuses
 
-    func postStatus(_ request: Request) async throws -> Response {
-        let params = try await Params.from(request, readBody: true)
-        let user = try await services.requireUser(request, params)
+    func postStatus(_ context: StarlingRequestContext) async throws -> Response {
+        let params = context.params
+        let user = try context.requireUser()
         let text = params["status"] ?? ""
         let spoiler = params["spoiler_text"] ?? ""
         try services.textRules.validate(text: text, spoilerText: spoiler)
@@ -301,17 +294,16 @@ struct MastodonRoutes: Sendable {
             id: services.ids.next(), accountId: user.id, text: text, spoilerText: spoiler, sensitive: params.bool("sensitive"),
             visibility: visibility, language: language, inReplyToId: inReplyTo,
             mentionedUsernames: StatusTextParser.mentions(in: text), tags: StatusTextParser.hashtags(in: text)))
+        if let parent = row.inReplyToId { await services.interactionsChanged(statuses: [parent]) }  // its replies_count
         return try JSON.response(services.renderer.status(row, author: author))
     }
 
-    func getStatus(_ request: Request, id: String?) async throws -> Response {
-        try JSON.response(try await visibleStatus(request, id: id))
+    func getStatus(_ context: StarlingRequestContext, id: String?) async throws -> Response {
+        try JSON.response(try await visibleStatus(id, viewer: context.viewer))
     }
 
     /// The status if it exists and the requester may see it; 404 otherwise (as Mastodon hides private ones).
-    func visibleStatus(_ request: Request, id: String?) async throws -> StatusEntity {
-        let params = try await Params.from(request, readBody: false)
-        let viewer = try await services.optionalUser(request, params)
+    func visibleStatus(_ id: String?, viewer: Int64?) async throws -> StatusEntity {
         guard let id = id.flatMap({ Int64($0) }),
               let status = try await reader.visible(try await reader.hydrate([id], viewer: viewer), to: viewer, home: false).first else {
             throw MastodonError.notFound
@@ -319,23 +311,24 @@ struct MastodonRoutes: Sendable {
         return status
     }
 
-    func deleteStatus(_ request: Request, id: String?) async throws -> Response {
-        let params = try await Params.from(request, readBody: true)
-        let user = try await services.requireUser(request, params)
+    func deleteStatus(_ context: StarlingRequestContext, id: String?) async throws -> Response {
+        let user = try context.requireUser()
         guard let id = id.flatMap({ Int64($0) }) else { throw MastodonError.notFound }
         let row = try await services.statuses.delete(id: id, by: user.id)
         // Hide it from readers now; the worker removes it from every list (and tombstones again).
         try? await services.cache.tombstone(id)
+        // A deleted reblog or reply changes its original's or parent's counters (and a reblog the author's flags).
+        await services.interactionsChanged(statuses: [row.reblogOfId, row.inReplyToId].compactMap { $0 },
+                                           actionsOf: row.reblogOfId == nil ? nil : user.id)
         guard let author = try await services.accounts.account(id: user.id) else { throw MastodonError.unauthorized }
         return try JSON.response(services.renderer.status(row, author: author, includeSource: true))
     }
 
     // MARK: Timelines
 
-    func homeTimeline(_ request: Request) async throws -> Response {
-        let params = try await Params.from(request, readBody: false)
-        let user = try await services.requireUser(request, params)
-        let page = try params.page()
+    func homeTimeline(_ request: Request, _ context: StarlingRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let page = try context.page()
         let ids = try await reader.home(user: user.id, idleSeconds: user.owner.idleSeconds, page: page)
         let statuses = try await reader.visible(try await reader.hydrate(ids, viewer: user.id), to: user.id, home: true)
         return try JSON.response(statuses, headers: linkHeaders(request, page: page, ids: ids))

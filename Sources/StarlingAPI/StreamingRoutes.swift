@@ -13,7 +13,8 @@ struct StreamingRoutes: Sendable {
     /// A comment line at least this often keeps proxies from closing an idle stream.
     static let heartbeat: Duration = .seconds(15)
 
-    func register<Context: RequestContext>(on router: Router<Context>) {
+    func register(on routes: APIRoutes) {
+        let (router, authed) = (routes.plain, routes.authenticated)
         router.get("/api/v1/streaming/health") { _, _ in Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "OK"))) }
         let streams: [(String, String)] = [
             ("/api/v1/streaming/user", "user"), ("/api/v1/streaming/user/notification", "user:notification"),
@@ -21,20 +22,18 @@ struct StreamingRoutes: Sendable {
             ("/api/v1/streaming/hashtag", "hashtag"), ("/api/v1/streaming/hashtag/local", "hashtag:local"),
         ]
         for (path, name) in streams {
-            router.get(RouterPath(path)) { request, _ in try await serverSentEvents(request, stream: name) }
+            authed.get(RouterPath(path)) { _, context in try await serverSentEvents(context, stream: name) }
         }
         // Reached only when the request was not a WebSocket upgrade (or its token was refused).
-        router.get("/api/v1/streaming") { request, _ -> Response in
-            let params = try await Params.from(request, readBody: false)
-            _ = try await services.authenticate(request, params)
+        authed.get("/api/v1/streaming") { _, context -> Response in
+            _ = try context.requireToken()
             throw MastodonError(.badRequest, "This endpoint expects a WebSocket upgrade")
         }
     }
 
-    func serverSentEvents(_ request: Request, stream name: String) async throws -> Response {
-        let params = try await Params.from(request, readBody: false)
-        let owner = try await services.authenticate(request, params)
-        guard let stream = StreamName(name, tag: params["tag"]) else {
+    func serverSentEvents(_ context: StarlingRequestContext, stream name: String) async throws -> Response {
+        let owner = try context.requireToken()
+        guard let stream = StreamName(name, tag: context.params["tag"]) else {
             throw MastodonError(.badRequest, "No such stream, or the hashtag is missing")
         }
         if [.user, .userNotification].contains(stream), owner.accountId == nil {
@@ -68,19 +67,20 @@ struct StreamingRoutes: Sendable {
             })
     }
 
-    /// The WebSocket upgrade decision: authenticate first, so a bad token gets a plain 401.
+    /// The WebSocket upgrade decision, taken before any router or middleware sees the request (the
+    /// upgrade happens at the channel level): it finds the token as `TokenAuthenticator` does, plus
+    /// the `Sec-WebSocket-Protocol` header browsers use, and resolves it through the same cache. A
+    /// request it does not upgrade reaches the router, where a bad token gets a plain 401.
     static func shouldUpgrade(_ head: HTTPRequest, services: APIServices, hub: StreamingHub)
         async throws -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
         guard let path = head.path, path.split(separator: "?").first == "/api/v1/streaming" else { return .dontUpgrade }
-        var token: String?
-        if let header = head.headerFields[.authorization], header.lowercased().hasPrefix("bearer ") { token = String(header.dropFirst(7)) }
+        var params = Params()
         if let query = path.split(separator: "?", maxSplits: 1).dropFirst().first {
-            var params = Params()
             try? params.addForm(query)
-            token = token ?? params["access_token"]
         }
-        token = token ?? head.headerFields[HTTPField.Name("Sec-WebSocket-Protocol")!]
-        guard let token, let owner = try await services.accounts.authenticate(token: token) else { return .dontUpgrade }
+        let token = BearerToken.find(authorization: head.headerFields[.authorization], accessToken: params["access_token"])
+            ?? BearerToken.find(authorization: nil, accessToken: head.headerFields[HTTPField.Name("Sec-WebSocket-Protocol")!])
+        guard let token, let owner = try await services.tokenOwner(token) else { return .dontUpgrade }
         return .upgrade([:]) { inbound, outbound, _ in
             let client = try hub.register(userId: owner.accountId)
             defer { hub.unregister(client) }

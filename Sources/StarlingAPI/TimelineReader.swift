@@ -72,17 +72,29 @@ struct TimelineReader: Sendable {
     }
 
     /// Statuses for ids, in the given order, skipping deleted ones (and reblogs of deleted ones).
-    /// Status rows come from the Redis cache (one MGET per shard), misses from PostgreSQL in one
-    /// query, which then fills the cache; counters and the viewer's flags are read fresh.
+    /// Status rows come from the Redis cache (one MGET per shard), counters and the viewer's
+    /// flags from `InteractionCache` in the same wave; only misses go to PostgreSQL (one query
+    /// each), and fill the caches.
     func hydrate(_ ids: [Int64], viewer: Int64?, includeSource: Bool = false) async throws -> [StatusEntity] {
         if ids.isEmpty { return [] }
-        var rows = try await statusRows(ids)
+        async let firstRows = statusRows(ids)
+        async let firstLookup = lookupInteractions(ids, viewer: viewer)
+        var rows = try await firstRows
+        var lookup = await firstLookup
         let originals = Array(Set(rows.values.compactMap(\.reblogOfId)).subtracting(rows.keys))
         if !originals.isEmpty {
-            for (id, row) in try await statusRows(originals) { rows[id] = row }
+            async let originalRows = statusRows(originals)
+            async let originalLookup = lookupInteractions(originals, viewer: viewer)
+            for (id, row) in try await originalRows { rows[id] = row }
+            let more = await originalLookup
+            lookup.counts.merge(more.counts) { a, _ in a }
+            lookup.flags.merge(more.flags) { a, _ in a }
+            if lookup.rebuildGeneration == nil { lookup.rebuildGeneration = more.rebuildGeneration }
         }
-        let byId = try await services.accountRows(Set(rows.values.map(\.accountId)))
-        let interactions = try await services.interactions.interactions(ids: Array(rows.keys), viewer: viewer)
+        let authorIds = Set(rows.values.map(\.accountId)), statusIds = Array(rows.keys)
+        async let accounts = services.accountRows(authorIds)
+        let interactions = try await completeInteractions(statusIds, viewer: viewer, lookup: lookup)
+        let byId = try await accounts
 
         func render(_ id: Int64) -> StatusEntity? {
             guard let row = rows[id], let author = byId[row.accountId] else { return nil }
@@ -95,6 +107,49 @@ struct TimelineReader: Sendable {
                                             interactions: interactions[id] ?? StatusInteractions(), reblog: reblog)
         }
         return ids.compactMap(render)
+    }
+
+    /// What Redis knows of the statuses' counters and the viewer's flags; nothing if Redis fails
+    /// (PostgreSQL answers instead).
+    private func lookupInteractions(_ ids: [Int64], viewer: Int64?) async -> InteractionCache.Lookup {
+        do {
+            return try await services.interactionCache.lookup(ids, viewer: viewer)
+        } catch {
+            services.database.logger.warning("interaction cache unavailable", metadata: ["error": "\(error)"])
+            return InteractionCache.Lookup()
+        }
+    }
+
+    /// Counters and flags for every id: from the lookup, the rest from PostgreSQL (which fills Redis).
+    private func completeInteractions(_ ids: [Int64], viewer: Int64?, lookup: InteractionCache.Lookup) async throws -> [Int64: StatusInteractions] {
+        var flags = lookup.flags
+        if let viewer, let generation = lookup.rebuildGeneration {
+            // The viewer's action set is missing: rebuild it (one query) and answer from it.
+            let recent = try await services.interactions.recentActions(of: viewer, limit: InteractionCache.actionsLimit)
+            try? await services.interactionCache.fillActions(viewer: viewer, favourites: recent.favourites, reblogs: recent.reblogs,
+                                                             floor: recent.floor, generation: generation)
+            let favourited = Set(recent.favourites), reblogged = Set(recent.reblogs)
+            for id in ids where id >= recent.floor { flags[id] = (favourited.contains(id), reblogged.contains(id)) }
+        }
+        let missing = ids.filter { lookup.counts[$0] == nil || (viewer != nil && flags[$0] == nil) }
+        var fresh: [Int64: StatusInteractions] = [:]
+        if !missing.isEmpty {
+            fresh = try await services.interactions.interactions(ids: missing, viewer: viewer)
+            try? await services.interactionCache.fillCounts(fresh.filter { lookup.counts[$0.key] == nil })
+        }
+        var out: [Int64: StatusInteractions] = [:]
+        for id in ids {
+            var value = lookup.counts[id] ?? fresh[id] ?? StatusInteractions()
+            if let (favourited, reblogged) = flags[id] {
+                value.favourited = favourited
+                value.reblogged = reblogged
+            } else if let known = fresh[id] {
+                value.favourited = known.favourited
+                value.reblogged = known.reblogged
+            }
+            out[id] = value
+        }
+        return out
     }
 
     /// Status rows by id from the cache, then PostgreSQL; deleted ones are left out.

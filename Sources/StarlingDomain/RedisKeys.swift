@@ -21,6 +21,19 @@ public enum RedisKeys {
     /// Cache value that marks a deleted status; cache fills use `SET NX` so they cannot overwrite it.
     public static let tombstone = "deleted"
 
+    // MARK: Counters and the viewer's own actions
+
+    /// A status's counters as "replies reblogs favourites": filled with `SET NX` and a short TTL,
+    /// deleted by the writes that change them.
+    public static func counts(_ statusId: Int64) -> String { "counts:{\(statusId)}" }
+    /// A user's recent favourites and reblogs: members `f<status id>` and `r<status id>`.
+    public static func actions(_ userId: Int64) -> String { "acts:{\(userId)}" }
+    /// Present while `actions` is complete for statuses at or above its value (the floor).
+    public static func actionsReady(_ userId: Int64) -> String { "actsok:{\(userId)}" }
+    /// Bumped by every favourite or reblog of the user: a rebuild that read PostgreSQL before the
+    /// bump may not install its (stale) result.
+    public static func actionsGeneration(_ userId: Int64) -> String { "actsgen:{\(userId)}" }
+
     // MARK: Trends
 
     /// Hash tag shared by every trend key: one shard, and one pipeline per trend operation.

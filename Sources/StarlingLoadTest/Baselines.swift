@@ -59,11 +59,19 @@ public enum Baselines {
         return nil
     }
 
-    /// `redis-benchmark -P 64 -t lpush`: raw pipelined LPUSH requests per second on one shard.
-    public static func redisLPush(host: String, port: Int, requests: Int) async throws -> Double {
+    /// The LPUSH baseline: `redis-benchmark -P 64 -t lpush -n 200000` (50 clients, its default).
+    public static let lpushPipeline = 64
+    public static let lpushRequests = 200_000
+    public static let lpushClients = 50
+
+    /// `redis-benchmark -P 64 -t lpush`: raw pipelined LPUSH requests per second on one shard
+    /// (`pipeline: 1`: one command per round trip, `clients` connections).
+    public static func redisLPush(host: String, port: Int, requests: Int, pipeline: Int = lpushPipeline,
+                                  clients: Int = lpushClients) async throws -> Double {
         guard let tool = which("redis-benchmark") else { throw LoadTestError.failed("redis-benchmark not found (Debian package redis-tools)") }
         let output: (Int32, String)? = await blocking {
-            run(tool, ["-h", host, "-p", String(port), "-P", "64", "-t", "lpush", "-n", String(requests), "-q"])
+            run(tool, ["-h", host, "-p", String(port), "-P", String(pipeline), "-c", String(clients), "-t", "lpush",
+                       "-n", String(requests), "-q"])
         }
         guard let (status, text) = output, status == 0 else { throw LoadTestError.failed("redis-benchmark failed: \(output?.1 ?? "")") }
         // "LPUSH: 1234567.89 requests per second, p50=…" (the last line, after \r progress updates)

@@ -100,8 +100,8 @@ public final class RedisInspector: Sendable {
     let redis: ShardedRedis
     public var ports: [Int] { redis.map.shards.map(\.port) }
 
-    public init(shards: String, mode: RedisMode = .shards) async throws {
-        redis = ShardedRedis(map: try ShardMap.parse(shards), mode: mode, connectionsPerShard: 1, timeoutSeconds: 5)
+    public init(map: ShardMap, mode: RedisMode = .shards) async throws {
+        redis = ShardedRedis(map: map, mode: mode, connectionsPerShard: 1, timeoutSeconds: 5)
         try await redis.refreshTopology()
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import StarlingDomain
 
 /// The human-readable outputs: the summary table, the model comparison and the SVG chart.
 public enum ReportRenderer {
@@ -46,6 +47,12 @@ public enum ReportRenderer {
         if let m = r.redisMemoryBytes, let c = r.redisCommandsPerOp {
             out.append("redis: used_memory \(fmt(m / 1_048_576, 1)) MiB over all shards; \(fmt(c, 2)) commands per client operation (open-loop phase)")
         }
+        if let c = r.redisClient {
+            out.append("redis client (StarlingRedis, \(c.connections) multiplexed connections, 1 shard): pipelined LPUSH \(Int(c.pipelined.perSecond))/s "
+                       + "(\(c.pipelined.callers) callers × \(c.pipelined.pipeline)" + (c.pipelinedRatio.map { ", \(fmt($0)) × redis-benchmark -P 64" } ?? "") + "); "
+                       + "one LPUSH per call \(Int(c.single.perSecond))/s (\(c.single.callers) callers"
+                       + (c.singleRatio.map { ", \(fmt($0)) × redis-benchmark -c \(c.single.callers) without -P" } ?? "") + ")")
+        }
         if let b = r.fanoutBurst {
             out.append("fan-out burst: \(b.posts) posts queued at once, \(Int(b.deliveries)) of \(b.expectedDeliveries) deliveries in \(fmt(b.seconds))s = \(Int(b.deliveriesPerSecond))/s")
         }
@@ -61,7 +68,123 @@ public enum ReportRenderer {
             }
         }
         for note in r.notes { out.append("note: \(note)") }
+        if r.scaling != nil {
+            out.append("")
+            out.append(scalingTable([r]).trimmingCharacters(in: .newlines))
+        }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The scaling table: write-path cost and delivery lag per author size, home-read cost per followed
+    /// celebrities, Redis bytes per entry; one block per model (report).
+    public static func scalingTable(_ reports: [Report]) -> String {
+        let runs = reports.compactMap { r in r.scaling.map { (r, $0) } }
+        guard let (_, first) = runs.first else { return "" }
+        var out: [String] = []
+        out.append("How cost grows (\(runs.map(\.1.model).joined(separator: " vs ")), celebrity threshold \(first.celebrityThreshold))")
+        out.append("write path: POST /api/v1/statuses by one author, p50/mean of \(first.sequentialPosts) sequential posts, posts/s of "
+                   + "\(first.concurrentPosts) at c=\(first.postConcurrency); delivery: post's 200 to the status in the first, middle and last "
+                   + "follower's home (one post, idle outbox); fan-out done: to an empty outbox")
+        out.append(pad("model", 8) + lpad("followers", 10) + "  " + pad("fan-out", 8) + lpad("post p50", 10) + lpad("mean", 8) + lpad("posts/s", 9)
+                   + lpad("deliv p50", 11) + lpad("deliv max", 11) + lpad("fan-out done", 14) + "  errors")
+        out.append(String(repeating: "-", count: 100))
+        for (_, s) in runs {
+            for w in s.writePath {
+                out.append(pad(s.model, 8) + lpad(String(w.followers), 10) + "  " + pad(w.pushed ? "push" : "pull", 8) + lpad(num(w.postP50Ms), 10)
+                           + lpad(num(w.postMeanMs), 8) + lpad(num(w.postsPerSecond), 9)
+                           + lpad(w.deliveryP50Ms.map(num) ?? "n/a", 11) + lpad(w.deliveryMaxMs.map(num) ?? "n/a", 11)
+                           + lpad(w.fanoutDoneSeconds.map { fmt($0) + " s" } ?? "> 60 s", 14)
+                           + "  " + (w.postErrors + w.deliveryTimeouts == 0 ? "0" : "\(w.postErrors) posts, \(w.deliveryTimeouts) delivery timeouts"))
+            }
+        }
+        out.append("latencies in ms")
+        for (_, s) in runs {
+            guard let ratio = s.writeCostRatio, let small = s.writePath.first, let large = s.writePath.last else { continue }
+            let target = s.model == FanoutModel.hybrid.rawValue
+                ? "target <= \(fmt(ScalingReport.writeCostRatioTarget, 1)): " + (ratio <= ScalingReport.writeCostRatioTarget ? "met" : "MISSED")
+                : "the target applies to hybrid"
+            out.append("write-path cost, \(large.followers) vs \(small.followers) followers (\(s.model)): \(fmt(ratio)) × (\(target))")
+        }
+        out.append("")
+        out.append("home reads: GET /api/v1/timelines/home?limit=20, closed loop, readers following N celebrities (pulled under hybrid/pull)")
+        out.append(pad("model", 8) + lpad("celebrities", 12) + lpad("readers", 9) + lpad("c", 5) + lpad("p50", 9) + lpad("p99", 9) + lpad("reads/s", 10) + lpad("errors", 8))
+        out.append(String(repeating: "-", count: 70))
+        for (_, s) in runs {
+            for h in s.homeReads {
+                out.append(pad(s.model, 8) + lpad(String(h.celebrities), 12) + lpad(String(h.readers), 9) + lpad(String(h.concurrency), 5)
+                           + lpad(num(h.p50Ms), 9) + lpad(num(h.p99Ms), 9) + lpad(num(h.readsPerSecond), 10) + lpad(String(h.errors), 8))
+            }
+        }
+        out.append("")
+        out.append("Redis memory (MEMORY USAGE … SAMPLES 0)")
+        for (_, s) in runs {
+            var line = pad(s.model, 8)
+            if let b = s.bytesPerHomeEntry {
+                line += "\(fmt(b, 1)) bytes per home-timeline entry (\(s.homeListsSampled) lists, \(s.homeEntriesSampled) entries; target <= "
+                    + "\(Int(ScalingReport.bytesPerHomeEntryTarget)): " + (b <= ScalingReport.bytesPerHomeEntryTarget ? "met" : "MISSED") + ")"
+            } else {
+                line += "no home list with entries sampled"
+            }
+            if let b = s.bytesPerCachedStatus { line += "; \(Int(b.rounded())) bytes per cached status (\(s.statusesSampled) statuses)" }
+            out.append(line)
+        }
+        for (_, s) in runs { for note in s.notes { out.append("note (\(s.model)): \(note)") } }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// Three panels: post p50 and delivery lag against followers (log scale), home p50/p99 against followed celebrities.
+    public static func scalingSVG(_ reports: [Report]) -> String {
+        let runs = reports.compactMap(\.scaling)
+        let colors = ["push": "#c33", "pull": "#36c", "hybrid": "#2a7"]
+        let panelW = 300.0, panelH = 220.0, left = 60.0, top = 50.0, gap = 70.0
+        let width = left + 3 * panelW + 2 * gap + 30, height = top + panelH + 90
+        var svg: [String] = []
+        svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"11\">")
+        svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>")
+        svg.append("<text x=\"\(left)\" y=\"20\" font-size=\"14\">Starling: how cost grows (\(runs.map(\.model).joined(separator: " vs ")))</text>")
+        struct Series { var model: String; var points: [(Double, Double)]; var dashed = false }
+        func panel(_ index: Int, title: String, xLabel: String, logX: Bool, series: [Series]) {
+            let x0 = left + Double(index) * (panelW + gap)
+            let xs = series.flatMap { $0.points.map(\.0) }, ys = series.flatMap { $0.points.map(\.1) }
+            let tx: (Double) -> Double = { logX ? log10(max($0, 1)) : $0 }
+            let minX = tx(xs.min() ?? 0), maxX = max(tx(xs.max() ?? 1), minX + 1e-9)
+            let maxY = max(ys.max() ?? 1, 1e-9) * 1.1
+            func px(_ v: Double) -> Double { x0 + (tx(v) - minX) / (maxX - minX) * panelW }
+            func py(_ v: Double) -> Double { top + panelH - v / maxY * panelH }
+            svg.append("<text x=\"\(x0)\" y=\"\(top - 8)\">\(escape(title))</text>")
+            svg.append("<rect x=\"\(x0)\" y=\"\(top)\" width=\"\(panelW)\" height=\"\(panelH)\" fill=\"none\" stroke=\"#999\"/>")
+            for k in 0...4 {
+                let v = maxY * Double(k) / 4
+                svg.append("<line x1=\"\(x0)\" x2=\"\(x0 + panelW)\" y1=\"\(fmt(py(v), 1))\" y2=\"\(fmt(py(v), 1))\" stroke=\"#eee\"/>")
+                svg.append("<text x=\"\(x0 - 4)\" y=\"\(fmt(py(v) + 4, 1))\" text-anchor=\"end\">\(num(v))</text>")
+            }
+            for x in Set(xs).sorted() {
+                svg.append("<text x=\"\(fmt(px(x), 1))\" y=\"\(top + panelH + 14)\" text-anchor=\"middle\">\(x >= 1000 ? "\(Int(x / 1000))k" : String(Int(x)))</text>")
+            }
+            svg.append("<text x=\"\(x0 + panelW / 2)\" y=\"\(top + panelH + 30)\" text-anchor=\"middle\" fill=\"#666\">\(escape(xLabel))</text>")
+            for s in series where !s.points.isEmpty {
+                let color = colors[s.model] ?? "#555"
+                let points = s.points.map { "\(fmt(px($0.0), 1)),\(fmt(py($0.1), 1))" }.joined(separator: " ")
+                svg.append("<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(s.dashed ? " stroke-dasharray=\"4,3\"" : "") points=\"\(points)\"/>")
+                for p in s.points { svg.append("<circle cx=\"\(fmt(px(p.0), 1))\" cy=\"\(fmt(py(p.1), 1))\" r=\"2.5\" fill=\"\(color)\"/>") }
+            }
+        }
+        panel(0, title: "post p50 (ms), write path", xLabel: "followers of the author (log)", logX: true,
+              series: runs.map { s in Series(model: s.model, points: s.writePath.map { (Double($0.followers), $0.postP50Ms) }) })
+        panel(1, title: "delivery lag, last probed follower (ms)", xLabel: "followers of the author (log)", logX: true,
+              series: runs.map { s in Series(model: s.model, points: s.writePath.compactMap { w in w.deliveryMaxMs.map { (Double(w.followers), $0) } }) })
+        panel(2, title: "home read p50 (solid) and p99 (dashed), ms", xLabel: "followed celebrities", logX: false,
+              series: runs.flatMap { s in [Series(model: s.model, points: s.homeReads.map { (Double($0.celebrities), $0.p50Ms) }),
+                                           Series(model: s.model, points: s.homeReads.map { (Double($0.celebrities), $0.p99Ms) }, dashed: true)] })
+        for (i, s) in runs.enumerated() {
+            let x = left + Double(i) * 110
+            svg.append("<rect x=\"\(x)\" y=\"\(height - 22)\" width=\"12\" height=\"12\" fill=\"\(colors[s.model] ?? "#555")\"/>")
+            var label = s.model
+            if let b = s.bytesPerHomeEntry { label += " (\(fmt(b, 1)) B/entry)" }
+            svg.append("<text x=\"\(x + 16)\" y=\"\(height - 12)\">\(escape(label))</text>")
+        }
+        svg.append("</svg>")
+        return svg.joined(separator: "\n") + "\n"
     }
 
     /// Side-by-side figures of the `--models` runs.

@@ -9,11 +9,14 @@ import StarlingStore
 public enum GraphSource: Sendable {
     case edges(path: String, mutual: Bool, header: EdgeListLoader.Header)
     case generate(PowerLawGenerator)
+    /// The scaling run's graph: authors with given follower counts, celebrities and their readers (`ScalingPlan`).
+    case scaling
 
-    public func load() throws -> SocialGraph {
+    func load(scaling plan: ScalingPlan, policy: FanoutPolicy) throws -> SocialGraph {
         switch self {
         case .edges(let path, let mutual, let header): try EdgeListLoader(mutual: mutual, header: header).load(path: path)
         case .generate(let generator): generator.generate()
+        case .scaling: plan.layout(policy: policy).graph
         }
     }
 }
@@ -26,6 +29,9 @@ public enum RunMode: String, Sendable, Codable {
     case smoke
     /// One fan-out model's share of `--models`: closed-loop max and an open-loop run at a fixed rate.
     case model
+    /// One fan-out model's share of `--scaling`: write-path cost and delivery lag per author size, home-read
+    /// cost per number of followed celebrities, Redis bytes per entry.
+    case scaling
 }
 
 public struct LoadTestOptions: Sendable {
@@ -34,12 +40,15 @@ public struct LoadTestOptions: Sendable {
     public var targets: [String] = []
     public var metricsURLs: [String] = []
     public var databaseURL: String = ""
-    public var redisShards: String = ""
+    /// The cluster's Redis shards (STARLING_REDIS_SHARDS).
+    public var redisMap: ShardMap = try! ShardMap.evenly([ShardAddress(host: "127.0.0.1", port: 6379)])
     /// `shards` or `cluster` (STARLING_REDIS_MODE): how to reach Redis for warming and inspection.
     public var redisMode: RedisMode = .shards
+    /// Multiplexed connections per shard (STARLING_REDIS_CONNECTIONS), as the servers use them.
+    public var redisConnections: Int = 2
     public var graph: GraphSource = .generate(PowerLawGenerator(users: 10_000))
-    public var celebrityThreshold: Int = 10_000
-    public var fanoutModel: String = "hybrid"
+    /// The cluster's fan-out model and celebrity threshold (STARLING_FANOUT_MODEL, STARLING_CELEBRITY_THRESHOLD).
+    public var policy = FanoutPolicy()
     public var mix = Mix()
     public var rate: Double? = nil
     public var openSeconds: Double = 60
@@ -53,6 +62,11 @@ public struct LoadTestOptions: Sendable {
     public var listTTLSeconds: Int = 604_800
     public var outputDirectory: String = "loadtest/results"
     public var baselines = true
+    /// Starling's own Redis client against redis-benchmark (full runs).
+    public var redisClientBaseline = true
+    public var redisClientCallers = 50
+    public var redisClientSingleCallers = 256
+    public var scaling = ScalingPlan()
     /// Seed the graph, report the seeding rate, and stop (no workload).
     public var seedOnly = false
     public init() {}
@@ -89,6 +103,10 @@ public struct Report: Codable, Sendable {
     public var baselines: [String: Double] = [:]
     public var fanoutBurst: FanoutBurstResult?
     public var writePath: [String: Double] = [:]
+    /// Starling's Redis client vs redis-benchmark (full runs).
+    public var redisClient: RedisClientBaseline?
+    /// The scaling run's figures (`--mode scaling`).
+    public var scaling: ScalingReport?
     public var ratios: [Ratio] = []
     public var notes: [String] = []
 }
@@ -107,30 +125,31 @@ public struct LoadTestRunner: Sendable {
 
     public func run() async throws -> (Report, String) {
         let o = options
-        let graph = try o.graph.load()
+        let graph = try o.graph.load(scaling: o.scaling, policy: o.policy)
         say("graph: \(graph.summary)")
         var report = Report(label: o.label, mode: o.mode, startedAt: Date(), targets: o.targets, graph: graph.summary,
-                            fanoutModel: o.fanoutModel, celebrityThreshold: o.celebrityThreshold, mix: o.mix)
+                            fanoutModel: o.policy.model.rawValue, celebrityThreshold: o.policy.celebrityThreshold, mix: o.mix)
 
         // Seed.
-        let seeder = Seeder(databaseURL: o.databaseURL, redisShards: o.redisShards, redisMode: o.redisMode, listTTLSeconds: o.listTTLSeconds, logger: logger)
+        let seeder = Seeder(databaseURL: o.databaseURL, redisMap: o.redisMap, redisMode: o.redisMode, listTTLSeconds: o.listTTLSeconds, logger: logger)
         let (users, seedReport) = try await seeder.seed(graph, progress: say)
         report.seed = seedReport
         say("seeded \(seedReport.follows) follows + \(seedReport.users) users in \(fmt(seedReport.totalSeconds))s: \(Int(seedReport.followsPerSecond)) follows/s overall")
         if o.seedOnly { return (report, try write(report)) }
 
         let api = APIClient(targets: o.targets, connectionsPerTarget: o.connectionsPerTarget)
-        let workload = Workload(graph: graph, users: users, api: api, celebrityThreshold: o.celebrityThreshold)
+        let workload = Workload(graph: graph, users: users, api: api, policy: o.policy)
         let scraper = MetricsScraper(urls: o.metricsURLs, api: api)
-        let redis = try? await RedisInspector(shards: o.redisShards, mode: o.redisMode)
+        let redis = try? await RedisInspector(map: o.redisMap, mode: o.redisMode)
         var pgConfig = try Database.configuration(url: o.databaseURL, maxConnections: 2)
         pgConfig.options.minimumConnections = 0
         let pg = PostgresClient(configuration: pgConfig, backgroundLogger: logger)
         let pgTask = Task { await pg.run() }
         defer { pgTask.cancel() }
 
+        let context = PhaseContext(graph: graph, users: users, workload: workload, scraper: scraper, redis: redis, pg: pg)
         do {
-            try await runPhases(&report, graph: graph, users: users, workload: workload, scraper: scraper, redis: redis, pg: pg)
+            try await runPhases(&report, context)
         } catch {
             await api.shutdown()
             await redis?.shutdown()
@@ -142,191 +161,272 @@ public struct LoadTestRunner: Sendable {
         return (report, directory)
     }
 
-    func runPhases(_ report: inout Report, graph: SocialGraph, users: SeededUsers, workload: Workload,
-                   scraper: MetricsScraper, redis: RedisInspector?, pg: PostgresClient) async throws {
-        let o = options
-        let seconds = o.closedSeconds
-        // Let the API nodes see the new accounts and the pools warm up.
-        _ = await workload.closedLoop(name: "warm-up", concurrency: 4, seconds: o.mode == .smoke ? 1 : 2, mix: o.mix, seed: 99, progress: { _ in })
+    /// What every phase works with.
+    struct PhaseContext: Sendable {
+        let graph: SocialGraph
+        let users: SeededUsers
+        let workload: Workload
+        let scraper: MetricsScraper
+        let redis: RedisInspector?
+        let pg: PostgresClient
+    }
 
-        if o.mode == .smoke {
-            let metricsBefore = await scraper.scrape()
-            let t0 = ContinuousClock.now
-            let rate = o.rate ?? 20
-            let probe = Workload.Probe(recorder: DeliveryRecorder(threshold: o.celebrityThreshold), sample: 1, maxActive: 8)
-            report.phases.append(await workload.openLoop(name: "open \(Int(rate))/s", rate: rate, seconds: o.openSeconds, mix: o.mix,
-                                                         seed: o.seed, probe: probe, progress: say))
-            report.phases.append(await workload.closedLoop(name: "closed c=4", concurrency: 4, seconds: seconds, mix: o.mix,
-                                                           seed: o.seed &+ 1, progress: say))
-            report.server = ServerFigures.between(metricsBefore, await scraper.scrape(), seconds: secondsOf(ContinuousClock.now - t0))
-            return
-        }
-
-        var health: Double?
+    /// Figures one phase measures and the ratios compare at the end.
+    struct Measured {
         var lpush: Double?
         var pgbench: Double?
-        if o.baselines && o.mode == .full {
-            // (a) raw pipelined LPUSH on the first shard.
-            if let redis, let port = redis.ports.first {
-                let host = (try? ShardMap.parse(o.redisShards))?.shards.first?.host ?? "127.0.0.1"
-                do {
-                    lpush = try await Baselines.redisLPush(host: host, port: port, requests: 200_000)
-                    say("baseline: redis-benchmark -P 64 -t lpush: \(Int(lpush!)) requests/s")
-                } catch { report.notes.append("redis-benchmark: \(error)"); say("redis-benchmark: \(error)") }
-            }
-            // (c) pgbench: a post's inserts in one transaction.
-            do {
-                pgbench = try await Baselines.pgbench(databaseURL: o.databaseURL, client: pg, logger: logger, users: users,
-                                                      clients: o.postConcurrency, seconds: o.baselineSeconds)
-                say("baseline: pgbench post transaction, \(o.postConcurrency) clients: \(Int(pgbench!)) tps")
-            } catch { report.notes.append("pgbench: \(error)"); say("pgbench: \(error)") }
-            // (b) the trivial route, same server, same client.
-            let h = await workload.closedLoop(name: "GET /health c=\(o.concurrency)", concurrency: o.concurrency, seconds: seconds,
-                                              mix: nil, only: .health, seed: o.seed, progress: say)
-            report.phases.append(h)
-            health = h.throughput
-            lpush.map { report.baselines["redis_lpush_pipelined_per_s"] = $0 }
-            pgbench.map { report.baselines["pgbench_post_tps"] = $0 }
-            health.map { report.baselines["health_requests_per_s"] = $0 }
-        }
-
+        var health: Double?
         var homeMax: Double?
         var postMax: Double?
-        if o.mode == .full {
-            let home = await workload.closedLoop(name: "home c=\(o.concurrency)", concurrency: o.concurrency, seconds: seconds,
-                                                 mix: nil, only: .home, seed: o.seed &+ 2, progress: say)
-            report.phases.append(home)
-            homeMax = home.throughput
-            let post = await workload.closedLoop(name: "post c=\(o.postConcurrency)", concurrency: o.postConcurrency, seconds: seconds,
-                                                 mix: nil, only: .post, seed: o.seed &+ 3, progress: say)
-            report.phases.append(post)
-            postMax = post.throughput
-            try await drain(pg)
-        }
-        let mixed = await workload.closedLoop(name: "mix c=\(o.concurrency)", concurrency: o.concurrency, seconds: seconds,
-                                              mix: o.mix, seed: o.seed &+ 4, progress: say)
-        report.phases.append(mixed)
-        try await drain(pg)
-
         var homeHalf: PhaseResult?
         var postHalf: PhaseResult?
-        if o.mode == .full, let homeMax, let postMax {
-            let h = await workload.openLoop(name: "home open \(Int(homeMax / 2))/s", rate: max(1, homeMax / 2), seconds: seconds,
-                                            mix: Mix(home: 1, user: 0, post: 0), seed: o.seed &+ 5, progress: say)
-            report.phases.append(h)
-            homeHalf = h
-            let probe = Workload.Probe(recorder: DeliveryRecorder(threshold: o.celebrityThreshold), sample: o.deliverySample, maxActive: 64)
-            let p = await workload.openLoop(name: "post open \(Int(postMax / 2))/s", rate: max(1, postMax / 2), seconds: seconds,
-                                            mix: Mix(home: 0, user: 0, post: 1), seed: o.seed &+ 6, probe: probe, progress: say)
-            report.phases.append(p)
-            postHalf = p
-            try await drain(pg)
-        }
+        var writePath: WriteCost?
+    }
 
-        // The main open-loop run: the mix at half the closed-loop maximum (or --rate), with delivery probes.
-        let rate = o.rate ?? max(1, mixed.throughput / 2)
-        let metricsBefore = await scraper.scrape()
-        let redisBefore = await redis?.info()
+    struct WriteCost {
+        var topFollowers: Int, topP50: Double
+        var smallFollowers: Int, smallP50: Double
+    }
+
+    /// The phases of the run's mode, one after another.
+    func runPhases(_ report: inout Report, _ c: PhaseContext) async throws {
+        let o = options
+        await warmUp(c)
+        switch o.mode {
+        case .smoke:
+            try await smokePhases(&report, c)
+        case .scaling:
+            let (scaling, phases) = try await ScalingRun(options: o, context: c, logger: logger, say: say).run(seed: report.seed) { try await drain($0, timeout: $1) }
+            report.scaling = scaling
+            report.phases += phases
+        case .model:
+            let mixed = try await closedLoopMix(&report, c)
+            try await mainOpenLoop(&report, c, rate: o.rate ?? max(1, mixed.throughput / 2))
+        case .full:
+            var m = Measured()
+            if o.baselines { await baselinePhases(&report, c, &m) }
+            if o.redisClientBaseline { await redisClientPhase(&report, &m) }
+            try await closedLoopMaxima(&report, c, &m)
+            let mixed = try await closedLoopMix(&report, c)
+            try await halfLoadPhases(&report, c, &m)
+            try await mainOpenLoop(&report, c, rate: o.rate ?? max(1, mixed.throughput / 2))
+            try await fanoutBurstPhase(&report, c)
+            try await writePathPhase(&report, c, &m)
+            report.ratios = ratios(report, m)
+        }
+    }
+
+    /// Lets the API nodes see the new accounts and the pools warm up.
+    func warmUp(_ c: PhaseContext) async {
+        _ = await c.workload.closedLoop(name: "warm-up", concurrency: 4, seconds: options.mode == .smoke ? 1 : 2, mix: options.mix,
+                                        seed: 99, progress: { _ in })
+    }
+
+    /// Smoke: a short open-loop mix with every post's delivery probed, then a short closed loop.
+    func smokePhases(_ report: inout Report, _ c: PhaseContext) async throws {
+        let o = options
+        let metricsBefore = await c.scraper.scrape()
         let t0 = ContinuousClock.now
-        let probe = Workload.Probe(recorder: DeliveryRecorder(threshold: o.celebrityThreshold), sample: o.deliverySample, maxActive: 64)
-        let open = await workload.openLoop(name: "mix open \(Int(rate))/s", rate: rate, seconds: o.openSeconds, mix: o.mix,
-                                           seed: o.seed &+ 7, probe: probe, progress: say)
+        let rate = o.rate ?? 20
+        let probe = Workload.Probe(recorder: DeliveryRecorder(threshold: o.policy.celebrityThreshold), sample: 1, maxActive: 8)
+        report.phases.append(await c.workload.openLoop(name: "open \(Int(rate))/s", rate: rate, seconds: o.openSeconds, mix: o.mix,
+                                                       seed: o.seed, probe: probe, progress: say))
+        report.phases.append(await c.workload.closedLoop(name: "closed c=4", concurrency: 4, seconds: o.closedSeconds, mix: o.mix,
+                                                         seed: o.seed &+ 1, progress: say))
+        report.server = ServerFigures.between(metricsBefore, await c.scraper.scrape(), seconds: secondsOf(ContinuousClock.now - t0))
+    }
+
+    /// The machine's limits: raw pipelined LPUSH (redis-benchmark), a post's transaction (pgbench), GET /health.
+    func baselinePhases(_ report: inout Report, _ c: PhaseContext, _ m: inout Measured) async {
+        let o = options
+        if c.redis != nil, let shard = o.redisMap.shards.first {
+            do {
+                let lpush = try await Baselines.redisLPush(host: shard.host, port: shard.port, requests: Baselines.lpushRequests)
+                m.lpush = lpush
+                report.baselines["redis_lpush_pipelined_per_s"] = lpush
+                say("baseline: redis-benchmark -P \(Baselines.lpushPipeline) -t lpush: \(Int(lpush)) requests/s")
+            } catch { report.notes.append("redis-benchmark: \(error)"); say("redis-benchmark: \(error)") }
+        }
+        do {
+            let tps = try await Baselines.pgbench(databaseURL: o.databaseURL, client: c.pg, logger: logger, users: c.users,
+                                                  clients: o.postConcurrency, seconds: o.baselineSeconds)
+            m.pgbench = tps
+            report.baselines["pgbench_post_tps"] = tps
+            say("baseline: pgbench post transaction, \(o.postConcurrency) clients: \(Int(tps)) tps")
+        } catch { report.notes.append("pgbench: \(error)"); say("pgbench: \(error)") }
+        let health = await c.workload.closedLoop(name: "GET /health c=\(o.concurrency)", concurrency: o.concurrency, seconds: o.closedSeconds,
+                                                 mix: nil, only: .health, seed: o.seed, progress: say)
+        report.phases.append(health)
+        m.health = health.throughput
+        report.baselines["health_requests_per_s"] = health.throughput
+    }
+
+    /// Starling's own Redis client (`RedisShardPool.pipeline`) against redis-benchmark on the first shard.
+    func redisClientPhase(_ report: inout Report, _ m: inout Measured) async {
+        let o = options
+        guard let shard = o.redisMap.shards.first else { return }
+        do {
+            let result = try await RedisClientBench(host: shard.host, port: shard.port, connections: o.redisConnections, logger: logger)
+                .run(pipelinedCallers: o.redisClientCallers, singleCallers: o.redisClientSingleCallers,
+                     redisBenchmarkPipelined: m.lpush, say: say)
+            report.redisClient = result
+        } catch {
+            report.notes.append("redis client baseline: \(error)")
+            say("redis client baseline: \(error)")
+        }
+    }
+
+    /// Closed-loop maxima of home reads and of posts on their own.
+    func closedLoopMaxima(_ report: inout Report, _ c: PhaseContext, _ m: inout Measured) async throws {
+        let o = options
+        let home = await c.workload.closedLoop(name: "home c=\(o.concurrency)", concurrency: o.concurrency, seconds: o.closedSeconds,
+                                               mix: nil, only: .home, seed: o.seed &+ 2, progress: say)
+        report.phases.append(home)
+        m.homeMax = home.throughput
+        let post = await c.workload.closedLoop(name: "post c=\(o.postConcurrency)", concurrency: o.postConcurrency, seconds: o.closedSeconds,
+                                               mix: nil, only: .post, seed: o.seed &+ 3, progress: say)
+        report.phases.append(post)
+        m.postMax = post.throughput
+        try await drain(c.pg)
+    }
+
+    /// The closed-loop maximum of the mix (what the open-loop rate is half of).
+    func closedLoopMix(_ report: inout Report, _ c: PhaseContext) async throws -> PhaseResult {
+        let o = options
+        let mixed = await c.workload.closedLoop(name: "mix c=\(o.concurrency)", concurrency: o.concurrency, seconds: o.closedSeconds,
+                                                mix: o.mix, seed: o.seed &+ 4, progress: say)
+        report.phases.append(mixed)
+        try await drain(c.pg)
+        return mixed
+    }
+
+    /// Home reads and posts each at half their closed-loop maximum, open loop (the p99 and delivery targets).
+    func halfLoadPhases(_ report: inout Report, _ c: PhaseContext, _ m: inout Measured) async throws {
+        let o = options
+        guard let homeMax = m.homeMax, let postMax = m.postMax else { return }
+        let home = await c.workload.openLoop(name: "home open \(Int(homeMax / 2))/s", rate: max(1, homeMax / 2), seconds: o.closedSeconds,
+                                             mix: Mix(home: 1, user: 0, post: 0), seed: o.seed &+ 5, progress: say)
+        report.phases.append(home)
+        m.homeHalf = home
+        let probe = Workload.Probe(recorder: DeliveryRecorder(threshold: o.policy.celebrityThreshold), sample: o.deliverySample, maxActive: 64)
+        let post = await c.workload.openLoop(name: "post open \(Int(postMax / 2))/s", rate: max(1, postMax / 2), seconds: o.closedSeconds,
+                                             mix: Mix(home: 0, user: 0, post: 1), seed: o.seed &+ 6, probe: probe, progress: say)
+        report.phases.append(post)
+        m.postHalf = post
+        try await drain(c.pg)
+    }
+
+    /// The main open-loop run: the mix at `rate` with delivery probes, server metrics and Redis INFO around it.
+    func mainOpenLoop(_ report: inout Report, _ c: PhaseContext, rate: Double) async throws {
+        let o = options
+        let metricsBefore = await c.scraper.scrape()
+        let redisBefore = await c.redis?.info()
+        let t0 = ContinuousClock.now
+        let probe = Workload.Probe(recorder: DeliveryRecorder(threshold: o.policy.celebrityThreshold), sample: o.deliverySample, maxActive: 64)
+        let open = await c.workload.openLoop(name: "mix open \(Int(rate))/s", rate: rate, seconds: o.openSeconds, mix: o.mix,
+                                             seed: o.seed &+ 7, probe: probe, progress: say)
         report.phases.append(open)
-        try await drain(pg)
-        let elapsed = secondsOf(ContinuousClock.now - t0)
-        let metricsAfter = await scraper.scrape()
-        report.server = ServerFigures.between(metricsBefore, metricsAfter, seconds: elapsed)
-        if let redisBefore, let redisAfter = await redis?.info() {
+        try await drain(c.pg)
+        report.server = ServerFigures.between(metricsBefore, await c.scraper.scrape(), seconds: secondsOf(ContinuousClock.now - t0))
+        if let redisBefore, let redisAfter = await c.redis?.info() {
             report.redisBefore = redisBefore
             report.redisAfter = redisAfter
-            let probeRequests = open.ops.reduce(0) { $0 + $1.ok }  // client operations (probe polls excluded)
-            report.redisCommandsPerOp = (redisAfter.commandsProcessed - redisBefore.commandsProcessed) / Double(max(1, probeRequests))
+            let operations = open.ops.reduce(0) { $0 + $1.ok }  // client operations (probe polls excluded)
+            report.redisCommandsPerOp = (redisAfter.commandsProcessed - redisBefore.commandsProcessed) / Double(max(1, operations))
             report.redisMemoryBytes = redisAfter.usedMemory
         }
+    }
 
-        guard o.mode == .full else { return }
-
-        // Fan-out on its own vs raw LPUSH: a backlog of posts by the largest pushed authors.
-        let pushLimit = o.fanoutModel == "push" ? Int.max : (o.fanoutModel == "pull" ? 0 : o.celebrityThreshold)
-        let pushed = (0..<graph.userCount).filter { Int(graph.followersCount[$0]) < pushLimit }
+    /// Fan-out on its own vs raw LPUSH: a backlog of posts by the largest authors the cluster's policy pushes.
+    func fanoutBurstPhase(_ report: inout Report, _ c: PhaseContext) async throws {
+        let graph = c.graph
+        let pushed = (0..<graph.userCount).filter { options.policy.pushesToFollowers(followersCount: Int(graph.followersCount[$0])) }
             .sorted { graph.followersCount[$0] > graph.followersCount[$1] }.prefix(8)
-        if !pushed.isEmpty, graph.followersCount[pushed.first!] > 0 {
-            let perRound = pushed.reduce(0) { $0 + Int(graph.followersCount[$1]) }
-            let rounds = max(1, min(4096 / pushed.count, 150_000 / max(1, perRound)))
-            let burst = try await Baselines.fanoutBurst(client: pg, logger: logger, scraper: scraper,
-                                                        authors: pushed.map { users.accountIds[$0] }, posts: rounds * pushed.count,
-                                                        expectedDeliveries: rounds * perRound)
-            report.fanoutBurst = burst
-            say("fan-out burst: \(Int(burst.deliveries)) of \(burst.expectedDeliveries) deliveries in \(fmt(burst.seconds))s: \(Int(burst.deliveriesPerSecond))/s")
-        } else {
-            report.notes.append("fan-out burst skipped: no pushed author with followers under the \(o.fanoutModel) model")
+        guard let first = pushed.first, graph.followersCount[first] > 0 else {
+            report.notes.append("fan-out burst skipped: no pushed author with followers under the \(options.policy.model.rawValue) model")
+            return
         }
+        let perRound = pushed.reduce(0) { $0 + Int(graph.followersCount[$1]) }
+        let rounds = max(1, min(4096 / pushed.count, 150_000 / max(1, perRound)))
+        let burst = try await Baselines.fanoutBurst(client: c.pg, logger: logger, scraper: c.scraper,
+                                                    authors: pushed.map { c.users.accountIds[$0] }, posts: rounds * pushed.count,
+                                                    expectedDeliveries: rounds * perRound)
+        report.fanoutBurst = burst
+        say("fan-out burst: \(Int(burst.deliveries)) of \(burst.expectedDeliveries) deliveries in \(fmt(burst.seconds))s: \(Int(burst.deliveriesPerSecond))/s")
+    }
 
-        // Write-path cost: the most followed author vs an author with about ten followers, posting alone.
+    /// Write-path cost: 40 sequential posts by the most followed author and 40 by an author with about ten followers.
+    func writePathPhase(_ report: inout Report, _ c: PhaseContext, _ m: inout Measured) async throws {
+        let graph = c.graph
         let top = (0..<graph.userCount).max { graph.followersCount[$0] < graph.followersCount[$1] } ?? 0
         let ten = (0..<graph.userCount).min { abs(Int(graph.followersCount[$0]) - 10) < abs(Int(graph.followersCount[$1]) - 10) } ?? 0
-        var costs: [Double] = []
-        for author in [top, ten] {
-            var latencies: [Double] = []
-            for i in 0..<40 {
-                let t = ContinuousClock.now
-                let (reply, failure) = await workload.api.send(.POST, "/api/v1/statuses", token: users.token(author),
-                                                               form: "status=write+path+probe+\(i)")
-                if failure == nil && reply.status == 200 { latencies.append(secondsOf(ContinuousClock.now - t) * 1000) }
-            }
-            latencies.sort()
-            costs.append(latencies.isEmpty ? 0 : latencies[latencies.count / 2])
-        }
-        report.writePath = ["top_author_followers": Double(graph.followersCount[top]), "top_author_post_p50_ms": costs[0],
-                            "small_author_followers": Double(graph.followersCount[ten]), "small_author_post_p50_ms": costs[1]]
-        try await drain(pg)
+        let topP50 = await c.workload.sequentialPostP50(author: top, posts: 40, label: "write path probe")
+        let smallP50 = await c.workload.sequentialPostP50(author: ten, posts: 40, label: "write path probe")
+        report.writePath = ["top_author_followers": Double(graph.followersCount[top]), "top_author_post_p50_ms": topP50,
+                            "small_author_followers": Double(graph.followersCount[ten]), "small_author_post_p50_ms": smallP50]
+        m.writePath = WriteCost(topFollowers: Int(graph.followersCount[top]), topP50: topP50,
+                                smallFollowers: Int(graph.followersCount[ten]), smallP50: smallP50)
+        try await drain(c.pg)
+    }
 
-        // Ratios against the baselines and the targets.
+    /// Every figure against its baseline and the target.
+    func ratios(_ report: Report, _ m: Measured) -> [Ratio] {
+        let o = options
         var ratios: [Ratio] = []
         if let burst = report.fanoutBurst {
             ratios.append(Ratio(name: "fan-out deliveries/s", measured: burst.deliveriesPerSecond, measuredLabel: "worker burst",
-                                baseline: lpush, baselineLabel: "redis-benchmark -P 64 LPUSH (1 shard)",
-                                ratio: lpush.map { burst.deliveriesPerSecond / $0 }, target: ">= 0.4",
-                                met: lpush.map { burst.deliveriesPerSecond / $0 >= 0.4 }))
+                                baseline: m.lpush, baselineLabel: "redis-benchmark -P 64 LPUSH (1 shard)",
+                                ratio: m.lpush.map { burst.deliveriesPerSecond / $0 }, target: ">= 0.4",
+                                met: m.lpush.map { burst.deliveriesPerSecond / $0 >= 0.4 }))
         }
-        if let homeMax {
+        if let client = report.redisClient {
+            ratios.append(Ratio(name: "Redis client LPUSH/s, pipelined", measured: client.pipelined.perSecond,
+                                measuredLabel: "\(client.pipelined.callers) callers, \(client.pipelined.pipeline) per pipeline, \(client.connections) connections",
+                                baseline: client.redisBenchmarkPipelined, baselineLabel: "redis-benchmark -P 64 LPUSH (1 shard)",
+                                ratio: client.pipelinedRatio, target: "", met: nil))
+            ratios.append(Ratio(name: "Redis client LPUSH/s, one command each", measured: client.single.perSecond,
+                                measuredLabel: "\(client.single.callers) callers, 1 command per call, \(client.connections) connections",
+                                baseline: client.redisBenchmarkSingle, baselineLabel: "redis-benchmark -c \(client.single.callers) LPUSH, no pipeline",
+                                ratio: client.singleRatio, target: "", met: nil))
+        }
+        if let homeMax = m.homeMax {
             ratios.append(Ratio(name: "home-timeline reads/s", measured: homeMax, measuredLabel: "closed loop c=\(o.concurrency)",
-                                baseline: health, baselineLabel: "GET /health, same client",
-                                ratio: health.map { homeMax / $0 }, target: ">= 0.5", met: health.map { homeMax / $0 >= 0.5 }))
+                                baseline: m.health, baselineLabel: "GET /health, same client",
+                                ratio: m.health.map { homeMax / $0 }, target: ">= 0.5", met: m.health.map { homeMax / $0 >= 0.5 }))
         }
-        if let homeHalf, let p99 = homeHalf.op(.home)?.latency.p99 {
+        if let homeHalf = m.homeHalf, let p99 = homeHalf.op(.home)?.latency.p99 {
             ratios.append(Ratio(name: "home p99 at half max load (ms)", measured: p99, measuredLabel: "open loop \(Int(homeHalf.targetRate ?? 0))/s",
                                 baseline: nil, baselineLabel: "", ratio: nil, target: "< 10 ms", met: p99 < 10 && homeHalf.errors == 0))
         }
-        if let postMax {
+        if let postMax = m.postMax {
             ratios.append(Ratio(name: "posts/s", measured: postMax, measuredLabel: "closed loop c=\(o.postConcurrency)",
-                                baseline: pgbench, baselineLabel: "pgbench, same statements, c=\(o.postConcurrency)",
-                                ratio: pgbench.map { postMax / $0 }, target: ">= 0.6", met: pgbench.map { postMax / $0 >= 0.6 }))
+                                baseline: m.pgbench, baselineLabel: "pgbench, same statements, c=\(o.postConcurrency)",
+                                ratio: m.pgbench.map { postMax / $0 }, target: ">= 0.6", met: m.pgbench.map { postMax / $0 >= 0.6 }))
         }
-        if let d = postHalf?.delivery, d.normal.count > 0 {
+        if let d = m.postHalf?.delivery, d.normal.count > 0 {
             ratios.append(Ratio(name: "delivery p99, normal authors (ms)", measured: d.normal.p99,
                                 measuredLabel: "posts at half max, \(d.normal.count) probes, \(d.timeouts) timeouts",
                                 baseline: nil, baselineLabel: "", ratio: nil, target: "< 1000 ms", met: d.normal.p99 < 1000 && d.timeouts == 0))
         }
-        if costs[1] > 0 {
-            let r = costs[0] / costs[1]
-            ratios.append(Ratio(name: "post p50, \(graph.followersCount[top]) vs \(graph.followersCount[ten]) followers", measured: costs[0],
-                                measuredLabel: "ms, sequential", baseline: costs[1], baselineLabel: "ms",
+        if let w = m.writePath, w.smallP50 > 0 {
+            let r = w.topP50 / w.smallP50
+            ratios.append(Ratio(name: "post p50, \(w.topFollowers) vs \(w.smallFollowers) followers", measured: w.topP50,
+                                measuredLabel: "ms, sequential", baseline: w.smallP50, baselineLabel: "ms",
                                 ratio: r, target: "<= 1.5", met: r <= 1.5))
         }
-        report.ratios = ratios
+        return ratios
     }
 
-    /// Waits (up to 30 s) until the outbox is empty, so one phase's fan-out does not bill the next.
-    func drain(_ pg: PostgresClient) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
+    /// Waits (up to `timeout`) until the outbox is empty, so one phase's fan-out does not bill the next.
+    func drain(_ pg: PostgresClient, timeout: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             var depth: Int64 = 0
             for try await n in try await pg.query("SELECT count(*)::int8 FROM outbox", logger: logger).decode(Int64.self) { depth = n }
             if depth == 0 { return }
             try await Task.sleep(for: .milliseconds(100))
         }
-        say("warning: outbox still not empty after 30 s")
+        say("warning: outbox still not empty after \(timeout)")
     }
 
     func write(_ report: Report) throws -> String {
@@ -342,6 +442,9 @@ public struct LoadTestRunner: Sendable {
         try encoder.encode(report).write(to: URL(fileURLWithPath: directory + "/report.json"))
         try ReportRenderer.svg(report).write(toFile: directory + "/chart.svg", atomically: true, encoding: .utf8)
         try ReportRenderer.table(report).write(toFile: directory + "/summary.txt", atomically: true, encoding: .utf8)
+        if report.scaling != nil {
+            try ReportRenderer.scalingSVG([report]).write(toFile: directory + "/scaling.svg", atomically: true, encoding: .utf8)
+        }
         return directory
     }
 }

@@ -29,15 +29,15 @@ public struct SeedReport: Sendable, Codable {
 /// Bulk-loads a graph straight into PostgreSQL (COPY) and warms the Redis timelines.
 public struct Seeder: Sendable {
     public let databaseURL: String
-    public let redisShards: String
+    public let redisMap: ShardMap
     public let redisMode: RedisMode
     public let listTTLSeconds: Int
     public let logger: Logger
 
-    public init(databaseURL: String, redisShards: String, redisMode: RedisMode = .shards, listTTLSeconds: Int, logger: Logger) {
+    public init(databaseURL: String, redisMap: ShardMap, redisMode: RedisMode = .shards, listTTLSeconds: Int, logger: Logger) {
         self.redisMode = redisMode
         self.databaseURL = databaseURL
-        self.redisShards = redisShards
+        self.redisMap = redisMap
         self.listTTLSeconds = listTTLSeconds
         self.logger = logger
     }
@@ -182,7 +182,7 @@ public struct Seeder: Sendable {
     /// `RPUSH list 0` (the sentinel), `EXPIRE`, `SET ok-marker 1 EX ttl` for each user's home and authored
     /// lists: pipelined, grouped by shard, all shards at once.
     func warmTimelines(_ ids: [Int64]) async throws {
-        let redis = ShardedRedis(map: try ShardMap.parse(redisShards), mode: redisMode, connectionsPerShard: 2, timeoutSeconds: 30)
+        let redis = ShardedRedis(map: redisMap, mode: redisMode, connectionsPerShard: 2, timeoutSeconds: 30)
         do {
             try await redis.refreshTopology()  // cluster mode: learn which master owns which slot
             try await warm(ids, map: redis.map, redis: redis)

@@ -52,10 +52,11 @@ public final class Workload: Sendable {
     let readers: WeightedSampler
     let authors: WeightedSampler
     let followers: FollowerIndex
-    public let celebrityThreshold: Int
+    /// The cluster's fan-out rules: which authors are pulled at read time (probed as "celebrities").
+    public let policy: FanoutPolicy
     let postCounter = Atomic<Int>(0)
 
-    public init(graph: SocialGraph, users: SeededUsers, api: APIClient, celebrityThreshold: Int) {
+    public init(graph: SocialGraph, users: SeededUsers, api: APIClient, policy: FanoutPolicy) {
         self.graph = graph
         self.users = users
         self.api = api
@@ -63,7 +64,7 @@ public final class Workload: Sendable {
         readers = WeightedSampler(weights: graph.followingCount.map { Double($0) })
         authors = WeightedSampler(weights: graph.followersCount.map { Double($0) + 1 })
         followers = graph.followerIndex()
-        self.celebrityThreshold = celebrityThreshold
+        self.policy = policy
     }
 
     /// Delivery probing: a sample of posts is watched for in a few followers' home timelines.
@@ -116,7 +117,7 @@ public final class Workload: Sendable {
         while chosen.count < min(probe.followersPerPost, all.count) {
             chosen.insert(all[all.startIndex + Int(rng.next() % UInt64(all.count))])
         }
-        let celebrity = Int(graph.followersCount[author]) >= celebrityThreshold
+        let celebrity = policy.isPulled(followersCount: Int(graph.followersCount[author]))
         let needle = Array("\"id\":\"\(id)\"".utf8)
         await withTaskGroup(of: Void.self) { group in
             for follower in chosen {
@@ -210,6 +211,26 @@ public final class Workload: Sendable {
         }
         reporter.cancel()
         return recorder.result(name: name, mode: "closed", seconds: seconds, concurrency: concurrency)
+    }
+
+    /// One post by user `author` (through the API); its status id and latency in ms, or nil on failure.
+    public func post(author: Int, text: String) async -> (id: Int64, ms: Double)? {
+        let t = ContinuousClock.now
+        let form = "status=" + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "x") + "&visibility=\(Visibility.public.rawValue)"
+        let (reply, failure) = await api.send(.POST, "/api/v1/statuses", token: users.token(author), form: form)
+        let ms = secondsOf(ContinuousClock.now - t) * 1000
+        guard failure == nil, reply.status == 200, let id = reply.body.firstId() else { return nil }
+        return (id, ms)
+    }
+
+    /// The median latency (ms) of `posts` posts by `author`, one after another (0 when none succeeded).
+    public func sequentialPostP50(author: Int, posts: Int, label: String) async -> Double {
+        var latencies: [Double] = []
+        for i in 0..<posts {
+            if let (_, ms) = await post(author: author, text: "\(label) \(i)") { latencies.append(ms) }
+        }
+        latencies.sort()
+        return latencies.isEmpty ? 0 : latencies[latencies.count / 2]
     }
 
     func startProgress(name: String, recorder: Recorder, inflight: Counter, probe: Probe?,

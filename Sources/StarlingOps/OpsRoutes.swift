@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Metrics
+import Synchronization
 import Prometheus
 import StarlingRedis
 
@@ -98,27 +99,60 @@ public enum OpsRoutes {
     }
 }
 
-/// Records request latency by route template (never the raw path, which would explode label cardinality).
+/// Records request latency by route template (never the raw path, which would explode label
+/// cardinality) as `starling_http_request_duration_seconds{route,method,status}`.
+///
+/// The clock stops when the response body has been written, not when the handler returns: a
+/// streaming response (server-sent events) is measured for as long as it streams. The metric
+/// handles are made once per (route, method, status) and reused, not built per request.
 public struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+    let timers = RequestTimers()
+
     public init() {}
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
-        var status = 500
-        defer {
-            let route = context.endpointPath ?? "unmatched"
-            Timer(label: "starling_http_request_duration_seconds",
-                  dimensions: [("route", route), ("method", request.method.rawValue), ("status", String(status))],
-                  preferredDisplayUnit: .seconds)
-                .record(duration: ContinuousClock.now - start)
-        }
+        let method = request.method
         do {
-            let response = try await next(request, context)
-            status = response.status.code
+            var response = try await next(request, context)
+            // The router has matched by now: the template, e.g. `/api/v1/accounts/{id}`.
+            let (route, status, timers) = (context.endpointPath, response.status.code, self.timers)
+            let body = response.body
+            response.body = ResponseBody(contentLength: body.contentLength) { writer in
+                // Written, or failed while writing (a client that went away): either way it ends here.
+                defer { timers.timer(route: route, method: method, status: status).record(duration: ContinuousClock.now - start) }
+                try await body.write(writer)
+            }
             return response
-        } catch let error as any HTTPResponseError {
-            status = error.status.code
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            timers.timer(route: context.endpointPath, method: method, status: status).record(duration: ContinuousClock.now - start)
             throw error
+        }
+    }
+}
+
+/// The request timers by (route, method, status): a handful of routes times a few statuses, so
+/// the table stays small; a lookup under a lock is cheaper than building a `Timer` (which goes
+/// through the metrics factory's own lock and label table) on every request.
+final class RequestTimers: Sendable {
+    struct Key: Hashable {
+        var route: String
+        var method: HTTPRequest.Method
+        var status: Int
+    }
+
+    private let timers = Mutex<[Key: Timer]>([:])
+
+    func timer(route: String?, method: HTTPRequest.Method, status: Int) -> Timer {
+        let key = Key(route: route ?? "unmatched", method: method, status: status)
+        return timers.withLock { timers in
+            if let timer = timers[key] { return timer }
+            let timer = Timer(label: "starling_http_request_duration_seconds",
+                              dimensions: [("route", key.route), ("method", method.rawValue), ("status", String(status))],
+                              preferredDisplayUnit: .seconds)
+            timers[key] = timer
+            return timer
         }
     }
 }

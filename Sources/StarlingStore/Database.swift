@@ -41,20 +41,17 @@ public struct Database: Sendable {
         return try await client.query(query, logger: logger)
     }
 
-    /// Runs `body` in one transaction on one connection; rolls back if it throws.
+    /// Runs `body` in one transaction on one connection (postgres-nio's `withTransaction`); rolls
+    /// back if it throws. The error `body` threw reaches the caller as itself, not wrapped, so a
+    /// `StoreError` or `DomainError` keeps its meaning; a failed `BEGIN` or `COMMIT` is rethrown as
+    /// postgres-nio reports it.
     public func transaction<T: Sendable>(_ label: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
         let start = ContinuousClock.now
         defer { Self.timer(label).record(duration: ContinuousClock.now - start) }
-        return try await client.withConnection { connection in
-            try await connection.query("BEGIN", logger: logger)
-            do {
-                let result = try await body(connection)
-                try await connection.query("COMMIT", logger: logger)
-                return result
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw error
-            }
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            throw error.unwrapped(logger: logger)
         }
     }
 
@@ -79,6 +76,19 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .invalidSetting(let m), .notFound(let m), .forbidden(let m), .conflict(let m), .validation(let m): m
         }
+    }
+}
+
+extension PostgresTransactionError {
+    /// What the caller should see: the transaction body's own error if it threw one (a failed
+    /// `ROLLBACK` after it is only logged: PostgreSQL drops the transaction with the connection),
+    /// otherwise this error (`BEGIN` or `COMMIT` failed).
+    func unwrapped(logger: Logger) -> any Error {
+        guard let closureError else { return self }
+        if let rollbackError {
+            logger.warning("rollback failed", metadata: ["error": "\(String(reflecting: rollbackError))"])
+        }
+        return closureError
     }
 }
 

@@ -116,6 +116,30 @@ public struct InteractionStore: Sendable {
         return out
     }
 
+    /// A viewer's most recent favourites and reblogs (status ids of what they favourited and
+    /// reblogged), at most `limit` of each, and the floor above which the lists are complete:
+    /// every status with an id at or above `floor` that the viewer favourited or reblogged is in
+    /// them. (A reblog is newer than its original, so the oldest reblog returned bounds the
+    /// originals any other reblog could wrap.)
+    public func recentActions(of viewer: Int64, limit: Int) async throws -> (favourites: [Int64], reblogs: [Int64], floor: Int64) {
+        let favourites = try await database.query("recent_favourites", """
+            SELECT status_id FROM favourites WHERE account_id = \(viewer) ORDER BY status_id DESC LIMIT \(limit)
+            """).collect(Int64.self)
+        var reblogs: [Int64] = []
+        var oldestReblog: Int64 = 0
+        for try await (id, original) in try await database.query("recent_reblogs", """
+            SELECT id, reblog_of_id FROM statuses
+            WHERE account_id = \(viewer) AND reblog_of_id IS NOT NULL AND deleted_at IS NULL
+            ORDER BY id DESC LIMIT \(limit)
+            """).decode((Int64, Int64).self) {
+            reblogs.append(original)
+            oldestReblog = id
+        }
+        let favouriteFloor = favourites.count == limit ? favourites.last ?? 0 : 0
+        let reblogFloor = reblogs.count == limit ? oldestReblog : 0
+        return (favourites, reblogs, max(favouriteFloor, reblogFloor))
+    }
+
     /// A thread around a status: ancestors oldest first (at most 40), descendants in thread order (at most 60).
     public func context(of id: Int64) async throws -> (ancestors: [Int64], descendants: [Int64]) {
         let ancestors = try await database.query("context_ancestors", """

@@ -30,18 +30,17 @@ public struct Migrator: Sendable {
                 var done: [Int] = []
                 for migration in Migrations.all where !applied.contains(migration.version) {
                     logger.info("applying migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
-                    try await connection.query("BEGIN", logger: logger)
                     do {
-                        for statement in migration.statements {
-                            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        try await connection.withTransaction(logger: logger) { connection in
+                            for statement in migration.statements {
+                                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                            }
+                            try await connection.query(
+                                "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
+                                logger: logger)
                         }
-                        try await connection.query(
-                            "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
-                            logger: logger)
-                        try await connection.query("COMMIT", logger: logger)
-                    } catch {
-                        _ = try? await connection.query("ROLLBACK", logger: logger)
-                        throw error
+                    } catch let error as PostgresTransactionError {
+                        throw error.unwrapped(logger: logger)
                     }
                     done.append(migration.version)
                 }

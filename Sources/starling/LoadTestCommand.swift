@@ -1,232 +1,43 @@
 import ArgumentParser
 import Foundation
-import Logging
-import PostgresNIO
-import StarlingLoadTest
-import StarlingRedis
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// `starling loadtest`: seeds a social graph and drives a cluster; see loadtest/README.md.
-struct LoadTestCommand: AsyncParsableCommand {
+/// `starling loadtest …` runs `starling-loadtest …`. The harness is its own executable (the
+/// `starling-loadtest` product), so this binary does not link it; this forwarder keeps
+/// `starling loadtest` (and the compose file's `loadtest` service) working where both are installed.
+struct LoadTestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "loadtest",
-        abstract: "Seed a social graph and load-test a Starling cluster (see loadtest/README.md)."
+        abstract: "Run starling-loadtest, the load-test harness installed next to starling (see loadtest/README.md).",
+        helpNames: []  // `--help` goes to starling-loadtest, which lists the harness's flags
     )
 
-    @Option(name: .customLong("url"), help: "API URL to load (repeat for several nodes). Default: API1_URL… from the cluster env file, else STARLING_URL.")
-    var urls: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: "Flags of starling-loadtest (starling-loadtest --help).")
+    var arguments: [String] = []
 
-    @Option(name: .customLong("metrics-url"), help: "Node whose /metrics to scrape (repeat). Default: API*_URL and WORKER*_URL from the env file.")
-    var metricsURLs: [String] = []
-
-    @Option(help: "Cluster env file written by cluster/starling-cluster. Default $STARLING_CLUSTER_DIR/env or .cluster/env.")
-    var clusterEnv: String?
-
-    @Option(help: "PostgreSQL URL for seeding. Env STARLING_DATABASE_URL (or the env file).")
-    var databaseURL: String?
-
-    @Option(help: "Redis shards (host:port,…) for warming timelines. Env STARLING_REDIS_SHARDS (or the env file).")
-    var redisShards: String?
-
-    @Option(help: "Redis layout: shards or cluster. Env STARLING_REDIS_MODE (or the env file). Default shards.")
-    var redisMode: String?
-
-    @Option(help: "SNAP-style edge list to seed (a b per line, #/% comments, optional 'rows cols nnz' header).")
-    var edges: String?
-
-    @Flag(inversion: .prefixedNo, help: "Each edge-list line is a mutual follow (default) rather than 'a follows b'.")
-    var mutual = true
-
-    @Option(help: "Edge-list header line: auto, yes or no.")
-    var header: String = "auto"
-
-    @Option(help: "Generate a power-law graph instead: users=10000,follows=20,exponent=2.1,celebrities=3,reach=0.5,seed=42.")
-    var generate: String?
-
-    @Option(help: "Followers from which an author counts as a celebrity. Env STARLING_CELEBRITY_THRESHOLD. Default 10000.")
-    var celebrityThreshold: Int?
-
-    @Option(help: "The cluster's fan-out model, for the report (and the fan-out burst). Env STARLING_FANOUT_MODEL. Default hybrid.")
-    var model: String?
-
-    @Option(help: "Operation mix in percent: home=60,user=30,post=10.")
-    var mix: String = "home=60,user=30,post=10"
-
-    @Option(help: "Open-loop arrival rate per second. Default: half the closed-loop maximum (smoke: 20).")
-    var rate: Double?
-
-    @Option(help: "Seconds of the main open-loop phase.")
-    var duration: Double = 60
-
-    @Option(help: "Seconds of each closed-loop and half-load phase.")
-    var phaseSeconds: Double = 12
-
-    @Option(help: "Seconds of the pgbench baseline.")
-    var baselineSeconds: Int = 10
-
-    @Option(help: "Closed-loop clients for reads and the mix.")
-    var concurrency: Int = 32
-
-    @Option(help: "Closed-loop clients for posts (and pgbench).")
-    var postConcurrency: Int = 16
-
-    @Option(help: "Keep-alive connections per API URL.")
-    var connections: Int = 32
-
-    @Option(help: "Fraction of posts whose delivery is probed.")
-    var deliverySample: Double = 0.25
-
-    @Option(help: "Seed of the workload's random choices.")
-    var seed: UInt64 = 1
-
-    @Option(help: "Run mode: full, smoke or model.")
-    var mode: String = "full"
-
-    @Flag(help: "Short smoke run (small graph, low rate); exits non-zero on any error or zero throughput.")
-    var smoke = false
-
-    @Flag(help: "Skip redis-benchmark, pgbench and the /health baseline.")
-    var noBaselines = false
-
-    @Flag(help: "Only seed the graph (and print the seeding rate).")
-    var seedOnly = false
-
-    @Option(help: "Label of this run (used in the results folder name).")
-    var label: String = "default"
-
-    @Option(help: "Folder for results (a timestamped subfolder is created).")
-    var output: String = "loadtest/results"
-
-    @Option(parsing: .upToNextOption, help: "Print the side-by-side comparison of these report.json files and exit.")
-    var compare: [String] = []
-
-    func run() async throws {
-        if !compare.isEmpty {
-            let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .iso8601
-            let reports = try compare.map { try decoder.decode(Report.self, from: Data(contentsOf: URL(fileURLWithPath: $0))) }
-            print(ReportRenderer.compare(reports), terminator: "")
-            return
+    func run() throws {
+        guard let path = Self.harnessPath() else {
+            throw ValidationError("starling-loadtest not found next to \(Self.ownPath() ?? "starling") or on PATH (swift build --product starling-loadtest)")
         }
-        let environment = ProcessInfo.processInfo.environment
-        let envFile = clusterEnv ?? ((environment["STARLING_CLUSTER_DIR"].map { $0 + "/env" }) ?? ".cluster/env")
-        let cluster = Self.readEnvFile(envFile)
-        func setting(_ flag: String?, _ name: String) -> String? {
-            flag ?? environment[name].flatMap { $0.isEmpty ? nil : $0 } ?? cluster[name]
-        }
-
-        var options = LoadTestOptions()
-        options.mode = smoke ? .smoke : (RunMode(rawValue: mode) ?? .full)
-        guard smoke || RunMode(rawValue: mode) != nil else { throw ValidationError("--mode must be full, smoke or model") }
-        options.label = label
-        if urls.isEmpty {
-            let nodes = (1...16).compactMap { cluster["API\($0)_URL"] }
-            if let url = environment["STARLING_URL"], !url.isEmpty, cluster["STARLING_URL"] != url {
-                options.targets = [url]  // an explicit URL (a load balancer, another cluster) wins over the env file
-            } else if !nodes.isEmpty {
-                options.targets = nodes
-            } else if let url = cluster["STARLING_URL"] {
-                options.targets = [url]
-            }
-        } else {
-            options.targets = urls
-        }
-        guard !options.targets.isEmpty else {
-            throw ValidationError("no API URL: pass --url, set STARLING_URL, or start a cluster (cluster/starling-cluster start) so \(envFile) exists")
-        }
-        options.metricsURLs = metricsURLs.isEmpty
-            ? (1...16).compactMap { cluster["API\($0)_URL"] } + (1...16).compactMap { cluster["WORKER\($0)_URL"] }
-            : metricsURLs
-        if options.metricsURLs.isEmpty { options.metricsURLs = options.targets }
-        guard let database = setting(databaseURL, "STARLING_DATABASE_URL") else {
-            throw ValidationError("seeding needs PostgreSQL: pass --database-url or set STARLING_DATABASE_URL")
-        }
-        guard let shards = setting(redisShards, "STARLING_REDIS_SHARDS") else {
-            throw ValidationError("warming timelines needs Redis: pass --redis-shards or set STARLING_REDIS_SHARDS")
-        }
-        options.databaseURL = database
-        options.redisShards = shards
-        let modeText = setting(redisMode, "STARLING_REDIS_MODE") ?? "shards"
-        guard let mode = RedisMode(rawValue: modeText) else {
-            throw ValidationError("STARLING_REDIS_MODE must be shards or cluster; got '\(modeText)'")
-        }
-        options.redisMode = mode
-        let thresholdText = celebrityThreshold.map(String.init) ?? setting(nil, "STARLING_CELEBRITY_THRESHOLD") ?? "10000"
-        guard let threshold = Int(thresholdText), threshold >= 1 else {
-            throw ValidationError("STARLING_CELEBRITY_THRESHOLD must be a positive whole number, got '\(thresholdText)'")
-        }
-        options.celebrityThreshold = threshold
-        options.fanoutModel = setting(model, "STARLING_FANOUT_MODEL") ?? "hybrid"
-        guard ["push", "pull", "hybrid"].contains(options.fanoutModel) else {
-            throw ValidationError("STARLING_FANOUT_MODEL must be push, pull or hybrid, got '\(options.fanoutModel)'")
-        }
-        if let ttl = environment["STARLING_INACTIVE_AFTER"].flatMap(Int.init) { options.listTTLSeconds = ttl }
-        do {
-            options.mix = try Mix.parse(mix)
-            if let generate {
-                options.graph = .generate(try PowerLawGenerator.parse(generate))
-            } else if let edges {
-                guard let h = EdgeListLoader.Header(rawValue: header) else { throw ValidationError("--header must be auto, yes or no") }
-                options.graph = .edges(path: edges, mutual: mutual, header: h)
-            } else if options.mode == .smoke {
-                options.graph = .generate(PowerLawGenerator(users: 300, meanFollows: 10, exponent: 2.1, celebrities: 2, celebrityReach: 0.3))
-            } else {
-                throw ValidationError("no graph: pass --edges FILE or --generate users=…,follows=… (loadtest/run finds the Reed98 dataset)")
-            }
-        } catch let error as LoadTestError {
-            throw ValidationError(error.description)
-        }
-        guard rate.map({ $0 > 0 }) ?? true else { throw ValidationError("--rate must be positive") }
-        options.rate = rate
-        options.openSeconds = smoke && duration == 60 ? 10 : duration
-        options.closedSeconds = smoke && phaseSeconds == 12 ? 4 : phaseSeconds
-        options.baselineSeconds = baselineSeconds
-        options.concurrency = max(1, concurrency)
-        options.postConcurrency = max(1, postConcurrency)
-        options.connectionsPerTarget = max(1, connections)
-        options.deliverySample = min(1, max(0, deliverySample))
-        options.seed = seed
-        options.outputDirectory = output
-        options.baselines = !noBaselines
-        options.seedOnly = seedOnly
-
-        var logger = Logger(label: "starling.loadtest")
-        logger.logLevel = .warning
-        let runner = LoadTestRunner(options: options, logger: logger) { line in
-            FileHandle.standardError.write(Data((line + "\n").utf8))
-        }
-        let report: Report, directory: String
-        do {
-            (report, directory) = try await runner.run()
-        } catch let error as PSQLError {
-            throw ValidationError("PostgreSQL: \(error.serverInfo?[.message] ?? String(reflecting: error))")
-        }
-        print(ReportRenderer.table(report), terminator: "")
-        print("results: \(directory)/report.json, \(directory)/chart.svg, \(directory)/summary.txt")
-        if options.mode == .smoke {
-            let phases = report.phases.filter { $0.name != "warm-up" }
-            let errors = phases.reduce(0) { $0 + $1.errors }
-            let zero = phases.filter { $0.throughput <= 0 }.map(\.name)
-            let deliveryTimeouts = phases.compactMap(\.delivery).reduce(0) { $0 + $1.timeouts }
-            if errors > 0 || !zero.isEmpty || deliveryTimeouts > 0 {
-                print("smoke: FAILED (\(errors) errors, zero throughput in [\(zero.joined(separator: ", "))], \(deliveryTimeouts) delivery timeouts)")
-                throw ExitCode(1)
-            }
-            print("smoke: ok")
-        }
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        execv(path, argv)
+        throw ValidationError("cannot run \(path): \(String(cString: strerror(errno)))")
     }
 
-    /// `KEY='value'` lines of the launcher's env file.
-    static func readEnvFile(_ path: String) -> [String: String] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
-        var out: [String: String] = [:]
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            guard let eq = line.firstIndex(of: "=") else { continue }
-            var value = String(line[line.index(after: eq)...])
-            if value.hasPrefix("'") && value.hasSuffix("'") && value.count >= 2 {
-                value = String(value.dropFirst().dropLast()).replacingOccurrences(of: "'\\''", with: "'")
-            }
-            out[String(line[..<eq])] = value
-        }
-        return out
+    static func ownPath() -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        return n > 0 ? String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
+    }
+
+    /// The sibling of this executable (symbolic links resolved), else the first on PATH.
+    static func harnessPath() -> String? {
+        var candidates: [String] = []
+        if let own = ownPath() { candidates.append((own as NSString).deletingLastPathComponent + "/starling-loadtest") }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        candidates += path.split(separator: ":").map { $0 + "/starling-loadtest" }
+        return candidates.first { access($0, X_OK) == 0 }
     }
 }

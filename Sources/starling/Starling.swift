@@ -100,32 +100,36 @@ struct APICommand: AsyncParsableCommand {
         settings.inactiveAfterSeconds = Double(try timeline.inactiveAfterSeconds())
 
         let backends = try Backends(common: common, timeline: timeline, logger: logger)
-        try await backends.start(logger: logger)
+        do {
+            try await backends.start(logger: logger)
+        } catch {
+            try? await backends.redis.shutdown()
+            throw error
+        }
         var lease: NodeIdLease?
         if try listen.resolvedNodeId() == nil {
             lease = try await NodeIdLease.acquire(url: common.resolvedDatabaseURL(), range: 1...SnowflakeGenerator.maxNode, logger: logger)
         }
-        let ids = try SnowflakeGenerator(node: try listen.resolvedNodeId() ?? lease?.nodeId ?? 0)
+        let ids: SnowflakeGenerator
+        do {
+            ids = try SnowflakeGenerator(node: try listen.resolvedNodeId() ?? lease?.nodeId ?? 0)
+        } catch {
+            await lease?.release()
+            throw error
+        }
         logger.info("id generator node", metadata: ["node": "\(ids.node)", "claimed": "\(lease != nil)"])
-        let rebuilds = RebuildQueue(logger: logger, rebuild: RebuildQueue.rebuilder(
-            cache: backends.cache, database: backends.database, policy: settings.policy))
-        let bcryptThreads = NIOThreadPool(numberOfThreads: 2)
-        bcryptThreads.start()
-        let services = APIServices(settings: settings, database: backends.database, redis: backends.redis, cache: backends.cache,
-                                   ids: ids, rebuilds: rebuilds, bcryptThreads: bcryptThreads)
-        let hub = StreamingHub(services: services, logger: logger)
-        let app = buildAPIApplication(services: services, hub: hub, host: host, port: port, logger: logger)
+        // The same builder the integration tests use; it owns the Redis connections and the bcrypt threads.
+        let node = APINode(settings: settings, database: backends.database, redis: backends.redis, ids: ids,
+                           host: host, port: port, logger: logger)
+        // The lease is released last, once nothing mints ids any more.
+        let held = lease
+        let release = ShutdownHook("node id lease") { await held?.release() }
         let group = ServiceGroup(configuration: .init(
-            // Shut down in reverse: the hub first ends every open stream, so the HTTP server's
-            // graceful shutdown does not wait on streams that would never end by themselves.
-            services: [.init(service: backends.client), .init(service: rebuilds), .init(service: app), .init(service: hub)],
+            services: [.init(service: release)] + node.serviceConfigurations(),
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("api starting", metadata: ["address": "\(host):\(port)", "public_url": "\(settings.publicURL)",
                                                "shards": "\(backends.redis.map.shards)", "model": "\(settings.policy.model)"])
         try await group.run()
-        await lease?.release()
-        try await bcryptThreads.shutdownGracefully()
-        try await backends.redis.shutdown()
     }
 }
 
@@ -147,7 +151,12 @@ struct WorkerCommand: AsyncParsableCommand {
         let logger = try common.logger("starling.worker")
         let reader = SettingReader()
         let backends = try Backends(common: common, timeline: timeline, logger: logger)
-        try await backends.start(logger: logger)
+        do {
+            try await backends.start(logger: logger)
+        } catch {
+            try? await backends.redis.shutdown()
+            throw error
+        }
         var settings = WorkerSettings()
         settings.policy = try timeline.policy()
         settings.inactiveAfterSeconds = Double(try timeline.inactiveAfterSeconds())
@@ -161,13 +170,14 @@ struct WorkerCommand: AsyncParsableCommand {
         router.add(middleware: RequestMetricsMiddleware())
         OpsRoutes.add(to: router, role: "worker") { backends.readinessChecks() }
         let ops = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "Starling worker"), logger: logger)
+        // Redis connections close after the worker stops (reverse order), even if the group fails.
+        let redisConnections = ShutdownHook("redis connections") { try await backends.redis.shutdown() }
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: backends.client), .init(service: worker), .init(service: ops)],
+            services: [.init(service: backends.client), .init(service: redisConnections), .init(service: worker), .init(service: ops)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("worker starting", metadata: ["ops": "\(host):\(port)", "concurrency": "\(settings.concurrency)",
                                                   "model": "\(settings.policy.model)"])
         try await group.run()
-        try await backends.redis.shutdown()
     }
 }
 

@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import PostgresNIO
+import ServiceLifecycle
 @testable import StarlingAPI
 import StarlingDomain
 import StarlingRedis
@@ -51,8 +52,6 @@ struct Harness: Sendable {
         let database = Database(client: pg, logger: logger)
         let redis = ShardedRedis(map: try ShardMap.parse(options.redisShards ?? shards), connectionsPerShard: 4,
                                  timeoutSeconds: options.redisShards == nil ? 2 : 0.5)  // fail fast only against a dead shard
-        let cache = TimelineCache(redis: redis, settings: TimelineSettings(listLength: options.policy.homeLength,
-                                                                          listTTLSeconds: Int(options.inactiveAfterSeconds)))
         var settings = APISettings()
         settings.publicURL = "http://starling.test"
         settings.policy = options.policy
@@ -62,34 +61,33 @@ struct Harness: Sendable {
         // Tests act and read back within milliseconds: they check the logic, not the caches' lag.
         settings.tokenCacheTTL = options.cacheTTL
         settings.readCacheTTL = options.cacheTTL
-        let rebuilds = RebuildQueue(logger: logger, rebuild: RebuildQueue.rebuilder(cache: cache, database: database, policy: options.policy))
-        let bcrypt = NIOThreadPool(numberOfThreads: 1)
-        bcrypt.start()
-        let services = APIServices(settings: settings, database: database, redis: redis, cache: cache,
-                                   ids: try SnowflakeGenerator(node: Int.random(in: 0...1023)), rebuilds: rebuilds, bcryptThreads: bcrypt)
+        // Built by the function `starling api` uses; only the HTTP server is left out of the group,
+        // since HummingbirdTesting serves the application itself.
+        let node = APINode(settings: settings, database: database, redis: redis,
+                           ids: try SnowflakeGenerator(node: Int.random(in: 0...1023)),
+                           host: "127.0.0.1", port: 0, bcryptThreads: 1, logger: logger)
+        let services = node.services
         var workerSettings = WorkerSettings()
         workerSettings.policy = options.policy
         workerSettings.inactiveAfterSeconds = options.inactiveAfterSeconds
-        let worker = FanoutWorker(database: database, cache: cache, settings: workerSettings, logger: logger)
-        let hub = StreamingHub(services: services, logger: logger)
-        let app = buildAPIApplication(services: services, hub: hub, host: "127.0.0.1", port: 0, logger: logger)
+        let worker = FanoutWorker(database: database, cache: services.cache, settings: workerSettings, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: node.serviceConfigurations(includingServer: false), logger: logger))
 
-        let result = try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await pg.run() }
-            group.addTask { try await rebuilds.run() }
-            group.addTask { try await hub.run() }
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            // Thrown or not, the group shuts down as in production (in reverse order: hub, rebuilds,
+            // bcrypt threads, Redis connections, PostgreSQL); if the body throws, leaving this
+            // closure cancels the group, which runs the same shutdowns.
             try await Migrator(database: database).migrate()
-            let value = try await app.test(options.live ? .live : .router) { client in
+            let value = try await node.app.test(options.live ? .live : .router) { client in
                 let appToken = try await Self.appToken(client)
                 return try await body(Harness(client: client, services: services, worker: worker, database: database,
                                               redis: redis, appToken: appToken))
             }
-            group.cancelAll()
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
             return value
         }
-        try await redis.shutdown()
-        try await bcrypt.shutdownGracefully()
-        return result
     }
 
     private static func appToken(_ client: any TestClientProtocol) async throws -> String {

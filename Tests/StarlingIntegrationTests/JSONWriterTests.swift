@@ -214,7 +214,8 @@ import Testing
     // MARK: Renderer
 
     @Test func escapeMatchesTheCharacterVersion() {
-        let pieces = ["a", "&", "<", ">", "\"", "'", " ", "é", "e\u{301}", "\u{301}", "😀", "\u{600}", "\u{200D}", "\n", "\r", "\r\n"]
+        let pieces = ["a", "&", "<", ">", "\"", "'", " ", "é", "e\u{301}", "\u{301}", "😀", "\u{600}", "\u{200D}", "\n", "\r", "\r\n",
+                      "\u{903}", "🏽", "\u{338}", "中"]
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<20_000 {
             let text = (0..<Int.random(in: 0...8, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
@@ -227,12 +228,15 @@ import Testing
 
     @Test func paragraphsMatchTheOriginal() {
         let pieces = ["a", "Bob", "1", "_", "@", "#", "@bob", "#Swift", "#tag", " ", " ", "\n", "\n", "\r\n", "\r", "&", "<", ">",
-                      "\"", "'", ".", ",", "/", "\t", "é", "e\u{301}", "\u{301}", "😀", "👍🏽", "\u{600}", "ａ"]
+                      "\"", "'", ".", ",", "/", "\t", "é", "e\u{301}", "\u{301}", "😀", "👍🏽", "\u{600}", "ａ",
+                      "\u{903}", "\u{200D}", "🏽", "中", "٣", "\u{338}", "@zoë", "#café", "—", "\u{1F1EB}",
+                      "\u{600}\n", "😀\n\n", "é\r\n", "\u{600}\r\n", "\u{600} ", " \u{301}", "\u{600}&", "&\u{903}", "\u{200D}#", "#\u{200D}"]
         let link: (Substring) -> String? = { token in
-            if token.hasPrefix("@"), token.dropFirst().lowercased() == "bob" { return "<span>@bob</span>" }
-            if token.hasPrefix("#"), ["swift", "tag"].contains(token.dropFirst().lowercased()) { return "<a>\(token)</a>" }
-            return nil
+            if token.hasPrefix("@"), ["bob", "zoë"].contains(token.dropFirst().lowercased()) { return "<span>\(token)</span>" }
+            if token.hasPrefix("#"), ["swift", "tag", "café"].contains(token.dropFirst().lowercased()) { return "<a>\(token)</a>" }
+            return token.count == 1 ? "<one>" : nil  // never asked for a one-Character word
         }
+        let linkEverything: (Substring) -> String? = { token in "<\(token)>" }
         var generator = SystemRandomNumberGenerator()
         for round in 0..<20_000 {
             let asciiOnly = round % 2 == 0
@@ -243,6 +247,7 @@ import Testing
             }.joined()
             #expect(Renderer.paragraphs(text, link: link) == ReferenceRenderer.paragraphs(text, link: link), "\(Array(text.unicodeScalars))")
             #expect(Renderer.paragraphs(text) == ReferenceRenderer.paragraphs(text))
+            #expect(Renderer.paragraphs(text, link: linkEverything) == ReferenceRenderer.paragraphs(text, link: linkEverything))
         }
     }
 
@@ -266,6 +271,10 @@ import Testing
         let reference = clock.measure { for text in texts { _ = ReferenceRenderer.paragraphs(text) } }
         let fast = clock.measure { for text in texts { _ = Renderer.paragraphs(text) } }
         print("paragraphs of 1000 texts: before \(reference), now \(fast)")
+        let accented = (0..<1000).map { "Héllo @bob, c'est le message \($0) sur #swift — très bien 😀.\n\nDeuxième paragraphe." }
+        let accentedReference = clock.measure { for text in accented { _ = ReferenceRenderer.paragraphs(text) } }
+        let accentedFast = clock.measure { for text in accented { _ = Renderer.paragraphs(text) } }
+        print("paragraphs of 1000 non-ASCII texts: before \(accentedReference), now \(accentedFast)")
     }
 }
 

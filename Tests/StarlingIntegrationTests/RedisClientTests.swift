@@ -74,6 +74,47 @@ struct RedisClientTests {
         try await redis.shutdown()
     }
 
+    /// Many callers on one multiplexed connection: each gets exactly its own replies, in order,
+    /// however their pipelines interleave on the wire.
+    @Test func multiplexedCallersEachGetTheirOwnReplies() async throws {
+        let redis = ShardedRedis(map: try ShardMap.parse(try #require(TestEnvironment.redisShards)), connectionsPerShard: 1)
+        let base = UInt64.random(in: 0...UInt64.max / 2)
+        let key = "mux:{\(base)}"
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for caller in 0..<300 {
+                group.addTask {
+                    let field = "c\(caller)"
+                    let depth = 1 + caller % 7
+                    var commands = [RedisCommand("HSET", key, field, "0")]
+                    for _ in 0..<depth { commands.append(RedisCommand("HINCRBY", key, field, "1")) }
+                    commands.append(RedisCommand("HGET", key, field))
+                    let replies = try await redis.pipeline(key: key, commands)
+                    #expect(replies.count == depth + 2)
+                    #expect(replies[depth].int64 == Int64(depth), "the last HINCRBY is this caller's own count")
+                    #expect(replies[depth + 1].string == String(depth))
+                }
+            }
+            try await group.waitForAll()
+        }
+        _ = try await redis.send(key: key, RedisCommand("DEL", key))
+        try await redis.shutdown()
+    }
+
+    /// A reply that does not come in time closes the connection (replies are ordered, so a late one
+    /// would land on the wrong caller); the next call dials anew and works.
+    @Test func timedOutCallClosesTheConnectionAndTheNextCallRecovers() async throws {
+        let redis = ShardedRedis(map: try ShardMap.parse(try #require(TestEnvironment.redisShards)), connectionsPerShard: 1,
+                                 timeoutSeconds: 0.3)
+        let key = "blocked:{\(UInt64.random(in: 0...UInt64.max))}"
+        let start = ContinuousClock.now
+        await #expect(throws: RedisError.self) {
+            _ = try await redis.send(key: key, RedisCommand("BLPOP", key, "5"))  // answers after 5 s
+        }
+        #expect(ContinuousClock.now - start < .seconds(3), "the timeout, not the server, ended the call")
+        #expect(try await redis.send(key: key, RedisCommand("PING")) == .status("PONG"))
+        try await redis.shutdown()
+    }
+
     @Test func unreachableShardFailsFastWithItsAddress() async throws {
         let redis = ShardedRedis(map: try ShardMap.parse("127.0.0.1:1"), connectionsPerShard: 1, timeoutSeconds: 0.5)
         await #expect {

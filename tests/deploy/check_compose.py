@@ -7,7 +7,9 @@
 2. The compose file against the binary: every service that runs the Starling image runs a
    subcommand `starling --help` lists, and every STARLING_* variable it sets is documented by
    `starling SUBCOMMAND --help` (the help text names each variable); STARLING_NODE_ID=auto and
-   STARLING_REDIS_MODE=cluster are values the help accepts.
+   STARLING_REDIS_MODE=cluster are values the help accepts. The `loadtest` subcommand runs the
+   separate `starling-loadtest` executable installed next to `starling`; its help is read from that
+   binary.
 3. Ports: each api/worker service listens (STARLING_HTTP_PORT, STARLING_HTTP_HOST=0.0.0.0) where
    it is exposed and health-checked, where HAProxy's server-template looks for the API
    (deploy/haproxy/compose-servers.cfg) and where Prometheus scrapes (deploy/prometheus/prometheus.yml).
@@ -16,12 +18,13 @@
    redis-N services the init service forms the cluster from.
 5. The shared configuration files are valid: haproxy -c (compose and local variants), promtool
    (when installed), and the Dockerfile's essentials (multi-stage, non-root, HEALTHCHECK,
-   ENTRYPOINT starling).
+   ENTRYPOINT starling, both products built and installed side by side).
 
 Prints one line per check and ends with `N passed, M failed`; exits 1 on any failure.
 
 Environment: STARLING_BIN (the starling binary; default .build/debug/starling, else
-.build/release/starling), COMPOSE_FILE_PATH (default docker-compose.yml).
+.build/release/starling), STARLING_LOADTEST_BIN (default: starling-loadtest next to STARLING_BIN),
+COMPOSE_FILE_PATH (default docker-compose.yml).
 """
 
 import os
@@ -118,6 +121,9 @@ def find_binary():
 BIN = find_binary()
 if not check("a starling binary to read the help from", BIN is not None, BIN or "set STARLING_BIN or swift build"):
     finish()
+LOADTEST_BIN = os.environ.get("STARLING_LOADTEST_BIN") or os.path.join(os.path.dirname(BIN), "starling-loadtest")
+if not os.access(LOADTEST_BIN, os.X_OK):
+    LOADTEST_BIN = None
 top = run([BIN, "--help"]).stdout
 m = re.search(r"SUBCOMMANDS:\n(.*?)(\n\n|\Z)", top, re.S)
 SUBCOMMANDS = set(re.findall(r"^\s{2}(\S+)\s", m.group(1), re.M)) if m else set()
@@ -127,7 +133,8 @@ HELP = {}
 
 def help_of(sub):
     if sub not in HELP:
-        HELP[sub] = run([BIN, sub, "--help"]).stdout
+        # `starling loadtest` runs starling-loadtest (its own executable): read that binary's help.
+        HELP[sub] = run([LOADTEST_BIN, "--help"] if sub == "loadtest" and LOADTEST_BIN else [BIN, sub, "--help"]).stdout
     return HELP[sub]
 
 
@@ -149,6 +156,9 @@ def option_help(sub, variable):
 # ---------------------------------------------------------------------------
 
 STARLING_SERVICES = {name: s for name, s in services.items() if "build" in s}
+if "loadtest" in STARLING_SERVICES:
+    check("the loadtest service's harness, starling-loadtest, is built next to starling", LOADTEST_BIN is not None,
+          "swift build --product starling-loadtest, or set STARLING_LOADTEST_BIN")
 check("api, worker, migrate and loadtest run the image built from this repository",
       {"api", "worker", "migrate", "loadtest"} <= set(STARLING_SERVICES), ", ".join(sorted(STARLING_SERVICES)))
 images = {s.get("image") for s in STARLING_SERVICES.values()}
@@ -362,7 +372,10 @@ check("Dockerfile: multi-stage, built with the official Swift 6 image, run on de
       len(resolved) >= 2 and re.match(r"swift:6\.\d+", resolved[0]) and resolved[-1] == "debian:bookworm-slim",
       " -> ".join(resolved))
 check("Dockerfile: builds the starling product in release mode",
-      re.search(r"swift build -c release --product starling", docker) is not None)
+      re.search(r"swift build -c release --product starling\b", docker) is not None)
+check("Dockerfile: builds the starling-loadtest product and installs it next to starling (what `starling loadtest` runs)",
+      re.search(r"swift build -c release --product starling-loadtest\b", docker) is not None
+      and re.search(r"/staging/starling-loadtest\b", docker) is not None)
 user = re.findall(r"^USER\s+(\S+)", docker, re.M)
 check("Dockerfile: runs as a non-root user", bool(user) and user[-1].split(":")[0] not in ("0", "root"), f"USER {user}")
 check("Dockerfile: HEALTHCHECK against /health", re.search(r"^HEALTHCHECK .*starling-healthcheck", docker, re.M) is not None

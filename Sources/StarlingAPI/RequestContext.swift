@@ -1,0 +1,112 @@
+import Foundation
+import Hummingbird
+import StarlingDomain
+import StarlingStore
+
+/// What every Mastodon route knows about its request before the handler runs: who is asking (set
+/// by `TokenAuthenticator`) and the parameters (decoded once by `ParametersMiddleware`). Handlers
+/// read these; none parses parameters or tokens itself.
+public struct StarlingRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The token's owner: its account (nil for an app-only token), app and scopes. Nil for an
+    /// anonymous request, and on routes that do not authenticate.
+    public internal(set) var identity: TokenOwner?
+    /// The query string, and for methods that carry one the body, as Mastodon accepts them.
+    var params = Params()
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+    }
+
+    /// Decodes Mastodon's form-encoded and JSON bodies (and the query string) into `Params`.
+    public var requestDecoder: MastodonRequestDecoder { MastodonRequestDecoder() }
+
+    /// The request's parameters as a typed input (see `ParamsDecoder` for the rules).
+    func input<T: Decodable>(_ type: T.Type) throws -> T {
+        try T(from: ParamsDecoder(params: params))
+    }
+
+    /// The paging parameters (`max_id`, `since_id`, `min_id`, `limit`). - Throws: 400 if malformed.
+    func page() throws -> PageRequest {
+        try params.page()
+    }
+
+    /// The signed-in account id (nil for anonymous requests and app-only tokens), for reads that
+    /// depend on who is looking.
+    var viewer: Int64? { identity?.accountId }
+
+    /// The token's owner, user or app. - Throws: 401 if the request carried no token.
+    func requireToken() throws -> TokenOwner {
+        guard let identity else { throw MastodonError.unauthorized }
+        return identity
+    }
+
+    /// The signed-in account. - Throws: 401 without a token; 422 for an app-only token, as Mastodon
+    /// does ("This method requires an authenticated user").
+    func requireUser() throws -> SignedInUser {
+        let owner = try requireToken()
+        guard let id = owner.accountId else {
+            throw MastodonError(.unprocessableContent, "This method requires an authenticated user")
+        }
+        return SignedInUser(id: id, owner: owner)
+    }
+}
+
+/// A request made with a user's token (not an app-only one).
+struct SignedInUser: Sendable {
+    let id: Int64
+    let owner: TokenOwner
+}
+
+/// Mastodon's request decoding: query string plus body, form-encoded or JSON, `name[]` lists,
+/// valid UTF-8 only, at most `Params.maxBodyBytes` (413 beyond). It decodes `Params`, which
+/// `ParametersMiddleware` does once per request, or a flat input type through `ParamsDecoder`
+/// (handlers use `context.input(_:)`, since the body has been read by then).
+public struct MastodonRequestDecoder: RequestDecoder {
+    public init() {}
+
+    public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+        let params = try await Params.from(request, readBody: Self.carriesBody(request.method))
+        if let params = params as? T { return params }
+        return try T(from: ParamsDecoder(params: params))
+    }
+
+    /// GET and HEAD bodies are ignored, as Mastodon ignores them.
+    static func carriesBody(_ method: HTTPRequest.Method) -> Bool {
+        method != .get && method != .head
+    }
+}
+
+/// Decodes the request's parameters once, through the context's `RequestDecoder`, before anything
+/// else reads them (the authenticator reads `access_token` from them).
+struct ParametersMiddleware: RouterMiddleware {
+    typealias Context = StarlingRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        context.params = try await request.decode(as: Params.self, context: context)
+        return try await next(request, context)
+    }
+}
+
+/// Authenticates `Authorization: Bearer …` or the `access_token` parameter through the token-owner
+/// cache and puts the owner on the context. A request with neither stays anonymous; a token given
+/// but unknown (or a malformed `Authorization` header) is a 401, even on routes anonymous callers
+/// may use, so a client learns its token is bad.
+struct TokenAuthenticator: RouterMiddleware {
+    typealias Context = StarlingRequestContext
+    let services: APIServices
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let header = request.headers[.authorization]
+        let parameter = context.params["access_token"]
+        guard header != nil || parameter != nil else { return try await next(request, context) }
+        guard let token = BearerToken.find(authorization: header, accessToken: parameter),
+              let owner = try await services.tokenOwner(token) else {
+            throw MastodonError.unauthorized
+        }
+        var context = context
+        context.identity = owner
+        return try await next(request, context)
+    }
+}

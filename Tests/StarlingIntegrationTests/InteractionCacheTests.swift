@@ -1,0 +1,80 @@
+import Foundation
+import StarlingDomain
+import StarlingRedis
+import StarlingTimelines
+import Testing
+
+/// Counters and the viewer's favourites/reblogs served from Redis: always current after the
+/// viewer's own writes, bounded, and never overwritten by a rebuild that raced a write.
+@Suite(.serialized, .enabled(if: TestEnvironment.available, "needs STARLING_TEST_DATABASE_URL and STARLING_TEST_REDIS_SHARDS (./scripts/test sets them)"))
+struct InteractionCacheTests {
+    @Test func favouritesAndReblogsShowAtOnceFromTheCache() async throws {
+        try await Harness.with { h in
+            let author = try await h.register("author"), fan = try await h.register("fan"), other = try await h.register("other")
+            for reader in [fan, other] { try await h.follow(reader, author) }
+            for reader in [fan, other] { try await h.buildHome(reader) }
+            await h.drain()
+            let status = try await h.post(author, "count me")
+            await h.drain()
+
+            func shown(_ user: Harness.User) async throws -> [String: Any] {
+                let page = try await h.call(.get, "/api/v1/timelines/home", token: user.token).array
+                return try #require(page.first { $0["id"] as? String == String(status) })
+            }
+            // Warm the caches: counters and both viewers' action sets are now in Redis.
+            #expect(try await shown(fan)["favourites_count"] as? Int == 0)
+            #expect(try await shown(other)["favourited"] as? Bool == false)
+            let redis = h.services.redis
+            #expect(try await redis.send(key: RedisKeys.counts(status), RedisCommand("GET", RedisKeys.counts(status))).string == "0 0 0")
+            #expect(try await redis.send(key: RedisKeys.actionsReady(fan.id), RedisCommand("EXISTS", RedisKeys.actionsReady(fan.id))) == .integer(1))
+
+            #expect(try await h.call(.post, "/api/v1/statuses/\(status)/favourite", token: fan.token).status == .ok)
+            #expect(try await h.call(.post, "/api/v1/statuses/\(status)/reblog", token: other.token).status == .ok)
+            let fanView = try await shown(fan)
+            #expect(fanView["favourited"] as? Bool == true, "the fan's own favourite shows at once")
+            #expect(fanView["reblogged"] as? Bool == false)
+            #expect(fanView["favourites_count"] as? Int == 1)
+            #expect(fanView["reblogs_count"] as? Int == 1)
+            let otherView = try await h.call(.get, "/api/v1/statuses/\(status)", token: other.token).object
+            #expect(otherView["favourited"] as? Bool == false, "flags are per viewer")
+            #expect(otherView["reblogged"] as? Bool == true)
+            let members = try await redis.send(key: RedisKeys.actions(fan.id), RedisCommand("SMEMBERS", RedisKeys.actions(fan.id)))
+            #expect(members.array?.compactMap(\.string) == ["f\(status)"], "the rebuilt set holds the favourite")
+
+            #expect(try await h.call(.post, "/api/v1/statuses/\(status)/unfavourite", token: fan.token).status == .ok)
+            let after = try await shown(fan)
+            #expect(after["favourited"] as? Bool == false)
+            #expect(after["favourites_count"] as? Int == 0)
+
+            // A reply bumps its parent's counter, a deleted reply takes it back.
+            let reply = try await h.post(other, "@\(author.username) yes", inReplyTo: status)
+            #expect(try await h.call(.get, "/api/v1/statuses/\(status)").object["replies_count"] as? Int == 1)
+            #expect(try await h.call(.delete, "/api/v1/statuses/\(reply)", token: other.token).status == .ok)
+            #expect(try await h.call(.get, "/api/v1/statuses/\(status)").object["replies_count"] as? Int == 0)
+        }
+    }
+
+    /// A rebuild reads PostgreSQL, then installs its set only if no action of the viewer happened
+    /// meanwhile: otherwise it would hide the action until the set expires.
+    @Test func aRebuildThatRacedAWriteIsNotInstalled() async throws {
+        let redis = ShardedRedis(map: try ShardMap.parse(try #require(TestEnvironment.redisShards)), connectionsPerShard: 1)
+        let cache = InteractionCache(redis: redis)
+        let viewer = Int64.random(in: 1...Int64.max / 2), status = Int64.random(in: 1...Int64.max / 2)
+        let before = try await cache.lookup([status], viewer: viewer)
+        let generation = try #require(before.rebuildGeneration, "no set yet: the lookup asks for a rebuild")
+        #expect(before.flags[status] == nil)
+
+        try await cache.invalidate(statuses: [status], actionsOf: viewer)  // the viewer favourites meanwhile
+        try await cache.fillActions(viewer: viewer, favourites: [], reblogs: [], floor: 0, generation: generation)
+        #expect(try await cache.lookup([status], viewer: viewer).rebuildGeneration != nil, "the stale rebuild was refused")
+
+        let current = try #require(try await cache.lookup([status], viewer: viewer).rebuildGeneration)
+        try await cache.fillActions(viewer: viewer, favourites: [status], reblogs: [], floor: 0, generation: current)
+        let installed = try await cache.lookup([status], viewer: viewer)
+        #expect(installed.rebuildGeneration == nil)
+        #expect(installed.flags[status]?.favourited == true)
+        #expect(installed.flags[status]?.reblogged == false)
+        try await cache.invalidate(statuses: [status], actionsOf: viewer)
+        try await redis.shutdown()
+    }
+}
