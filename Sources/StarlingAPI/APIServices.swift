@@ -19,10 +19,12 @@ public struct APISettings: Sendable {
     /// bcrypt cost for new passwords.
     public var bcryptCost: UInt8 = 10
     public var title = "Starling"
-    /// How long a node trusts a token owner it looked up (it asks PostgreSQL again after that).
-    public var tokenCacheTTL: Duration = .seconds(30)
-    /// How long a node reuses account rows and a user's pulled-author list on the read path.
-    public var readCacheTTL: Duration = .seconds(2)
+    /// How long a node trusts a token owner it looked up (it asks PostgreSQL again after that,
+    /// which also keeps `last_active_at` current).
+    public var tokenCacheTTL: Duration = .seconds(300)
+    /// The longest a node keeps account rows and users' pulled-author lists. Changes reach every
+    /// node's cache at once through pub/sub invalidation; this only bounds what a lost message costs.
+    public var readCacheTTL: Duration = .seconds(300)
 
     public init() {}
 }
@@ -45,12 +47,11 @@ public struct APIServices: Sendable {
     let trends: TrendStore
     let renderer: Renderer
     let textRules: StatusTextRules
-    /// Token owners, so a request costs no PostgreSQL round trip for its token (30 s; the database
-    /// is asked again after that, which also keeps `last_active_at` current).
+    /// Token owners, so a request costs no PostgreSQL round trip for its token.
     let tokenOwners: ExpiringCache<String, TokenOwner>
-    /// Accounts a home read merges at read time, per user (dropped on this node's follows).
+    /// Accounts a home read merges at read time, per user (invalidated on follows, on every node).
     let pulledAuthors: ExpiringCache<Int64, [Int64]>
-    /// Accounts as embedded in statuses (their counters may lag by the cache lifetime).
+    /// Accounts as embedded in statuses (invalidated on every node when a row changes).
     let accountRows: ExpiringCache<Int64, AccountRow>
     /// bcrypt is slow by design: it runs here, never on the Swift concurrency pool or an event loop.
     let bcryptThreads: NIOThreadPool
@@ -85,8 +86,10 @@ public struct APIServices: Sendable {
         for id in ids {
             if let row = accountRows.get(id) { out[id] = row } else { missing.append(id) }
         }
+        if missing.isEmpty { return out }
+        let ticket = accountRows.fillTicket()
         for row in try await accounts.accounts(ids: missing) {
-            accountRows.set(row.id, row)
+            accountRows.set(row.id, row, readSince: ticket)
             out[row.id] = row
         }
         return out
@@ -103,6 +106,35 @@ public struct APIServices: Sendable {
         }
     }
 
+    /// After a committed change to account rows (counters, profile) or to whom users follow:
+    /// drops them from this node's caches at once and tells every other node through pub/sub.
+    /// - Parameters:
+    ///   - accounts: accounts whose rows changed.
+    ///   - pulledOf: users whose pulled-author lists changed (they followed or unfollowed).
+    ///   - allPulled: an author crossed the celebrity threshold: every pulled-author list is stale.
+    func accountsChanged(_ accounts: [Int64], pulledOf: [Int64] = [], allPulled: Bool = false) async {
+        let message = CacheInvalidation(accounts: accounts, pulledOf: pulledOf, allPulled: allPulled)
+        apply(message)
+        do {
+            let channel = RedisKeys.cacheInvalidationChannel
+            // Every node subscribes to every shard (or to the cluster), so one shard carries it to all.
+            _ = try await redis.send(key: channel, RedisCommand(bytes: [Array("PUBLISH".utf8), Array(channel.utf8), message.payload]))
+        } catch {
+            database.logger.warning("could not publish a cache invalidation; other nodes catch up by expiry",
+                                    metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Applies an invalidation, from this node or another.
+    func apply(_ message: CacheInvalidation) {
+        accountRows.invalidate(message.accounts)
+        if message.allPulled {
+            pulledAuthors.invalidateAll()
+        } else {
+            pulledAuthors.invalidate(message.pulledOf)
+        }
+    }
+
     func hashPassword(_ password: String) async throws -> String {
         let cost = settings.bcryptCost
         return try await bcryptThreads.runIfActive { Bcrypt.hash(password, cost: cost) }
@@ -110,5 +142,38 @@ public struct APIServices: Sendable {
 
     func verifyPassword(_ password: String, hash: String) async throws -> Bool {
         try await bcryptThreads.runIfActive { Bcrypt.verify(password, hash: hash) }
+    }
+}
+
+/// What changed, as carried on `RedisKeys.cacheInvalidationChannel`: `a<id>` for an account row,
+/// `p<id>` for a user's pulled-author list, `P` for every pulled-author list; space-separated.
+struct CacheInvalidation: Sendable, Equatable {
+    var accounts: [Int64] = []
+    var pulledOf: [Int64] = []
+    var allPulled = false
+
+    var payload: [UInt8] {
+        let parts = accounts.map { "a\($0)" } + pulledOf.map { "p\($0)" } + (allPulled ? ["P"] : [])
+        return Array(parts.joined(separator: " ").utf8)
+    }
+
+    /// nil for a malformed message (ignored: the caches still expire).
+    init?(payload: [UInt8]) {
+        for part in payload.split(separator: UInt8(ascii: " ")) {
+            guard let kind = part.first else { continue }
+            let number = Int64(String(decoding: part.dropFirst(), as: UTF8.self))
+            switch (kind, number) {
+            case (UInt8(ascii: "a"), let id?): accounts.append(id)
+            case (UInt8(ascii: "p"), let id?): pulledOf.append(id)
+            case (UInt8(ascii: "P"), nil): allPulled = true
+            default: return nil
+            }
+        }
+    }
+
+    init(accounts: [Int64], pulledOf: [Int64], allPulled: Bool) {
+        self.accounts = accounts
+        self.pulledOf = pulledOf
+        self.allPulled = allPulled
     }
 }

@@ -51,6 +51,7 @@ extension MastodonRoutes {
             acted = try await services.interactions.favourite(statusId: target, by: user.id, action == "favourite")
         }
         await services.interactionsChanged(statuses: [target, acted.id] + (acted.reblogOfId.map { [$0] } ?? []), actionsOf: user.id)
+        if action != "favourite" && action != "unfavourite" { await services.accountsChanged([user.id]) }  // statuses_count
         guard let status = try await reader.hydrate([acted.id], viewer: user.id).first else { throw MastodonError.notFound }
         return try JSON.response(status)
     }
@@ -184,7 +185,7 @@ extension MastodonRoutes {
         guard let row = try await services.accounts.updateProfile(id: user.id, displayName: displayName, note: note) else {
             throw MastodonError.unauthorized
         }
-        services.accountRows.remove(user.id)
+        await services.accountsChanged([user.id])
         return try JSON.response(services.renderer.credentialAccount(row))
     }
 }

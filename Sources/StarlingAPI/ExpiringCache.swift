@@ -1,11 +1,26 @@
 import Synchronization
 
-/// A small in-process cache whose entries expire after `ttl`. Bounded: when full it is cleared,
-/// which is crude but keeps memory flat and costs one miss per entry afterwards.
+/// A small in-process cache whose entries expire after `ttl`, and are removed at once when an
+/// invalidation arrives (from this node, or from another through Redis pub/sub).
+///
+/// A fill that read the source of truth *before* an invalidation of its key must not install
+/// its (possibly stale) value: callers take `fillTicket()` before reading, and `set` refuses the
+/// value when the key was invalidated after that ticket. Bounded: when full it is cleared, which
+/// is crude but keeps memory flat and costs one miss per entry afterwards.
 final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-    private let entries = Mutex<[Key: (value: Value, expires: ContinuousClock.Instant)]>([:])
+    private struct State {
+        var entries: [Key: (value: Value, expires: ContinuousClock.Instant)] = [:]
+        /// When each key was last invalidated, kept for `invalidationMemory`.
+        var invalidated: [Key: ContinuousClock.Instant] = [:]
+        /// When everything was last dropped.
+        var clearedAt: ContinuousClock.Instant?
+    }
+
+    private let state = Mutex(State())
     let ttl: Duration
     let capacity: Int
+    /// Longer than any read of the source takes: an invalidation older than this cannot race a fill.
+    static var invalidationMemory: Duration { .seconds(30) }
 
     init(ttl: Duration, capacity: Int = 100_000) {
         self.ttl = ttl
@@ -14,26 +29,58 @@ final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
     func get(_ key: Key) -> Value? {
         let now = ContinuousClock.now
-        return entries.withLock { entries in
-            guard let entry = entries[key] else { return nil }
+        return state.withLock { state in
+            guard let entry = state.entries[key] else { return nil }
             if entry.expires < now {
-                entries[key] = nil
+                state.entries[key] = nil
                 return nil
             }
             return entry.value
         }
     }
 
-    func set(_ key: Key, _ value: Value) {
+    /// The moment a fill starts reading the source; pass it to `set`.
+    func fillTicket() -> ContinuousClock.Instant { ContinuousClock.now }
+
+    /// Caches a value read from the source, unless the key was invalidated after `ticket`.
+    func set(_ key: Key, _ value: Value, readSince ticket: ContinuousClock.Instant? = nil) {
         if ttl <= .zero { return }  // caching disabled
-        let expires = ContinuousClock.now + ttl
-        entries.withLock { entries in
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[key] = (value, expires)
+        let now = ContinuousClock.now
+        state.withLock { state in
+            if let ticket {
+                if let invalidated = state.invalidated[key], invalidated >= ticket { return }
+                if let cleared = state.clearedAt, cleared >= ticket { return }
+            }
+            if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
+            state.entries[key] = (value, now + ttl)
+        }
+    }
+
+    /// Drops the keys and remembers when, so that fills that started earlier do not re-install them.
+    func invalidate(_ keys: some Sequence<Key>) {
+        let now = ContinuousClock.now
+        state.withLock { state in
+            if state.invalidated.count >= capacity {
+                state.invalidated = state.invalidated.filter { now - $0.value < Self.invalidationMemory }
+            }
+            for key in keys {
+                state.entries[key] = nil
+                state.invalidated[key] = now
+            }
+        }
+    }
+
+    /// Drops everything (and refuses every fill that started before now).
+    func invalidateAll() {
+        let now = ContinuousClock.now
+        state.withLock { state in
+            state.entries.removeAll(keepingCapacity: true)
+            state.invalidated.removeAll(keepingCapacity: true)
+            state.clearedAt = now
         }
     }
 
     func remove(_ key: Key) {
-        _ = entries.withLock { $0.removeValue(forKey: key) }
+        invalidate([key])
     }
 }

@@ -240,14 +240,16 @@ struct MastodonRoutes: Sendable {
         let user = try context.requireUser()
         let target = try await accountRow(id)
         guard target.id != user.id else { throw MastodonError(.forbidden, "You cannot follow yourself") }
-        if follow {
-            try await services.follows.follow(follower: user.id, followee: target.id)
-        } else {
-            try await services.follows.unfollow(follower: user.id, followee: target.id)
+        let changed = follow ? try await services.follows.follow(follower: user.id, followee: target.id)
+                             : try await services.follows.unfollow(follower: user.id, followee: target.id)
+        if changed {
+            // The target may have just crossed the celebrity threshold: then everyone's pulled lists change.
+            let followers = target.followersCount + (follow ? 1 : -1)
+            let crossed = services.settings.policy.pulledFrom.map { threshold in
+                (target.followersCount >= threshold) != (followers >= threshold)
+            } ?? false
+            await services.accountsChanged([user.id, target.id], pulledOf: [user.id], allPulled: crossed)
         }
-        services.pulledAuthors.remove(user.id)
-        services.accountRows.remove(user.id)
-        services.accountRows.remove(target.id)
         let relationship = try await services.follows.relationships(viewer: user.id, targets: [target.id])[0]
         return try JSON.response(RelationshipEntity(id: String(target.id), following: relationship.following,
                                                     showingReblogs: relationship.following, followedBy: relationship.followedBy))
@@ -295,6 +297,8 @@ struct MastodonRoutes: Sendable {
             visibility: visibility, language: language, inReplyToId: inReplyTo,
             mentionedUsernames: StatusTextParser.mentions(in: text), tags: StatusTextParser.hashtags(in: text)))
         if let parent = row.inReplyToId { await services.interactionsChanged(statuses: [parent]) }  // its replies_count
+        await services.accountsChanged([author.id])  // its statuses_count and last_status_at
+        services.accountRows.set(author.id, author)  // as the post left it
         return try JSON.response(services.renderer.status(row, author: author))
     }
 
@@ -320,6 +324,7 @@ struct MastodonRoutes: Sendable {
         // A deleted reblog or reply changes its original's or parent's counters (and a reblog the author's flags).
         await services.interactionsChanged(statuses: [row.reblogOfId, row.inReplyToId].compactMap { $0 },
                                            actionsOf: row.reblogOfId == nil ? nil : user.id)
+        await services.accountsChanged([user.id])  // its statuses_count
         guard let author = try await services.accounts.account(id: user.id) else { throw MastodonError.unauthorized }
         return try JSON.response(services.renderer.status(row, author: author, includeSource: true))
     }

@@ -110,6 +110,10 @@ public final class StreamingHub: Service {
             }
         }
         for await (channel, payload) in self.inbox.cancelOnGracefulShutdown() {
+            if channel == RedisKeys.cacheInvalidationChannel {
+                if let message = CacheInvalidation(payload: payload) { services.apply(message) }
+                continue
+            }
             guard let event = StreamEvent.decode(payload) else { continue }
             await dispatch(event, channel: channel)
         }

@@ -36,8 +36,9 @@ struct TimelineReader: Sendable {
         async let pulledAuthors: [Int64] = {
             guard let threshold = services.settings.policy.pulledFrom else { return [] }
             if let cached = services.pulledAuthors.get(user) { return cached }
+            let ticket = services.pulledAuthors.fillTicket()
             let authors = try await services.follows.pulledAuthors(for: user, threshold: threshold)
-            services.pulledAuthors.set(user, authors)
+            services.pulledAuthors.set(user, authors, readSince: ticket)
             return authors
         }()
         var lists: [TimelineCache.List] = []

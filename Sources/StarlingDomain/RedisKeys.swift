@@ -59,6 +59,9 @@ public enum RedisKeys {
     public static let pulledChannel = "\(channelPrefix)pulled"
     /// A fan-out chunk's event for all its recipients at once.
     public static let usersChannel = "\(channelPrefix)users"
+    /// Invalidations of API nodes' in-process caches (account rows, pulled-author lists): every
+    /// node subscribes, so a change made through one node reaches the caches of all of them.
+    public static let cacheInvalidationChannel = "\(channelPrefix)invalidate"
 
     /// The user id of a `userChannel` name, nil for any other channel.
     public static func userId(ofChannel channel: String) -> Int64? {

@@ -185,9 +185,12 @@ struct ScalingRun {
         }
         try await measureMemory(&report, layout: layout, statusIds: statusIds)
         if (plan.sizes.max() ?? 0) < 1_000_000, let seed {
-            report.notes.append("the 1M-follower author is not in this run: seeding \(seed.users) users + \(seed.follows) follows took "
-                + "\(fmt(seed.totalSeconds, 1)) s here, and 1M followers means ~1M accounts, tokens and timelines (several minutes on 2 cores); "
-                + "run loadtest/run --scaling --scaling-sizes 10,1k,10k,100k,1m to include it")
+            // Seeding is about linear in users (accounts, tokens, warm timelines) and follows.
+            let estimate = seed.totalSeconds * Double(1_000_000 + seed.follows) / Double(max(1, seed.users + seed.follows))
+            report.notes.append("the 1M-follower author is not in this run (default sizes: what seeds in about a minute on 2 cores): "
+                + "seeding \(seed.users) users + \(seed.follows) follows took \(fmt(seed.totalSeconds, 1)) s here, so ~1M more accounts, "
+                + "follows, tokens and timelines would take roughly \(Int(estimate)) s more; "
+                + "loadtest/run --scaling --scaling-sizes 10,1k,10k,100k,1m includes it")
         }
         return (report, phases)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+@testable import StarlingAPI
 import StarlingStore
 import Testing
 
@@ -147,6 +148,59 @@ struct APITests {
             let shown = try await h.call(.get, "/api/v1/timelines/home", token: user.token).array.first?["account"] as? [String: Any]
             #expect(shown?["display_name"] as? String == "Star")
         }
+    }
+
+    /// Two API nodes with long-lived caches: a change made through one reaches the other's cached
+    /// account rows and pulled-author lists through pub/sub, not by waiting out the cache lifetime.
+    @Test func cacheInvalidationsReachTheOtherNode() async throws {
+        let options = { var options = Harness.Options(); options.cacheTTL = .seconds(300); return options }()
+        try await Harness.with(options) { writer in
+            try await Harness.with(options) { reader in
+                let fan = try await writer.register("fan"), star = try await writer.register("xstar")
+                try await writer.follow(fan, star)
+                try await writer.buildHome(fan)
+                let first = try await writer.post(star, "before the rename")
+                await writer.drain()
+                func shownName() async throws -> String? {
+                    let page = try await reader.call(.get, "/api/v1/timelines/home", token: fan.token).array
+                    return (page.first { $0["id"] as? String == String(first) }?["account"] as? [String: Any])?["display_name"] as? String
+                }
+                #expect(try await shownName() == "", "the reader node now caches the star's row")
+                let renamed = try await writer.call(.patch, "/api/v1/accounts/update_credentials", token: star.token,
+                                                    form: ["display_name": "Renamed"])
+                #expect(renamed.status == .ok)
+                var name: String?
+                for _ in 0..<50 {
+                    name = try await shownName()
+                    if name == "Renamed" { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                #expect(name == "Renamed", "the other node dropped its cached row on the writer's invalidation")
+            }
+        }
+    }
+
+    @Test func invalidationMessagesRoundTripAndRejectGarbage() {
+        let message = CacheInvalidation(accounts: [1, 42], pulledOf: [7], allPulled: true)
+        #expect(CacheInvalidation(payload: message.payload) == message)
+        #expect(CacheInvalidation(payload: Array("a1 x2".utf8)) == nil)
+        #expect(CacheInvalidation(payload: Array("a".utf8)) == nil)
+        #expect(CacheInvalidation(payload: []) == CacheInvalidation(accounts: [], pulledOf: [], allPulled: false))
+    }
+
+    /// A fill that read the source before an invalidation must not install its stale value.
+    @Test func aFillOlderThanAnInvalidationIsRefused() {
+        let cache = ExpiringCache<Int64, String>(ttl: .seconds(60))
+        let ticket = cache.fillTicket()
+        cache.invalidate([1])
+        cache.set(1, "stale", readSince: ticket)
+        #expect(cache.get(1) == nil)
+        cache.set(1, "fresh", readSince: cache.fillTicket())
+        #expect(cache.get(1) == "fresh")
+        let beforeClear = cache.fillTicket()
+        cache.invalidateAll()
+        cache.set(2, "stale", readSince: beforeClear)
+        #expect(cache.get(1) == nil && cache.get(2) == nil)
     }
 
     @Test func migrationsAreIdempotent() async throws {
