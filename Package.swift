@@ -122,7 +122,13 @@ let package = Package(
             ]
         ),
         .testTarget(name: "StarlingDomainTests", dependencies: ["StarlingDomain"]),
-        .testTarget(name: "StarlingLoadTestTests", dependencies: ["StarlingLoadTest"]),
+        .testTarget(
+            name: "StarlingLoadTestTests",
+            dependencies: [
+                "StarlingLoadTest", "StarlingSettings",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(
             name: "StarlingIntegrationTests",
             dependencies: [

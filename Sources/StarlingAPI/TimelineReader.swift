@@ -73,21 +73,15 @@ struct TimelineReader: Sendable {
     }
 
     /// Statuses for ids, in the given order, skipping deleted ones (and reblogs of deleted ones).
-    /// Status rows come from the Redis cache (one MGET per shard), counters and the viewer's
-    /// flags from `InteractionCache` in the same wave; only misses go to PostgreSQL (one query
-    /// each), and fill the caches.
+    /// Status rows, counters and the viewer's flags come from Redis in one wave (one pipeline per
+    /// shard); only misses go to PostgreSQL (one query each), and fill the caches.
     func hydrate(_ ids: [Int64], viewer: Int64?, includeSource: Bool = false) async throws -> [StatusEntity] {
         if ids.isEmpty { return [] }
-        async let firstRows = statusRows(ids)
-        async let firstLookup = lookupInteractions(ids, viewer: viewer)
-        var rows = try await firstRows
-        var lookup = await firstLookup
+        var (rows, lookup) = try await cachedWave(ids, viewer: viewer)
         let originals = Array(Set(rows.values.compactMap(\.reblogOfId)).subtracting(rows.keys))
         if !originals.isEmpty {
-            async let originalRows = statusRows(originals)
-            async let originalLookup = lookupInteractions(originals, viewer: viewer)
-            for (id, row) in try await originalRows { rows[id] = row }
-            let more = await originalLookup
+            let (originalRows, more) = try await cachedWave(originals, viewer: viewer)
+            rows.merge(originalRows) { a, _ in a }
             lookup.counts.merge(more.counts) { a, _ in a }
             lookup.flags.merge(more.flags) { a, _ in a }
             if lookup.rebuildGeneration == nil { lookup.rebuildGeneration = more.rebuildGeneration }
@@ -110,17 +104,37 @@ struct TimelineReader: Sendable {
         return ids.compactMap(render)
     }
 
-    /// What Redis knows of the statuses' counters and the viewer's flags; nothing if Redis fails
-    /// (PostgreSQL answers instead).
-    private func lookupInteractions(_ ids: [Int64], viewer: Int64?) async -> InteractionCache.Lookup {
+    /// One Redis wave for a set of statuses: their cached rows, counters and the viewer's flags,
+    /// in one pipeline per shard. Rows Redis lacks come from PostgreSQL (one query), which fills
+    /// the cache; deleted statuses are left out. If Redis fails, PostgreSQL answers everything.
+    private func cachedWave(_ ids: [Int64], viewer: Int64?) async throws -> ([Int64: StatusRow], InteractionCache.Lookup) {
+        var batch = services.redis.batch()
+        let statusTickets = services.cache.queueStatuses(ids, in: &batch)
+        let lookupTickets = services.interactionCache.queueLookup(ids, viewer: viewer, in: &batch)
+        var rows: [Int64: StatusRow] = [:]
+        var deleted = Set<Int64>()
+        var lookup = InteractionCache.Lookup()
         do {
-            return try await services.interactionCache.lookup(ids, viewer: viewer)
+            let replies = try await services.redis.send(batch)
+            for (id, entry) in try services.cache.statuses(statusTickets, from: replies) {
+                switch entry {
+                case .row(let row): rows[id] = row
+                case .deleted: deleted.insert(id)
+                }
+            }
+            lookup = services.interactionCache.lookup(lookupTickets, from: replies)
         } catch {
-            services.database.logger.warning("interaction cache unavailable", metadata: ["error": "\(error)"])
-            return InteractionCache.Lookup()
+            // The cache is an optimisation: read everything from PostgreSQL instead.
+            services.database.logger.warning("status cache unavailable", metadata: ["error": "\(error)"])
         }
+        let missing = ids.filter { rows[$0] == nil && !deleted.contains($0) }
+        if !missing.isEmpty {
+            let fetched = try await services.statuses.statuses(ids: missing)
+            for row in fetched { rows[row.id] = row }
+            try? await services.cache.cache(fetched)
+        }
+        return (rows, lookup)
     }
-
     /// Counters and flags for every id: from the lookup, the rest from PostgreSQL (which fills Redis).
     private func completeInteractions(_ ids: [Int64], viewer: Int64?, lookup: InteractionCache.Lookup) async throws -> [Int64: StatusInteractions] {
         var flags = lookup.flags
@@ -151,30 +165,6 @@ struct TimelineReader: Sendable {
             out[id] = value
         }
         return out
-    }
-
-    /// Status rows by id from the cache, then PostgreSQL; deleted ones are left out.
-    private func statusRows(_ ids: [Int64]) async throws -> [Int64: StatusRow] {
-        var rows: [Int64: StatusRow] = [:]
-        var deleted = Set<Int64>()
-        do {
-            for (id, entry) in try await services.cache.cachedStatuses(ids) {
-                switch entry {
-                case .row(let row): rows[id] = row
-                case .deleted: deleted.insert(id)
-                }
-            }
-        } catch {
-            // The cache is an optimisation: read everything from PostgreSQL instead.
-            services.database.logger.warning("status cache unavailable", metadata: ["error": "\(error)"])
-        }
-        let missing = ids.filter { rows[$0] == nil && !deleted.contains($0) }
-        if !missing.isEmpty {
-            let fetched = try await services.statuses.statuses(ids: missing)
-            for row in fetched { rows[row.id] = row }
-            try? await services.cache.cache(fetched)
-        }
-        return rows
     }
 
     /// Applies who may see what, by the domain's rules (`Audience`): `mayView` everywhere, and on

@@ -30,6 +30,8 @@ public struct RedisClientBaseline: Codable, Sendable {
 struct RedisClientBench {
     let host: String
     let port: Int
+    /// A list key this server owns (in cluster mode, one whose slot is on it).
+    let key: String
     let connections: Int
     let logger: Logger
     /// Each variant stops after this long, whatever it has sent (a debug build is slow).
@@ -51,7 +53,6 @@ struct RedisClientBench {
 
     func run(_ pool: RedisShardPool, pipelinedCallers: Int, singleCallers: Int, redisBenchmarkPipelined: Double?,
              say: @Sendable (String) -> Void) async throws -> RedisClientBaseline {
-        let key = "loadtest:lpush:{bench}"
         _ = try await pool.pipeline([RedisCommand("DEL", key)]).throwingFirstError()
         // Pipelined: the redis-benchmark baseline's depth and total.
         let pipelined = try await measure(pool, key: key, callers: pipelinedCallers, pipeline: Baselines.lpushPipeline,
@@ -88,7 +89,7 @@ struct RedisClientBench {
                         if first >= total { return }
                         let count = min(pipeline, total - first)
                         do {
-                            _ = try await pool.pipeline(count == pipeline ? commands : Array(commands.prefix(count)))
+                            _ = try await pool.pipeline(count == pipeline ? commands : Array(commands.prefix(count))).throwingFirstError()
                             sent.add(count)
                         } catch {
                             failures.add(1)

@@ -177,7 +177,7 @@ public enum ReportRenderer {
               series: runs.flatMap { s in [Series(model: s.model, points: s.homeReads.map { (Double($0.celebrities), $0.p50Ms) }),
                                            Series(model: s.model, points: s.homeReads.map { (Double($0.celebrities), $0.p99Ms) }, dashed: true)] })
         for (i, s) in runs.enumerated() {
-            let x = left + Double(i) * 110
+            let x = left + Double(i) * 220
             svg.append("<rect x=\"\(x)\" y=\"\(height - 22)\" width=\"12\" height=\"12\" fill=\"\(colors[s.model] ?? "#555")\"/>")
             var label = s.model
             if let b = s.bytesPerHomeEntry { label += " (\(fmt(b, 1)) B/entry)" }

@@ -196,7 +196,8 @@ public struct LoadTestRunner: Sendable {
         case .smoke:
             try await smokePhases(&report, c)
         case .scaling:
-            let (scaling, phases) = try await ScalingRun(options: o, context: c, logger: logger, say: say).run(seed: report.seed) { try await drain($0, timeout: $1) }
+            let scalingRun = ScalingRun(options: o, context: c, logger: logger, say: say)
+            let (scaling, phases) = try await scalingRun.run(seed: report.seed) { try await drain($0, timeout: $1) }
             report.scaling = scaling
             report.phases += phases
         case .model:
@@ -205,7 +206,7 @@ public struct LoadTestRunner: Sendable {
         case .full:
             var m = Measured()
             if o.baselines { await baselinePhases(&report, c, &m) }
-            if o.redisClientBaseline { await redisClientPhase(&report, &m) }
+            if o.redisClientBaseline { await redisClientPhase(&report, c, &m) }
             try await closedLoopMaxima(&report, c, &m)
             let mixed = try await closedLoopMix(&report, c)
             try await halfLoadPhases(&report, c, &m)
@@ -217,9 +218,10 @@ public struct LoadTestRunner: Sendable {
     }
 
     /// Lets the API nodes see the new accounts and the pools warm up.
+    /// (Reads only in a scaling run: a post by its largest author would fan out to all its followers.)
     func warmUp(_ c: PhaseContext) async {
         _ = await c.workload.closedLoop(name: "warm-up", concurrency: 4, seconds: options.mode == .smoke ? 1 : 2, mix: options.mix,
-                                        seed: 99, progress: { _ in })
+                                        only: options.mode == .scaling ? .home : nil, seed: 99, progress: { _ in })
     }
 
     /// Smoke: a short open-loop mix with every post's delivery probed, then a short closed loop.
@@ -262,11 +264,13 @@ public struct LoadTestRunner: Sendable {
     }
 
     /// Starling's own Redis client (`RedisShardPool.pipeline`) against redis-benchmark on the first shard.
-    func redisClientPhase(_ report: inout Report, _ m: inout Measured) async {
+    func redisClientPhase(_ report: inout Report, _ c: PhaseContext, _ m: inout Measured) async {
         let o = options
-        guard let shard = o.redisMap.shards.first else { return }
+        let map = c.redis?.redis.map ?? o.redisMap  // in cluster mode, the masters as learnt
+        guard let shard = map.shards.first,
+              let key = (0..<100_000).lazy.map({ "loadtest:lpush:{\($0)}" }).first(where: { map.shardIndex(forKey: $0) == 0 }) else { return }
         do {
-            let result = try await RedisClientBench(host: shard.host, port: shard.port, connections: o.redisConnections, logger: logger)
+            let result = try await RedisClientBench(host: shard.host, port: shard.port, key: key, connections: o.redisConnections, logger: logger)
                 .run(pipelinedCallers: o.redisClientCallers, singleCallers: o.redisClientSingleCallers,
                      redisBenchmarkPipelined: m.lpush, say: say)
             report.redisClient = result
@@ -446,5 +450,33 @@ public struct LoadTestRunner: Sendable {
             try ReportRenderer.scalingSVG([report]).write(toFile: directory + "/scaling.svg", atomically: true, encoding: .utf8)
         }
         return directory
+    }
+}
+
+/// The cluster launcher's env file (`cluster/starling-cluster` writes `KEY='value'` lines), as a fallback
+/// environment for the server's setting readers: a variable set (non-empty) in the process environment wins.
+public enum ClusterEnvironment {
+    /// `KEY='value'` lines of the launcher's env file; empty when the file is missing.
+    public static func readFile(_ path: String) -> [String: String] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
+        return parse(text)
+    }
+
+    public static func parse(_ text: String) -> [String: String] {
+        var out: [String: String] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let eq = line.firstIndex(of: "=") else { continue }
+            var value = String(line[line.index(after: eq)...])
+            if value.hasPrefix("'") && value.hasSuffix("'") && value.count >= 2 {
+                value = String(value.dropFirst().dropLast()).replacingOccurrences(of: "'\\''", with: "'")
+            }
+            out[String(line[..<eq])] = value
+        }
+        return out
+    }
+
+    /// The file's variables overridden by the process environment's non-empty ones.
+    public static func layered(file: [String: String], process: [String: String]) -> [String: String] {
+        file.merging(process.filter { !$0.value.isEmpty }) { $1 }
     }
 }

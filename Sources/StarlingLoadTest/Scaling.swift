@@ -185,8 +185,9 @@ struct ScalingRun {
         }
         try await measureMemory(&report, layout: layout, statusIds: statusIds)
         if (plan.sizes.max() ?? 0) < 1_000_000, let seed {
-            // Seeding is about linear in users (accounts, tokens, warm timelines) and follows.
-            let estimate = seed.totalSeconds * Double(1_000_000 + seed.follows) / Double(max(1, seed.users + seed.follows))
+            // Seeding is about linear in users (accounts, tokens, warm timelines) plus follows; a 1M author adds
+            // about 1M of each.
+            let estimate = seed.totalSeconds * 2_000_000 / Double(max(1, seed.users + seed.follows))
             report.notes.append("the 1M-follower author is not in this run (default sizes: what seeds in about a minute on 2 cores): "
                 + "seeding \(seed.users) users + \(seed.follows) follows took \(fmt(seed.totalSeconds, 1)) s here, so ~1M more accounts, "
                 + "follows, tokens and timelines would take roughly \(Int(estimate)) s more; "

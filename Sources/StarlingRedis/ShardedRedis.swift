@@ -8,7 +8,7 @@ import Synchronization
 public enum RedisMode: String, Sendable {
     /// Independent Redis servers; slot ranges come from configuration.
     case shards
-    /// A Redis Cluster: the slot map is learnt from the cluster (`CLUSTER SLOTS`), `MOVED` and `ASK`
+    /// A Redis Cluster: the slot map is learnt from the cluster (`CLUSTER NODES`), `MOVED` and `ASK`
     /// redirects are followed, and the map is refreshed after a failover or a resharding.
     case cluster
 }
@@ -164,7 +164,7 @@ public final class ShardedRedis: Sendable {
                               timeoutSeconds: timeoutSeconds, group: group)
     }
 
-    /// Learns the slot map from the cluster (`CLUSTER SLOTS`), asking the known masters and the seeds
+    /// Learns the slot map from the cluster (`CLUSTER NODES`), asking the known masters and the seeds
     /// in turn. Pools of masters that stay are kept. No-op in `shards` mode, and at most once per
     /// `minimumInterval` (a burst of redirects triggers one refresh, not hundreds).
     public func refreshTopology(minimumInterval: Duration = .zero) async throws {
@@ -180,9 +180,8 @@ public final class ShardedRedis: Sendable {
         let candidates = pools.map { ShardAddress(host: $0.host, port: $0.port) } + seeds
         for address in candidates {
             do {
-                let reply = try await pool(forAddress: address).pipeline([RedisCommand("CLUSTER", "SLOTS")])[0]
-                let ranges = try Self.parseClusterSlots(reply)
-                let map = try ShardMap(ranges: ranges)
+                let reply = try await pool(forAddress: address).pipeline([RedisCommand("CLUSTER", "NODES")])[0]
+                let map = try Self.clusterTopology(from: reply).shardMap()
                 topology.withLock { topology in
                     let old = topology.pools
                     topology.pools = map.shards.map { shard in
@@ -198,20 +197,15 @@ public final class ShardedRedis: Sendable {
             }
         }
         logger.warning("could not learn the Redis Cluster slot map", metadata: ["error": "\(String(describing: lastError))"])
-        throw lastError ?? RedisError.unexpectedReply("no Redis Cluster node answered CLUSTER SLOTS")
+        throw lastError ?? RedisError.unexpectedReply("no Redis Cluster node answered CLUSTER NODES")
     }
 
-    /// `CLUSTER SLOTS`: `[[start, end, [host, port, id], replicas…], …]` → ranges owned by masters.
-    static func parseClusterSlots(_ reply: RESPValue) throws -> [(ClosedRange<Int>, ShardAddress)] {
+    /// `CLUSTER NODES`, parsed by the one topology reader (`ClusterTopology`): masters' slot ranges
+    /// at their endpoints, as `CLUSTER SLOTS` would give them.
+    public static func clusterTopology(from reply: RESPValue) throws -> ClusterTopology {
         if case .error(let message) = reply { throw RedisError.server(message) }
-        guard let entries = reply.array else { throw RedisError.unexpectedReply("CLUSTER SLOTS: \(reply)") }
-        return try entries.map { entry in
-            guard let parts = entry.array, parts.count >= 3, let start = parts[0].int64, let end = parts[1].int64,
-                  let master = parts[2].array, master.count >= 2, let host = master[0].string, let port = master[1].int64 else {
-                throw RedisError.unexpectedReply("CLUSTER SLOTS entry: \(entry)")
-            }
-            return (Int(start)...Int(end), ShardAddress(host: host.isEmpty ? "127.0.0.1" : host, port: Int(port)))
-        }
+        guard let text = reply.string else { throw RedisError.unexpectedReply("CLUSTER NODES: \(reply)") }
+        return try ClusterTopology.parse(clusterNodes: text)
     }
 
     /// Each key's GET result: one MGET per shard, shards concurrently (in `cluster` mode, GETs in

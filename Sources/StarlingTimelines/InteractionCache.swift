@@ -37,47 +37,53 @@ public struct InteractionCache: Sendable {
         public init() {}
     }
 
-    /// Counters for `ids` and, for a viewer, their flags: one pipeline per shard, shards concurrently.
-    public func lookup(_ ids: [Int64], viewer: Int64?) async throws -> Lookup {
-        var lookup = Lookup()
-        if ids.isEmpty { return lookup }
-        let map = redis.map
-        var byShard: [Int: [RedisCommand]] = [:]
-        var countIds: [Int: [Int64]] = [:]
-        for id in ids {
+    /// Where a batch will hold a lookup's replies.
+    public struct LookupTickets: Sendable {
+        let ids: [Int64]
+        let counts: [(Int64, RedisBatch.Ticket)]
+        let viewer: (ready: RedisBatch.Ticket, generation: RedisBatch.Ticket, members: RedisBatch.Ticket)?
+    }
+
+    /// Queues the reads of counters for `ids` and, for a viewer, their flags in a batch, so they
+    /// travel with the status reads of the same wave.
+    public func queueLookup(_ ids: [Int64], viewer: Int64?, in batch: inout RedisBatch) -> LookupTickets {
+        let counts = ids.map { id in
             let key = RedisKeys.counts(id)
-            let shard = map.shardIndex(forKey: key)
-            byShard[shard, default: []].append(RedisCommand("GET", key))
-            countIds[shard, default: []].append(id)
+            return (id, batch.add(RedisCommand("GET", key), routedBy: key))
         }
-        var viewerShard: Int?
-        if let viewer {
-            let shard = map.shardIndex(forKey: RedisKeys.actions(viewer))
-            viewerShard = shard
-            var members = ["SMISMEMBER", RedisKeys.actions(viewer)]
-            for id in ids { members += ["f\(id)", "r\(id)"] }
-            byShard[shard, default: []] += [
-                RedisCommand("GET", RedisKeys.actionsReady(viewer)), RedisCommand("GET", RedisKeys.actionsGeneration(viewer)),
-                RedisCommand(members),
-            ]
+        guard let viewer, !ids.isEmpty else { return LookupTickets(ids: ids, counts: counts, viewer: nil) }
+        let shard = batch.shard(forKey: RedisKeys.actions(viewer))
+        var members = ["SMISMEMBER", RedisKeys.actions(viewer)]
+        members.reserveCapacity(2 + ids.count * 2)
+        for id in ids { members += ["f\(id)", "r\(id)"] }
+        return LookupTickets(ids: ids, counts: counts, viewer: (
+            batch.add(RedisCommand("GET", RedisKeys.actionsReady(viewer)), shard: shard),
+            batch.add(RedisCommand("GET", RedisKeys.actionsGeneration(viewer)), shard: shard),
+            batch.add(RedisCommand(members), shard: shard)))
+    }
+
+    /// What a batch's replies say of the queued lookup.
+    public func lookup(_ queued: LookupTickets, from replies: RedisBatchReplies) -> Lookup {
+        var lookup = Lookup()
+        for (id, ticket) in queued.counts {
+            if let counts = Self.parseCounts(replies[ticket]) { lookup.counts[id] = counts }
         }
-        let replies = try await redis.pipelines(byShard)
-        for (shard, values) in replies {
-            let shardIds = countIds[shard] ?? []
-            for (id, value) in zip(shardIds, values) {
-                if let counts = Self.parseCounts(value) { lookup.counts[id] = counts }
-            }
-            guard shard == viewerShard, values.count == shardIds.count + 3 else { continue }
-            let (ready, generation, members) = (values[shardIds.count], values[shardIds.count + 1], values[shardIds.count + 2])
-            guard let floor = ready.int64, let flags = members.array, flags.count == ids.count * 2 else {
-                lookup.rebuildGeneration = .some(generation.string)
-                continue
-            }
-            for (index, id) in ids.enumerated() where id >= floor {
-                lookup.flags[id] = (flags[index * 2].int64 == 1, flags[index * 2 + 1].int64 == 1)
-            }
+        guard let viewer = queued.viewer else { return lookup }
+        guard let floor = replies[viewer.ready].int64, let flags = replies[viewer.members].array, flags.count == queued.ids.count * 2 else {
+            lookup.rebuildGeneration = .some(replies[viewer.generation].string)
+            return lookup
+        }
+        for (index, id) in queued.ids.enumerated() where id >= floor {
+            lookup.flags[id] = (flags[index * 2].int64 == 1, flags[index * 2 + 1].int64 == 1)
         }
         return lookup
+    }
+
+    /// Counters for `ids` and, for a viewer, their flags: one pipeline per shard, shards concurrently.
+    public func lookup(_ ids: [Int64], viewer: Int64?) async throws -> Lookup {
+        var batch = redis.batch()
+        let queued = queueLookup(ids, viewer: viewer, in: &batch)
+        return lookup(queued, from: try await redis.send(batch))
     }
 
     static func parseCounts(_ value: RESPValue) -> StatusInteractions? {
@@ -97,15 +103,14 @@ public struct InteractionCache: Sendable {
     /// Caches counters read from PostgreSQL (`SET NX`: a newer fill or nothing wins).
     public func fillCounts(_ counts: [Int64: StatusInteractions]) async throws {
         if counts.isEmpty { return }
-        let map = redis.map
         let ttl = String(countsTTLSeconds)
-        var byShard: [Int: [RedisCommand]] = [:]
+        var batch = redis.batch()
         for (id, value) in counts {
             let key = RedisKeys.counts(id)
-            byShard[map.shardIndex(forKey: key), default: []].append(RedisCommand(
-                "SET", key, "\(value.repliesCount) \(value.reblogsCount) \(value.favouritesCount)", "NX", "EX", ttl))
+            batch.add(RedisCommand("SET", key, "\(value.repliesCount) \(value.reblogsCount) \(value.favouritesCount)", "NX", "EX", ttl),
+                      routedBy: key)
         }
-        for (_, replies) in try await redis.pipelines(byShard) { _ = try replies.throwingFirstError() }
+        _ = try await redis.send(batch).throwingFirstError()
     }
 
     /// Installs a viewer's action set read from PostgreSQL, unless an action of theirs happened
@@ -131,19 +136,18 @@ public struct InteractionCache: Sendable {
     /// After a write: the statuses' counters are dropped, and the viewer's action set (if the
     /// write was their favourite or reblog) is marked for rebuild under a new generation.
     public func invalidate(statuses: [Int64], actionsOf viewer: Int64? = nil) async throws {
-        let map = redis.map
-        var byShard: [Int: [RedisCommand]] = [:]
+        var batch = redis.batch()
         for id in Set(statuses) {
             let key = RedisKeys.counts(id)
-            byShard[map.shardIndex(forKey: key), default: []].append(RedisCommand("DEL", key))
+            batch.add(RedisCommand("DEL", key), routedBy: key)
         }
         if let viewer {
             let generation = RedisKeys.actionsGeneration(viewer)
-            byShard[map.shardIndex(forKey: generation), default: []] += [
-                RedisCommand("INCR", generation), RedisCommand("EXPIRE", generation, String(actionsTTLSeconds * 2)),
-                RedisCommand("DEL", RedisKeys.actionsReady(viewer)),
-            ]
+            let shard = batch.shard(forKey: generation)
+            batch.add(RedisCommand("INCR", generation), shard: shard)
+            batch.add(RedisCommand("EXPIRE", generation, String(actionsTTLSeconds * 2)), shard: shard)
+            batch.add(RedisCommand("DEL", RedisKeys.actionsReady(viewer)), shard: shard)
         }
-        for (_, replies) in try await redis.pipelines(byShard) { _ = try replies.throwingFirstError() }
+        _ = try await redis.send(batch).throwingFirstError()
     }
 }

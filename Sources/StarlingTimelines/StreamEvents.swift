@@ -52,13 +52,12 @@ extension TimelineCache {
     /// Publishes an event on channels (each on the shard that owns the channel name).
     public func publish(_ event: StreamEvent, on channels: [String]) async throws {
         if channels.isEmpty { return }
-        var byShard: [Int: [RedisCommand]] = [:]
+        var batch = redis.batch()
         let payload = event.payload
         for channel in channels {
-            byShard[redis.shardIndex(forKey: channel), default: []].append(
-                RedisCommand(bytes: [Array("PUBLISH".utf8), Array(channel.utf8), payload]))
+            batch.add(RedisCommand(bytes: [Array("PUBLISH".utf8), Array(channel.utf8), payload]), routedBy: channel)
         }
-        for (_, replies) in try await redis.pipelines(byShard) { _ = try replies.throwingFirstError() }
+        _ = try await redis.send(batch).throwingFirstError()
     }
 }
 

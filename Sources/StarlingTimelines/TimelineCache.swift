@@ -68,26 +68,24 @@ public struct TimelineCache: Sendable {
     ///   size plus what dedupe and filters drop); nil reads whole lists.
     public func read(_ lists: [List], depth: Int? = nil) async throws -> [List: [Int64]?] {
         let last = depth.map { String(max(1, $0) - 1) } ?? "-1"
-        var byShard: [Int: [List]] = [:]
-        for list in lists { byShard[redis.shardIndex(forKey: list.key), default: []].append(list) }
         let ttl = String(settings.listTTLSeconds)
-        let replies = try await redis.pipelines(byShard.mapValues { lists in
-            lists.flatMap { list in
-                [RedisCommand("EXISTS", list.readyKey), RedisCommand("LRANGE", list.key, "0", last),
-                 RedisCommand("EXPIRE", list.key, ttl), RedisCommand("EXPIRE", list.readyKey, ttl)]
-            }
-        })
+        var batch = redis.batch()
+        let tickets = lists.map { list in
+            let shard = batch.shard(forKey: list.key)
+            let ready = batch.add(RedisCommand("EXISTS", list.readyKey), shard: shard)
+            let ids = batch.add(RedisCommand("LRANGE", list.key, "0", last), shard: shard)
+            batch.add(RedisCommand("EXPIRE", list.key, ttl), shard: shard)
+            batch.add(RedisCommand("EXPIRE", list.readyKey, ttl), shard: shard)
+            return (list, ready, ids)
+        }
+        let replies = try await redis.send(batch).throwingFirstError()
         var out: [List: [Int64]?] = [:]
-        for (shard, shardLists) in byShard {
-            let values = try (replies[shard] ?? []).throwingFirstError()
-            for (i, list) in shardLists.enumerated() {
-                guard values[i * 4].int64 == 1 else {
-                    out[list] = .some(nil)
-                    continue
-                }
-                let ids = (values[i * 4 + 1].array ?? []).compactMap(\.int64).filter { $0 != Self.sentinel }
-                out[list] = .some(TimelineMerge.normalise(ids))
+        for (list, ready, ids) in tickets {
+            guard replies[ready].int64 == 1 else {
+                out[list] = .some(nil)
+                continue
             }
+            out[list] = .some(TimelineMerge.normalise((replies[ids].array ?? []).compactMap(\.int64).filter { $0 != Self.sentinel }))
         }
         return out
     }
@@ -150,34 +148,29 @@ public struct TimelineCache: Sendable {
     /// Prepends statuses to the home lists that exist: one pipeline per shard for the whole batch.
     /// `LTRIM` follows only for lists whose length, as `LPUSHX` reports it, passed the cap plus slack.
     public func push(_ deliveries: [HomeDelivery]) async throws {
-        let map = redis.map
-        var byShard: [Int: [RedisCommand]] = [:]
+        var batch = redis.batch()
         let lpushx = Array("LPUSHX".utf8), lrem = Array("LREM".utf8), zero = Array("0".utf8)
+        var pushes: [(key: [UInt8], shard: Int, ticket: RedisBatch.Ticket)] = []
         for delivery in deliveries {
             let id = Array(String(delivery.statusId).utf8)
             for user in delivery.users {
                 let key = RedisKeys.home(user)  // built once per recipient; its slot computed once
-                let shard = map.shardIndex(forKey: key)
+                let shard = batch.shard(forKey: key)
                 let keyBytes = Array(key.utf8)
-                if delivery.redo { byShard[shard, default: []].append(RedisCommand(bytes: [lrem, keyBytes, zero, id])) }
-                byShard[shard, default: []].append(RedisCommand(bytes: [lpushx, keyBytes, id]))
+                if delivery.redo { batch.add(RedisCommand(bytes: [lrem, keyBytes, zero, id]), shard: shard) }
+                pushes.append((keyBytes, shard, batch.add(RedisCommand(bytes: [lpushx, keyBytes, id]), shard: shard)))
             }
         }
-        let replies = try await redis.pipelines(byShard)
+        let replies = try await redis.send(batch).throwingFirstError()
         let cap = settings.listLength + Self.trimSlack
-        var trims: [Int: [RedisCommand]] = [:]
-        let end = String(settings.listLength)
-        for (shard, values) in replies {
-            _ = try values.throwingFirstError()
-            for (command, value) in zip(byShard[shard] ?? [], values) where command.arguments[0] == lpushx {
-                if let length = value.int64, length > cap {
-                    trims[shard, default: []].append(RedisCommand(bytes: [Array("LTRIM".utf8), command.arguments[1], zero, Array(end.utf8)]))
-                }
+        let ltrim = Array("LTRIM".utf8), end = Array(String(settings.listLength).utf8)
+        var trims = redis.batch()
+        for push in pushes {
+            if let length = replies[push.ticket].int64, length > cap {
+                trims.add(RedisCommand(bytes: [ltrim, push.key, zero, end]), shard: push.shard)
             }
         }
-        if !trims.isEmpty {
-            for (_, values) in try await redis.pipelines(trims) { _ = try values.throwingFirstError() }
-        }
+        _ = try await redis.send(trims).throwingFirstError()
     }
 
     /// Pushes a reblog into home lists unless the reblogged status is already among the newest
@@ -185,19 +178,13 @@ public struct TimelineCache: Sendable {
     /// One script call per list, one pipeline per shard. - Returns: the lists it was pushed into.
     public func pushReblog(_ reblogId: Int64, of originalId: Int64, to lists: [List], falloff: Int = 40, redo: Bool = false) async throws -> [List] {
         let end = String(settings.listLength)
-        var byShard: [Int: [List]] = [:]
-        for list in lists { byShard[redis.shardIndex(forKey: list.key), default: []].append(list) }
-        let replies = try await redis.pipelines(byShard.mapValues { lists in
-            lists.map { list in
-                RedisCommand("EVAL", Self.reblogScript, "1", list.key, String(reblogId), String(originalId), end, String(falloff), redo ? "1" : "0")
-            }
-        })
-        var pushed: [List] = []
-        for (shard, shardLists) in byShard {
-            let values = try (replies[shard] ?? []).throwingFirstError()
-            for (list, value) in zip(shardLists, values) where value.int64 == 1 { pushed.append(list) }
+        var batch = redis.batch()
+        let tickets = lists.map { list in
+            (list, batch.add(RedisCommand("EVAL", Self.reblogScript, "1", list.key, String(reblogId), String(originalId), end,
+                                          String(falloff), redo ? "1" : "0"), routedBy: list.key))
         }
-        return pushed
+        let replies = try await redis.send(batch).throwingFirstError()
+        return tickets.filter { replies[$0.1].int64 == 1 }.map(\.0)
     }
 
     static let reblogScript = """
@@ -218,9 +205,12 @@ public struct TimelineCache: Sendable {
     }
 
     private func perShard(_ lists: [List], _ commands: (List) -> [RedisCommand]) async throws {
-        var byShard: [Int: [RedisCommand]] = [:]
-        for list in lists { byShard[redis.shardIndex(forKey: list.key), default: []].append(contentsOf: commands(list)) }
-        for (_, replies) in try await redis.pipelines(byShard) { _ = try replies.throwingFirstError() }
+        var batch = redis.batch()
+        for list in lists {
+            let shard = batch.shard(forKey: list.key)
+            for command in commands(list) { batch.add(command, shard: shard) }
+        }
+        _ = try await redis.send(batch).throwingFirstError()
     }
 
     /// Merges ids into a list that exists and is complete (a new follow's recent statuses), keeping it
@@ -259,44 +249,59 @@ public struct TimelineCache: Sendable {
 
     // MARK: Status cache
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        return encoder
-    }()
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
-        return decoder
-    }()
+    /// Where a batch will hold cached statuses' values.
+    public struct StatusTickets: Sendable {
+        let tickets: [(Int64, RedisBatch.Ticket)]
+    }
 
-    /// Cached statuses by id (missing ids were not cached). One MGET per shard.
-    public func cachedStatuses(_ ids: [Int64]) async throws -> [Int64: CachedStatus] {
-        let values = try await redis.mget(ids.map(RedisKeys.status))
+    /// Queues the reads of cached statuses in a batch, so they travel with other reads of the
+    /// same wave (one pipeline per shard for all of them).
+    public func queueStatuses(_ ids: [Int64], in batch: inout RedisBatch) -> StatusTickets {
+        StatusTickets(tickets: ids.map { id in
+            let key = RedisKeys.status(id)
+            return (id, batch.add(RedisCommand("GET", key), routedBy: key))
+        })
+    }
+
+    /// The cached statuses among a batch's replies (missing ids were not cached).
+    public func statuses(_ queued: StatusTickets, from replies: RedisBatchReplies) throws -> [Int64: CachedStatus] {
+        let tombstone = Array(RedisKeys.tombstone.utf8)
         var out: [Int64: CachedStatus] = [:]
-        for id in ids {
-            guard case .bulk(let bytes)? = values[RedisKeys.status(id)] else { continue }
-            if bytes == Array(RedisKeys.tombstone.utf8) {
-                out[id] = .deleted
-            } else if let row = StatusRowCodec.decode(bytes) {
-                out[id] = .row(row)
+        for (id, ticket) in queued.tickets {
+            switch replies[ticket] {
+            case .bulk(let bytes):
+                if bytes == tombstone {
+                    out[id] = .deleted
+                } else if let row = StatusRowCodec.decode(bytes) {
+                    out[id] = .row(row)
+                }
+            case .error(let message):
+                throw RedisError.server(message)
+            default:
+                continue
             }
         }
         return out
     }
 
+    /// Cached statuses by id (missing ids were not cached): one pipeline per shard.
+    public func cachedStatuses(_ ids: [Int64]) async throws -> [Int64: CachedStatus] {
+        var batch = redis.batch()
+        let queued = queueStatuses(ids, in: &batch)
+        return try statuses(queued, from: try await redis.send(batch))
+    }
+
     /// Caches rows with `SET NX`, so a fill racing a delete can never overwrite its tombstone.
     public func cache(_ rows: [StatusRow]) async throws {
         if rows.isEmpty { return }
-        var byShard: [Int: [RedisCommand]] = [:]
-        let ttl = String(settings.statusTTLSeconds)
+        var batch = redis.batch()
+        let ttl = Array(String(settings.statusTTLSeconds).utf8)
         for row in rows {
             let key = RedisKeys.status(row.id)
-            let json = StatusRowCodec.encode(row)
-            byShard[redis.shardIndex(forKey: key), default: []].append(
-                RedisCommand(bytes: [Array("SET".utf8), Array(key.utf8), Array(json), Array("NX".utf8), Array("EX".utf8), Array(ttl.utf8)]))
+            batch.add(RedisCommand(bytes: [Array("SET".utf8), Array(key.utf8), StatusRowCodec.encode(row), Array("NX".utf8), Array("EX".utf8), ttl]),
+                      routedBy: key)
         }
-        for (_, replies) in try await redis.pipelines(byShard) { _ = try replies.throwingFirstError() }
+        _ = try await redis.send(batch).throwingFirstError()
     }
 
     /// Replaces a status's cache entry with a tombstone: no reader can see or re-cache it.

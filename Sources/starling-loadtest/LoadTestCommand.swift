@@ -132,9 +132,9 @@ struct LoadTestCommand: AsyncParsableCommand {
         }
         let environment = ProcessInfo.processInfo.environment
         let envFile = clusterEnv ?? ((environment["STARLING_CLUSTER_DIR"].map { $0 + "/env" }) ?? ".cluster/env")
-        let cluster = Self.readEnvFile(envFile)
+        let cluster = ClusterEnvironment.readFile(envFile)
         // The server's settings, read by the server's readers: flag, then environment, then the env file.
-        let reader = SettingReader(environment: cluster.merging(environment.filter { !$0.value.isEmpty }) { $1 })
+        let reader = SettingReader(environment: ClusterEnvironment.layered(file: cluster, process: environment))
 
         var options = LoadTestOptions()
         guard smoke || RunMode(rawValue: mode) != nil else { throw ValidationError("--mode must be full, smoke, model or scaling") }
@@ -229,20 +229,5 @@ struct LoadTestCommand: AsyncParsableCommand {
             }
             print("smoke: ok")
         }
-    }
-
-    /// `KEY='value'` lines of the launcher's env file.
-    static func readEnvFile(_ path: String) -> [String: String] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
-        var out: [String: String] = [:]
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            guard let eq = line.firstIndex(of: "=") else { continue }
-            var value = String(line[line.index(after: eq)...])
-            if value.hasPrefix("'") && value.hasSuffix("'") && value.count >= 2 {
-                value = String(value.dropFirst().dropLast()).replacingOccurrences(of: "'\\''", with: "'")
-            }
-            out[String(line[..<eq])] = value
-        }
-        return out
     }
 }

@@ -18,16 +18,15 @@ struct Starling: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "starling",
         abstract: "Starling: a Mastodon-compatible microblog on a sharded timeline cluster.",
-        subcommands: [APICommand.self, WorkerCommand.self, MigrateCommand.self, StatusCommand.self, LoadTestCommand.self]
+        subcommands: [APICommand.self, WorkerCommand.self, MigrateCommand.self, StatusCommand.self, TopologyCommand.self, LoadTestCommand.self]
     )
 }
 
-/// The pieces api and worker share: PostgreSQL, the Redis shards and the timeline cache.
+/// The pieces api and worker share: PostgreSQL and the Redis shards (their nodes build the rest).
 struct Backends {
     let client: PostgresClient
     let database: Database
     let redis: ShardedRedis
-    let cache: TimelineCache
 
     init(common: CommonOptions, timeline: TimelineOptions, logger: Logger) throws {
         let configuration: PostgresClient.Configuration
@@ -38,11 +37,8 @@ struct Backends {
         }
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         database = Database(client: client, logger: logger)
-        let policy = try timeline.policy()
         redis = ShardedRedis(map: try timeline.shardMap(), mode: try timeline.mode(), connectionsPerShard: try timeline.connections(),
                              logger: logger)
-        cache = TimelineCache(redis: redis, settings: TimelineSettings(
-            listLength: policy.homeLength, listTTLSeconds: try timeline.inactiveAfterSeconds()))
     }
 
     /// In cluster mode, learns the slot map before serving (waiting up to a minute for the cluster).
@@ -59,11 +55,6 @@ struct Backends {
                 try await Task.sleep(for: .seconds(1))
             }
         }
-    }
-
-    func readinessChecks() -> [ReadinessCheck] {
-        let database = self.database
-        return [ReadinessCheck(name: "postgres") { await database.ping() }] + ReadinessCheck.redis(redis)
     }
 }
 
@@ -150,6 +141,13 @@ struct WorkerCommand: AsyncParsableCommand {
         _ = MetricsBootstrap.registry
         let logger = try common.logger("starling.worker")
         let reader = SettingReader()
+        var settings = WorkerSettings()
+        settings.policy = try timeline.policy()
+        settings.inactiveAfterSeconds = Double(try timeline.inactiveAfterSeconds())
+        settings.concurrency = try reader.int(concurrency, "STARLING_WORKER_CONCURRENCY", default: 4, range: 1...256)
+        settings.pollInterval = .milliseconds(try reader.int(pollIntervalMs, "STARLING_POLL_INTERVAL_MS", default: 1000, range: 10...60_000))
+        let host = listen.resolvedHost()
+        let port = try listen.resolvedPort(default: 9090)
         let backends = try Backends(common: common, timeline: timeline, logger: logger)
         do {
             try await backends.start(logger: logger)
@@ -157,24 +155,12 @@ struct WorkerCommand: AsyncParsableCommand {
             try? await backends.redis.shutdown()
             throw error
         }
-        var settings = WorkerSettings()
-        settings.policy = try timeline.policy()
-        settings.inactiveAfterSeconds = Double(try timeline.inactiveAfterSeconds())
-        settings.concurrency = try reader.int(concurrency, "STARLING_WORKER_CONCURRENCY", default: 4, range: 1...256)
-        settings.pollInterval = .milliseconds(try reader.int(pollIntervalMs, "STARLING_POLL_INTERVAL_MS", default: 1000, range: 10...60_000))
-        let worker = FanoutWorker(database: backends.database, cache: backends.cache, settings: settings, logger: logger)
-
-        let host = listen.resolvedHost()
-        let port = try listen.resolvedPort(default: 9090)
-        let router = Router()
-        router.add(middleware: RequestMetricsMiddleware())
-        OpsRoutes.add(to: router, role: "worker") { backends.readinessChecks() }
-        let ops = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "Starling worker"), logger: logger)
-        // Redis connections close after the worker stops (reverse order), even if the group fails.
-        let redisConnections = ShutdownHook("redis connections") { try await backends.redis.shutdown() }
+        // The same builder the integration tests use; it owns the Redis connections, and the group
+        // shuts everything down in reverse order even if it fails.
+        let node = WorkerNode(settings: settings, database: backends.database, redis: backends.redis,
+                              host: host, port: port, logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: backends.client), .init(service: redisConnections), .init(service: worker), .init(service: ops)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: node.serviceConfigurations(), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("worker starting", metadata: ["ops": "\(host):\(port)", "concurrency": "\(settings.concurrency)",
                                                   "model": "\(settings.policy.model)"])
         try await group.run()

@@ -60,25 +60,15 @@ struct StatusCommand: AsyncParsableCommand {
 
     private func printRedis(logger: Logger) async throws {
         let map = try timeline.shardMap()
-        let redis = ShardedRedis(map: map, mode: try timeline.mode(), connectionsPerShard: 1, logger: logger)
-        defer { Task { try? await redis.shutdown() } }
-        print("Redis (\(redis.mode.rawValue) mode)")
+        let mode = try timeline.mode()
+        print("Redis (\(mode.rawValue) mode)")
         var nodes: [(address: String, role: String, slots: String)] = []
-        if redis.mode == .cluster {
-            try await redis.refreshTopology()
-            let reply = try await redis.pools[0].pipeline([RedisCommand("CLUSTER", "NODES")])[0]
-            for line in (reply.string ?? "").split(separator: "\n") {
-                let fields = line.split(separator: " ").map(String.init)
-                guard fields.count >= 8 else { continue }
-                let address = String(fields[1].split(separator: "@")[0])
-                let flags = fields[2]
-                let role = flags.contains("fail") ? "FAILED" : flags.contains("master") ? "master" : "replica"
-                let ranges = fields.dropFirst(8).joined(separator: " ")
-                let count = fields.dropFirst(8).reduce(0) { total, range in
-                    let bounds = range.split(separator: "-").compactMap { Int($0) }
-                    return total + (bounds.count == 2 ? bounds[1] - bounds[0] + 1 : bounds.count)
-                }
-                nodes.append((address, role, role == "master" ? "\(count) slots \(ranges)" : ""))
+        if mode == .cluster {
+            let read = try await TopologyCommand.read(seeds: map.shards)
+            for node in read.topology.nodes {
+                let role = node.isFailing ? "FAILED" : node.isMaster ? "master" : "replica"
+                let ranges = node.slots.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" }
+                nodes.append((node.address, role, role == "master" ? "\(node.slotCount) slots \(ranges.joined(separator: " "))" : ""))
             }
         } else {
             var owned: [Int: Int] = [:]
@@ -116,5 +106,176 @@ struct StatusCommand: AsyncParsableCommand {
     /// The value of an unlabelled metric in Prometheus text.
     static func metric(_ text: String, _ name: String) -> Double? {
         text.split(separator: "\n").first { $0.hasPrefix(name + " ") }?.split(separator: " ").last.flatMap { Double($0) }
+    }
+}
+
+/// `starling topology`: the Redis nodes, their roles and slots, as one node of the cluster sees them
+/// (`CLUSTER NODES`, read by `ClusterTopology`). The launcher and the end-to-end tests ask this
+/// command rather than parsing Redis' replies themselves.
+struct TopologyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "topology",
+        abstract: "Print the Redis nodes: role, health, slots (cluster mode: CLUSTER NODES from the first seed that answers).",
+        discussion: """
+            Text output, one line per node: ADDRESS ROLE HEALTH SLOTS MASTER ID, where ROLE is master, \
+            replica, unknown or shard, HEALTH is ok, pfail, fail, noaddr or handshake, SLOTS the number of \
+            slots served and MASTER the address of a replica's master (- otherwise). --json prints every \
+            field (slot ranges, flags, migrating and importing slots) and the asked node's cluster_state.
+            """)
+
+    @OptionGroup var timeline: TimelineOptions
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() async throws {
+        let map = try timeline.shardMap()
+        let report: Report
+        if try timeline.mode() == .cluster {
+            let read = try await Self.read(seeds: map.shards)
+            report = Report(topology: read.topology, asked: read.asked, state: read.state)
+        } else {
+            report = Report(shards: map)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            for node in report.nodes {
+                print([node.address, node.role, node.health, String(node.slotCount), node.masterAddress ?? "-", node.id ?? "-"]
+                    .joined(separator: " "))
+            }
+        }
+    }
+
+    /// `CLUSTER NODES` and `cluster_state` (from `CLUSTER INFO`) from the first seed that answers.
+    static func read(seeds: [ShardAddress]) async throws -> (topology: ClusterTopology, asked: ShardAddress, state: String?) {
+        var lastError: (any Error)?
+        for seed in seeds {
+            let pool = RedisShardPool(host: seed.host, port: seed.port, capacity: 1, timeoutSeconds: 1)
+            defer { Task { await pool.close() } }
+            do {
+                let replies = try await pool.pipeline([RedisCommand("CLUSTER", "NODES"), RedisCommand("CLUSTER", "INFO")])
+                let topology = try ShardedRedis.clusterTopology(from: replies[0])
+                let state = replies[1].string?.split(whereSeparator: \.isNewline)
+                    .first { $0.hasPrefix("cluster_state:") }?.dropFirst("cluster_state:".count)
+                return (topology, seed, state.map(String.init))
+            } catch {
+                lastError = error
+            }
+        }
+        throw ValidationError("no Redis Cluster node answered CLUSTER NODES (seeds \(seeds.map(\.description).joined(separator: ","))): \(lastError.map { String(describing: $0) } ?? "no seed")")
+    }
+
+    /// What `--json` prints (and the text lines are made of).
+    struct Report: Encodable {
+        var mode: String
+        /// The node that answered (cluster mode).
+        var asked: String?
+        /// Its `cluster_state` (`ok` or `fail`).
+        var clusterState: String?
+        /// Slots served by some master (all of them in shards mode).
+        var slotsCovered: Int
+        var nodes: [NodeReport]
+
+        enum CodingKeys: String, CodingKey {
+            case mode, asked, nodes
+            case clusterState = "cluster_state", slotsCovered = "slots_covered"
+        }
+
+        init(topology: ClusterTopology, asked: ShardAddress, state: String?) {
+            mode = RedisMode.cluster.rawValue
+            self.asked = asked.description
+            clusterState = state
+            slotsCovered = topology.coveredSlots
+            nodes = topology.nodes.map { NodeReport($0, in: topology) }
+        }
+
+        init(shards map: ShardMap) {
+            mode = RedisMode.shards.rawValue
+            slotsCovered = KeySlot.slotCount
+            var ranges = [[Int]](repeating: [], count: map.shards.count)
+            for slot in 0..<KeySlot.slotCount {
+                let owner = map.shardIndex(forSlot: slot)
+                if let last = ranges[owner].last, last == slot - 1 {
+                    ranges[owner][ranges[owner].count - 1] = slot
+                } else {
+                    ranges[owner] += [slot, slot]
+                }
+            }
+            nodes = map.shards.enumerated().map { index, shard in
+                let pairs = stride(from: 0, to: ranges[index].count, by: 2).map { [ranges[index][$0], ranges[index][$0 + 1]] }
+                return NodeReport(shard: shard, slots: pairs)
+            }
+        }
+    }
+
+    struct NodeReport: Encodable {
+        var id: String?
+        var address: String
+        var host: String
+        var port: Int
+        var busPort: Int?
+        var hostname: String?
+        /// Where clients connect (the hostname if announced, else the IP).
+        var endpoint: String
+        var role: String
+        var health: String
+        var flags: [String]
+        var myself: Bool
+        var masterId: String?
+        var masterAddress: String?
+        var link: String?
+        var slotCount: Int
+        var slots: [[Int]]
+        var migrating: [Move]
+        var importing: [Move]
+
+        struct Move: Encodable {
+            var slot: Int
+            var node: String
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, address, host, port, hostname, endpoint, role, health, flags, myself, link, slots, migrating, importing
+            case busPort = "bus_port", masterId = "master_id", masterAddress = "master_address", slotCount = "slot_count"
+        }
+
+        init(_ node: ClusterTopology.Node, in topology: ClusterTopology) {
+            id = node.id
+            address = node.address
+            host = node.ip
+            port = node.port
+            busPort = node.busPort
+            hostname = node.hostname
+            endpoint = node.endpoint.description
+            role = node.role
+            health = node.health
+            flags = node.flags.sorted()
+            myself = node.isMyself
+            masterId = node.masterId
+            masterAddress = node.masterId.flatMap { topology.node(id: $0)?.address }
+            link = node.linkState
+            slotCount = node.slotCount
+            slots = node.slots.map { [$0.lowerBound, $0.upperBound] }
+            migrating = node.migrating.map { Move(slot: $0.slot, node: $0.to) }
+            importing = node.importing.map { Move(slot: $0.slot, node: $0.from) }
+        }
+
+        init(shard: ShardAddress, slots: [[Int]]) {
+            address = shard.description
+            host = shard.host
+            port = shard.port
+            endpoint = shard.description
+            role = "shard"
+            health = "ok"
+            flags = []
+            myself = false
+            slotCount = slots.reduce(0) { $0 + $1[1] - $1[0] + 1 }
+            self.slots = slots
+            migrating = []
+            importing = []
+        }
     }
 }

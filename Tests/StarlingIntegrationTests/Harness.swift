@@ -70,7 +70,11 @@ struct Harness: Sendable {
         var workerSettings = WorkerSettings()
         workerSettings.policy = options.policy
         workerSettings.inactiveAfterSeconds = options.inactiveAfterSeconds
-        let worker = FanoutWorker(database: database, cache: services.cache, settings: workerSettings, logger: logger)
+        // Built by the function `starling worker` uses. Its services are not run: the API node's group
+        // already runs the PostgreSQL client and closes the Redis connections they share, and tests
+        // drive the worker by hand (`drainOutbox`, `worker.handle`) so that they decide when fan-out runs.
+        let worker = WorkerNode(settings: workerSettings, database: database, redis: redis,
+                                host: "127.0.0.1", port: 0, logger: logger).worker
         let group = ServiceGroup(configuration: .init(services: node.serviceConfigurations(includingServer: false), logger: logger))
 
         return try await withThrowingTaskGroup(of: Void.self) { tasks in

@@ -4,8 +4,9 @@
 Started by tests/e2e/run_redis_cluster.sh once `cluster/starling-cluster start --redis-cluster`
 is up (3 masters + 3 replicas, nodes in STARLING_REDIS_MODE=cluster, every author pushed:
 STARLING_CELEBRITY_THRESHOLD=100000). Everything goes through HAProxy as a client would; Redis is
-only peeked at, read-only, with a small cluster-aware RESP client (slot map from CLUSTER SLOTS,
-MOVED/ASK followed).
+only peeked at, read-only, with a small cluster-aware RESP client (slot map from `starling topology`,
+MOVED/ASK followed). The cluster's topology is always read by the binary (`starling topology --json`,
+the one reader of CLUSTER NODES), never parsed here.
 
 1. Users register, follow each other (a random graph) and read their home once (so their lists
    exist and fan-out reaches them).
@@ -114,25 +115,27 @@ def live_ports():
     return ports
 
 
+def topology():
+    """`starling topology --json` over this cluster's Redis nodes (the binary reads CLUSTER NODES
+    from the first node that answers); None if none answers."""
+    seeds = ",".join(f"127.0.0.1:{port}" for port in redis_nodes().values())
+    env = dict(os.environ, STARLING_REDIS_MODE="cluster", STARLING_REDIS_SHARDS=seeds)
+    try:
+        proc = subprocess.run([ENV["STARLING_CLUSTER_BIN"], "topology", "--json"], env=env, capture_output=True,
+                              text=True, timeout=30, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if proc.returncode != 0:
+        return None
+    return json.loads(proc.stdout)
+
+
 def cluster_nodes():
-    """CLUSTER NODES from a live node, parsed: [{id, port, flags, master, slots}]."""
-    for port in live_ports():
-        reply = resp_pipeline(port, [["CLUSTER", "NODES"]])[0]
-        if isinstance(reply, str):
-            nodes = []
-            for line in reply.strip().splitlines():
-                f = line.split()
-                addr = f[1].split("@")[0]
-                nslots = 0
-                for r in f[8:]:
-                    if r.startswith("["):
-                        continue
-                    a, _, b = r.partition("-")
-                    nslots += (int(b) - int(a) + 1) if b else 1
-                nodes.append({"id": f[0], "port": int(addr.rsplit(":", 1)[1]) if ":" in addr else 0,
-                              "flags": f[2], "master": f[3], "slots": nslots, "link": f[7]})
-            return nodes
-    return []
+    """The Redis nodes as a live node sees them: [{id, port, flags, master, slots, link}], where
+    flags is comma-separated (`myself,master`, `master,fail`…) and master a replica's master id (else -)."""
+    found = topology()
+    return [{"id": n["id"], "port": n["port"], "flags": ",".join(n["flags"]), "master": n.get("master_id") or "-",
+             "slots": n["slot_count"], "link": n["link"]} for n in (found or {}).get("nodes", [])]
 
 
 def cluster_state(port):
@@ -154,17 +157,16 @@ class ClusterPeek:
         self.owner = {}
 
     def refresh(self):
-        for port in live_ports():
-            reply = resp_pipeline(port, [["CLUSTER", "SLOTS"]])[0]
-            if isinstance(reply, list):
-                owner = {}
-                for entry in reply:
-                    start, end, master = entry[0], entry[1], entry[2]
+        found = topology()
+        if found is None:
+            raise RuntimeError("no Redis node answered `starling topology`")
+        owner = {}
+        for node in found["nodes"]:
+            if node["role"] == "master":
+                for start, end in node["slots"]:
                     for slot in range(start, end + 1):
-                        owner[slot] = int(master[1])
-                self.owner = owner
-                return
-        raise RuntimeError("no Redis node answered CLUSTER SLOTS")
+                        owner[slot] = node["port"]
+        self.owner = owner
 
     def run(self, commands):
         """commands: lists whose second element is the key. Returns the replies in order."""
