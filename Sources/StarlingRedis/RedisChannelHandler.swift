@@ -29,8 +29,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
 
     private struct Pending {
         var promise: EventLoopPromise<[RESPValue]>
-        var remaining: Int
-        var replies: [RESPValue]
+        var replyCount: Int
         var deadline: NIODeadline
     }
 
@@ -38,6 +37,9 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     let timeout: TimeAmount
     private let reader: UnsafeMutablePointer<redisReader>
     private var pending = CircularBuffer<Pending>(initialCapacity: 16)
+    /// The replies gathered so far for the oldest pending pipeline. Kept outside `pending`: an
+    /// array mutated through the buffer's subscript would be copied on every append.
+    private var replies: [RESPValue] = []
     private var flushScheduled = false
     private var timeoutCheck: Scheduled<Void>?
     private var failure: RedisError?
@@ -78,10 +80,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
             request.promise.succeed([])
             return
         }
-        var replies: [RESPValue] = []
-        replies.reserveCapacity(request.replyCount)
-        pending.append(Pending(promise: request.promise, remaining: request.replyCount, replies: replies,
-                               deadline: .now() + timeout))
+        pending.append(Pending(promise: request.promise, replyCount: request.replyCount, deadline: .now() + timeout))
         context.write(wrapOutboundOut(request.bytes), promise: nil)
         if timeoutCheck == nil { armTimeout(context: context) }
         // Coalesce: every write queued on this loop before the flush task runs leaves in one syscall.
@@ -125,11 +124,14 @@ final class RedisChannelHandler: ChannelDuplexHandler {
             fail(context: context, RedisError.io(address: address, reason: "unexpected reply"))
             return
         }
-        pending[pending.startIndex].replies.append(value)
-        pending[pending.startIndex].remaining -= 1
-        if pending[pending.startIndex].remaining == 0 {
-            let done = pending.removeFirst()
-            done.promise.succeed(done.replies)
+        let head = pending[pending.startIndex]
+        if replies.isEmpty { replies.reserveCapacity(head.replyCount) }
+        replies.append(value)
+        if replies.count == head.replyCount {
+            pending.removeFirst()
+            let done = replies
+            replies = []
+            head.promise.succeed(done)
         }
     }
 
@@ -170,6 +172,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
 
     private func failAll(_ error: RedisError) {
         if failure == nil { failure = error }
+        replies = []
         while let item = pending.popFirst() {
             item.promise.fail(error)
         }

@@ -27,7 +27,26 @@ public struct StreamEvent: Codable, Sendable, Equatable {
         self.users = users
     }
 
-    public var payload: [UInt8] { Array((try? JSONEncoder().encode(self)) ?? Data()) }
+    /// The event as JSON, written by hand: a fan-out chunk's event lists up to a chunk of user ids,
+    /// and `JSONEncoder` was 6 % of a worker's CPU. `decode` reads it with `JSONDecoder`.
+    public var payload: [UInt8] {
+        var out = "{\"event\":\"\(event.rawValue)\""
+        if let status { out += ",\"status\":\(status)" }
+        if let notification { out += ",\"notification\":\(notification)" }
+        if let author { out += ",\"author\":\(author)" }
+        if let replyTo { out += ",\"replyTo\":\(replyTo)" }
+        if let users {
+            out += ",\"users\":["
+            out.reserveCapacity(out.utf8.count + users.count * 20 + 2)
+            for (index, user) in users.enumerated() {
+                if index > 0 { out += "," }
+                out += String(user)
+            }
+            out += "]"
+        }
+        out += "}"
+        return Array(out.utf8)
+    }
     public static func decode(_ bytes: [UInt8]) -> StreamEvent? { try? JSONDecoder().decode(StreamEvent.self, from: Data(bytes)) }
 }
 
