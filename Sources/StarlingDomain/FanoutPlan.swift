@@ -49,14 +49,3 @@ public struct FanoutPolicy: Sendable {
     /// Authors with at least this many followers are merged at read time; nil when nobody is.
     public var pulledFrom: Int64? { model == .push ? nil : pushedBelow }
 }
-
-/// Groups recipients by the shard that owns their keys, so each shard gets one pipeline.
-public enum FanoutPlanner {
-    public static func groupByShard(_ userIds: [Int64], map: ShardMap, key: (Int64) -> String = RedisKeys.home) -> [Int: [Int64]] {
-        var groups: [Int: [Int64]] = [:]
-        for id in userIds {
-            groups[map.shardIndex(forKey: key(id)), default: []].append(id)
-        }
-        return groups
-    }
-}

@@ -103,6 +103,9 @@ public struct OutboxJob: Sendable, Equatable {
     /// True when this row was claimed before (by a worker that died or failed): the work may be
     /// partly done, so deliveries must not add a second copy.
     public var isRedo = false
+    /// The follower count of `accountId` when the job was leased (for a post: its author's, which
+    /// decides push or pull).
+    public var accountFollowers: Int64 = 0
 }
 
 enum Tokens {

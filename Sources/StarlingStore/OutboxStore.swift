@@ -16,18 +16,30 @@ public struct OutboxStore: Sendable {
         self.database = database
     }
 
-    /// Leases up to `limit` available jobs, oldest first, for `duration`.
-    public func lease(limit: Int, for duration: Duration) async throws -> [OutboxJob] {
+    /// Leases up to `limit` available jobs, oldest first, for `duration`, and in the same
+    /// statement deletes the jobs the caller finished since its last lease (`completing`): a
+    /// draining loop pays one round trip per batch for both. Each job carries its account's
+    /// follower count, which decides push or pull for a post.
+    public func lease(limit: Int, for duration: Duration, completing finished: [Int64] = []) async throws -> [OutboxJob] {
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         var jobs: [OutboxJob] = []
-        for try await (id, kind, statusId, accountId, targetId, cursor, attempts) in try await database.query("outbox_lease", """
-            UPDATE outbox SET available_at = now() + make_interval(secs => \(seconds)), attempts = attempts + 1
-            WHERE id IN (SELECT id FROM outbox WHERE available_at <= now() ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
-            RETURNING id, kind, status_id, account_id, target_id, cursor, attempts
-            """).decode((Int64, String, Int64, Int64, Int64, Int64, Int).self) {
-            jobs.append(OutboxJob(id: id, kind: OutboxJob.Kind(rawValue: kind) ?? .post, statusId: statusId,
-                                  accountId: accountId, targetId: targetId, cursor: cursor, attempts: attempts,
-                                  isRedo: attempts > 1))
+        for try await (id, kind, statusId, accountId, targetId, cursor, attempts, followers) in try await database.query("outbox_lease", """
+            WITH finished AS (
+                DELETE FROM outbox WHERE id = ANY(\(finished))
+            ), leased AS (
+                UPDATE outbox SET available_at = now() + make_interval(secs => \(seconds)), attempts = attempts + 1
+                WHERE id IN (SELECT id FROM outbox WHERE available_at <= now() AND NOT (id = ANY(\(finished)))
+                             ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+                RETURNING id, kind, status_id, account_id, target_id, cursor, attempts
+            )
+            SELECT l.id, l.kind, l.status_id, l.account_id, l.target_id, l.cursor, l.attempts, coalesce(a.followers_count, 0)
+            FROM leased l LEFT JOIN accounts a ON a.id = l.account_id
+            """).decode((Int64, String, Int64, Int64, Int64, Int64, Int, Int64).self) {
+            var job = OutboxJob(id: id, kind: OutboxJob.Kind(rawValue: kind) ?? .post, statusId: statusId,
+                                accountId: accountId, targetId: targetId, cursor: cursor, attempts: attempts,
+                                isRedo: attempts > 1)
+            job.accountFollowers = followers
+            jobs.append(job)
         }
         return jobs.sorted { $0.id < $1.id }
     }

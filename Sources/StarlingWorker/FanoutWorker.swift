@@ -119,24 +119,33 @@ public final class FanoutWorker: Service {
     /// Leases and runs batches until the outbox has none available, or the process is shutting down.
     /// - Parameter wakeAnother: called when a batch came back full, so another loop shares the work.
     public func drain(wakeAnother: @Sendable () -> Void = {}) async {
+        // Rows finished in the last batch are deleted by the next lease statement (one round trip
+        // for both); whatever is left when the loop stops is deleted on its own.
+        var finished: [Int64] = []
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let jobs: [OutboxJob]
             do {
-                jobs = try await outbox.lease(limit: settings.batchSize, for: settings.leaseDuration)
+                jobs = try await outbox.lease(limit: settings.batchSize, for: settings.leaseDuration, completing: finished)
+                finished = []
             } catch {
                 logger.warning("could not lease outbox rows; polling again later", metadata: ["error": "\(error)"])
-                return
+                break
             }
             if jobs.isEmpty { return }
             if jobs.count == settings.batchSize { wakeAnother() }
-            await run(batch: jobs)
+            finished = await run(batch: jobs)
+        }
+        do {
+            try await outbox.complete(finished)
+        } catch {
+            logger.warning("could not delete finished outbox rows; they are redone after their lease", metadata: ["error": "\(error)"])
         }
     }
 
-    /// Delivers a leased batch, deletes the finished rows in one statement and schedules the
-    /// failed ones for a retry. A row whose deletion is lost (PostgreSQL unreachable) is redone
-    /// when its lease ends: delivery is idempotent.
-    func run(batch jobs: [OutboxJob]) async {
+    /// Delivers a leased batch and schedules the failed jobs for a retry; returns the finished
+    /// ones, for the caller to delete. A row whose deletion is lost (PostgreSQL unreachable) is
+    /// redone when its lease ends: delivery is idempotent.
+    func run(batch jobs: [OutboxJob]) async -> [Int64] {
         var done: [Int64] = []
         var failed: [(OutboxJob, any Error)] = []
         let posts = jobs.filter { $0.kind == .post }
@@ -158,15 +167,11 @@ public final class FanoutWorker: Service {
                 failed.append((job, error))
             }
         }
-        do {
-            try await outbox.complete(done)
-        } catch {
-            logger.warning("could not delete finished outbox rows; they are redone after their lease", metadata: ["error": "\(error)"])
-        }
         for (job, error) in failed {
             logger.warning("fan-out job failed; it will be retried", metadata: ["job": "\(job.id)", "error": "\(error)"])
             try? await outbox.retryLater([job], error: error)
         }
+        return done
     }
 
     private static let jobTimers: [OutboxJob.Kind: Timer] = Dictionary(uniqueKeysWithValues: OutboxJob.Kind.allCases.map {
@@ -193,14 +198,13 @@ public final class FanoutWorker: Service {
     private func deliverPosts(_ jobs: [OutboxJob]) async throws {
         let rows = try await statuses.statuses(ids: Array(Set(jobs.map(\.statusId))))
         let statusById = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let authors = try await accounts.accounts(ids: Array(Set(rows.map(\.accountId))))
-        let authorById = Dictionary(authors.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
 
         struct Work { var job: OutboxJob; var status: StatusRow; var pushes: Bool }
         let work: [Work] = jobs.compactMap { job in
             // Deleted meanwhile: nothing to deliver (its delete job cleans up).
-            guard let status = statusById[job.statusId], let author = authorById[status.accountId] else { return nil }
-            return Work(job: job, status: status, pushes: settings.policy.pushesToFollowers(followersCount: Int(author.followersCount)))
+            guard let status = statusById[job.statusId] else { return nil }
+            // The author's follower count came with the lease (a post job's account is its author).
+            return Work(job: job, status: status, pushes: settings.policy.pushesToFollowers(followersCount: Int(job.accountFollowers)))
         }
         let firsts = work.filter { $0.job.cursor == 0 }
         if !firsts.isEmpty {
