@@ -24,6 +24,11 @@ public struct WorkerSettings: Sendable {
     /// How long a lease lasts: a worker that dies holds its rows this long before another
     /// worker redoes them. Far longer than a batch takes.
     public var leaseDuration: Duration = .seconds(10)
+    /// Under load (a lease found work within `busyWindow`), a woken loop waits this long before
+    /// leasing, so that one lease gathers the posts of a few milliseconds instead of one each.
+    /// An idle outbox is leased at once: a lone post's fan-out never waits.
+    public var batchWindow: Duration = .milliseconds(4)
+    public var busyWindow: Duration = .milliseconds(100)
 
     public init() {}
 }
@@ -45,6 +50,8 @@ public final class FanoutWorker: Service {
     private let deliveries = Counter(label: "starling_fanout_deliveries_total")
     private let lag = Timer(label: "starling_fanout_lag_seconds", preferredDisplayUnit: .seconds)
     private let depthGauge = Gauge(label: "starling_outbox_depth")
+    /// When a lease last found work (any loop of this process).
+    private let lastWork = Mutex<ContinuousClock.Instant?>(nil)
 
     public init(database: Database, cache: TimelineCache, settings: WorkerSettings, logger: Logger) {
         self.database = database
@@ -122,6 +129,9 @@ public final class FanoutWorker: Service {
         // Rows finished in the last batch are deleted by the next lease statement (one round trip
         // for both); whatever is left when the loop stops is deleted on its own.
         var finished: [Int64] = []
+        if let last = lastWork.withLock({ $0 }), ContinuousClock.now - last < settings.busyWindow, settings.batchWindow > .zero {
+            try? await Task.sleep(for: settings.batchWindow)
+        }
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let jobs: [OutboxJob]
             do {
@@ -132,6 +142,7 @@ public final class FanoutWorker: Service {
                 break
             }
             if jobs.isEmpty { return }
+            lastWork.withLock { $0 = ContinuousClock.now }
             if jobs.count == settings.batchSize { wakeAnother() }
             finished = await run(batch: jobs)
         }
