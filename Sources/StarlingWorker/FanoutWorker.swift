@@ -129,7 +129,8 @@ public final class FanoutWorker: Service {
         // Rows finished in the last batch are deleted by the next lease statement (one round trip
         // for both); whatever is left when the loop stops is deleted on its own.
         var finished: [Int64] = []
-        if let last = lastWork.withLock({ $0 }), ContinuousClock.now - last < settings.busyWindow, settings.batchWindow > .zero {
+        let busy = lastWork.withLock { last in last.map { ContinuousClock.now - $0 < settings.busyWindow } ?? false }
+        if busy && settings.batchWindow > .zero {
             try? await Task.sleep(for: settings.batchWindow)
         }
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
