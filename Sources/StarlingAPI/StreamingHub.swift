@@ -114,6 +114,8 @@ public final class StreamingHub: Service {
                 if let message = CacheInvalidation(payload: payload) { services.apply(message) }
                 continue
             }
+            // Most nodes have no streaming client most of the time: skip decoding for nobody.
+            if clients.withLock({ $0.all.isEmpty }) { continue }
             guard let event = StreamEvent.decode(payload) else { continue }
             await dispatch(event, channel: channel)
         }
