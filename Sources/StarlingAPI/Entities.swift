@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import StarlingDomain
 import StarlingStore
 
 /// An optional that encodes as JSON `null` instead of being left out: Mastodon clients expect every key.
@@ -44,7 +45,7 @@ struct CredentialAccountEntity: Encodable, Sendable {
     var source: Source
 
     struct Source: Encodable, Sendable {
-        var privacy = "public"
+        var privacy = Visibility.default.rawValue
         var sensitive = false
         var language = Nullable<String>(nil)
         var note: String

@@ -342,23 +342,21 @@ struct ScalingRun {
             return
         }
         let redis = inspector.redis
-        let map = redis.map
         // Homes with entries: every reader, and the first pool users (they follow every measured author).
         let sampledUsers = layout.readers.flatMap { $0 } + Array(0..<min(layout.pool, plan.memorySample))
-        var byShard: [Int: [RedisCommand]] = [:]
-        for user in sampledUsers {
+        var batch = redis.batch()
+        let tickets = sampledUsers.map { user in
             let key = RedisKeys.home(context.users.accountIds[user])
-            let shard = map.shardIndex(forKey: key)
-            byShard[shard, default: []] += [RedisCommand("MEMORY", "USAGE", key, "SAMPLES", "0"), RedisCommand("LLEN", key)]
+            return (batch.add(RedisCommand("MEMORY", "USAGE", key, "SAMPLES", "0"), routedBy: key),
+                    batch.add(RedisCommand("LLEN", key), routedBy: key))
         }
+        let replies = try await redis.send(batch)
         var bytes = 0.0, entries = 0, lists = 0
-        for (_, replies) in try await redis.pipelines(byShard) {
-            for pair in stride(from: 0, to: replies.count - 1, by: 2) {
-                guard let memory = replies[pair].int64, let length = replies[pair + 1].int64, length > 1 else { continue }
-                bytes += Double(memory)
-                entries += Int(length)
-                lists += 1
-            }
+        for (memoryTicket, lengthTicket) in tickets {
+            guard let memory = replies[memoryTicket].int64, let length = replies[lengthTicket].int64, length > 1 else { continue }
+            bytes += Double(memory)
+            entries += Int(length)
+            lists += 1
         }
         if entries > 0 {
             report.bytesPerHomeEntry = bytes / Double(entries)
@@ -366,18 +364,16 @@ struct ScalingRun {
             report.homeEntriesSampled = entries
         }
         // Cached statuses.
-        var statusCommands: [Int: [RedisCommand]] = [:]
-        for id in statusIds.suffix(plan.memorySample) {
-            let key = RedisKeys.status(id)
-            statusCommands[map.shardIndex(forKey: key), default: []].append(RedisCommand("MEMORY", "USAGE", key, "SAMPLES", "0"))
+        var statusBatch = redis.batch()
+        let statusTickets = statusIds.suffix(plan.memorySample).map { id in
+            statusBatch.add(RedisCommand("MEMORY", "USAGE", RedisKeys.status(id), "SAMPLES", "0"), routedBy: RedisKeys.status(id))
         }
+        let statusReplies = try await redis.send(statusBatch)
         var statusBytes = 0.0, statuses = 0
-        for (_, replies) in try await redis.pipelines(statusCommands) {
-            for reply in replies {
-                guard let memory = reply.int64 else { continue }
-                statusBytes += Double(memory)
-                statuses += 1
-            }
+        for ticket in statusTickets {
+            guard let memory = statusReplies[ticket].int64 else { continue }
+            statusBytes += Double(memory)
+            statuses += 1
         }
         if statuses > 0 {
             report.bytesPerCachedStatus = statusBytes / Double(statuses)

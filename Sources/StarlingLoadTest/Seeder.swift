@@ -198,17 +198,17 @@ public struct Seeder: Sendable {
         let batch = 5_000
         var index = 0
         while index < ids.count {
-            var byShard: [Int: [RedisCommand]] = [:]
+            var pipeline = RedisBatch(map: map)
             for id in ids[index..<min(ids.count, index + batch)] {
-                let shard = map.shardIndex(forKey: RedisKeys.home(id))
+                let shard = pipeline.shard(forKey: RedisKeys.home(id))  // every key of a user shares its slot
                 for (list, ok) in [(RedisKeys.home(id), RedisKeys.homeReady(id)), (RedisKeys.authored(id), RedisKeys.authoredReady(id))] {
-                    byShard[shard, default: []].append(contentsOf: [
-                        RedisCommand("DEL", list), RedisCommand("RPUSH", list, "0"), RedisCommand("EXPIRE", list, ttl),
-                        RedisCommand("SET", ok, "1", "EX", ttl),
-                    ])
+                    for command in [RedisCommand("DEL", list), RedisCommand("RPUSH", list, "0"), RedisCommand("EXPIRE", list, ttl),
+                                    RedisCommand("SET", ok, "1", "EX", ttl)] {
+                        pipeline.add(command, shard: shard)
+                    }
                 }
             }
-            for (_, replies) in try await redis.pipelines(byShard) { _ = try replies.throwingFirstError() }
+            _ = try await redis.send(pipeline).throwingFirstError()
             index += batch
         }
     }

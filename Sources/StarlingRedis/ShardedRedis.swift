@@ -208,34 +208,6 @@ public final class ShardedRedis: Sendable {
         return try ClusterTopology.parse(clusterNodes: text)
     }
 
-    /// Each key's GET result: one MGET per shard, shards concurrently (in `cluster` mode, GETs in
-    /// a pipeline, since MGET may not span slots there).
-    public func mget(_ keys: [String]) async throws -> [String: RESPValue] {
-        var byShard: [Int: [String]] = [:]
-        let map = self.map
-        for key in keys { byShard[map.shardIndex(forKey: key), default: []].append(key) }
-        let replies = try await pipelines(byShard.mapValues { keys in
-            mode == .cluster ? keys.map { RedisCommand("GET", $0) } : [RedisCommand(["MGET"] + keys)]
-        })
-        var out: [String: RESPValue] = [:]
-        for (shard, shardKeys) in byShard {
-            let values = replies[shard] ?? []
-            let items: [RESPValue]
-            if mode == .cluster {
-                items = values
-            } else {
-                if case .error(let message)? = values.first { throw RedisError.server(message) }
-                items = values.first?.array ?? []
-            }
-            guard items.count == shardKeys.count else { throw RedisError.unexpectedReply("MGET returned \(values)") }
-            for (key, value) in zip(shardKeys, items) {
-                if case .error(let message) = value { throw RedisError.server(message) }
-                out[key] = value
-            }
-        }
-        return out
-    }
-
     /// PING every shard (every master); the address and whether it answered.
     public func ping() async -> [(String, Bool)] {
         let pools = self.pools

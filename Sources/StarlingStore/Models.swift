@@ -32,6 +32,24 @@ public struct StatusRow: Sendable, Equatable, Codable {
     /// Set for a reblog: the status it wraps (its own text is empty).
     public var reblogOfId: Int64?
 
+    public init(id: Int64, accountId: Int64, text: String, spoilerText: String, sensitive: Bool, visibility: Visibility,
+                language: String? = nil, inReplyToId: Int64? = nil, inReplyToAccountId: Int64? = nil, createdAt: Date,
+                mentions: [MentionRef] = [], tags: [String] = [], reblogOfId: Int64? = nil) {
+        self.id = id
+        self.accountId = accountId
+        self.text = text
+        self.spoilerText = spoilerText
+        self.sensitive = sensitive
+        self.visibility = visibility
+        self.language = language
+        self.inReplyToId = inReplyToId
+        self.inReplyToAccountId = inReplyToAccountId
+        self.createdAt = createdAt
+        self.mentions = mentions
+        self.tags = tags
+        self.reblogOfId = reblogOfId
+    }
+
     /// What the audience rules read (`Audience`). For a reblog, judge the original's row.
     public var audience: Audience.Status {
         Audience.Status(author: accountId, visibility: visibility, inReplyToAccount: inReplyToAccountId,
@@ -61,6 +79,11 @@ public struct NotificationRow: Sendable, Equatable {
 public struct MentionRef: Sendable, Equatable, Codable {
     public var id: Int64
     public var username: String
+
+    public init(id: Int64, username: String) {
+        self.id = id
+        self.username = username
+    }
 }
 
 /// Who made an authenticated request.

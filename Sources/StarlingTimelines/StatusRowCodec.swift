@@ -98,7 +98,9 @@ public enum StatusRowCodec {
     public static func decode(_ bytes: [UInt8]) -> StatusRow? {
         guard let first = bytes.first else { return nil }
         if first == UInt8(ascii: "{") { return decodeLegacyJSON(bytes) }
-        guard first == version1, var row = template, let mentionTemplate else { return nil }
+        guard first == version1 else { return nil }
+        var row = StatusRow(id: 0, accountId: 0, text: "", spoilerText: "", sensitive: false, visibility: .public,
+                            createdAt: Date(timeIntervalSince1970: 0))
         let decoded: Bool = bytes.withUnsafeBufferPointer { buffer in
             var reader = Reader(buffer: buffer, offset: 1)
             guard let id = reader.int64(), let accountId = reader.int64(), let flags = reader.byte(),
@@ -139,10 +141,7 @@ public enum StatusRowCodec {
             mentions.reserveCapacity(Int(mentionCount))
             for _ in 0..<mentionCount {
                 guard let id = reader.int64(), let username = reader.string() else { return false }
-                var mention = mentionTemplate
-                mention.id = id
-                mention.username = username
-                mentions.append(mention)
+                mentions.append(MentionRef(id: id, username: username))
             }
             guard let tagCount = reader.varint(), tagCount <= UInt64(reader.remaining) else { return false }
             var tags: [String] = []
@@ -214,17 +213,7 @@ public enum StatusRowCodec {
         }
     }
 
-    // MARK: Building rows
-
-    /// `StatusRow` has no public initialiser outside StarlingStore: decoded rows start from this
-    /// one (all of whose fields are then set) and copy it. nil only if StatusRow's Codable shape
-    /// changed incompatibly, in which case every value reads as a cache miss.
-    private static let template: StatusRow? = try? JSONDecoder().decode(StatusRow.self, from: Data("""
-        {"id":0,"accountId":0,"text":"","spoilerText":"","sensitive":false,"visibility":"public",\
-        "createdAt":0,"mentions":[],"tags":[]}
-        """.utf8))
-
-    private static let mentionTemplate: MentionRef? = try? JSONDecoder().decode(MentionRef.self, from: Data(#"{"id":0,"username":""}"#.utf8))
+    // MARK: Visibility
 
     /// Visibility as text, whether `StatusRow.visibility` is a `String` or a `String`-backed enum.
     static func visibilityText(_ value: String) -> String { value }

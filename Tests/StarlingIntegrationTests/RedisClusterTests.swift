@@ -18,15 +18,16 @@ struct RedisClusterTests {
     @Test func learnsTheSlotMapAndRoutesEveryKeyToItsOwner() async throws {
         let redis = try await connect()
         #expect(redis.map.shards.count == 3)
-        var byShard: [Int: [RedisCommand]] = [:]
-        for user in Int64(1)...200 {
-            let key = RedisKeys.home(user)
-            byShard[redis.shardIndex(forKey: key), default: []].append(RedisCommand("SET", "cluster-route:{\(user)}", "v", "EX", "60"))
+        var writes = redis.batch()
+        let sets = (Int64(1)...200).map { user in
+            writes.add(RedisCommand("SET", "cluster-route:{\(user)}", "v", "EX", "60"), routedBy: RedisKeys.home(user))
         }
-        let replies = try await redis.pipelines(byShard)
-        #expect(replies.values.flatMap { $0 }.allSatisfy { $0 == .status("OK") }, "no command was refused or redirected away")
-        let values = try await redis.mget((Int64(1)...200).map { "cluster-route:{\($0)}" })
-        #expect(values.count == 200 && values.values.allSatisfy { $0 == .bulk(Array("v".utf8)) })
+        let replies = try await redis.send(writes)
+        #expect(sets.allSatisfy { replies[$0] == .status("OK") }, "no command was refused or redirected away")
+        var reads = redis.batch()
+        let gets = (Int64(1)...200).map { reads.add(RedisCommand("GET", "cluster-route:{\($0)}"), routedBy: "cluster-route:{\($0)}") }
+        let values = try await redis.send(reads)
+        #expect(gets.allSatisfy { values[$0] == .bulk(Array("v".utf8)) })
         try await redis.shutdown()
     }
 

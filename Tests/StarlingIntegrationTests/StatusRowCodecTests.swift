@@ -34,7 +34,7 @@ import Testing
 
     @Test func everyStoredFieldIsCoded() {
         // A field added to StatusRow must be added to the codec too (decoded rows start from a
-        // template and would silently keep its value).
+        // default row and would silently keep its value).
         #expect(Mirror(reflecting: Self.row(full: true)).children.count == 13)
         let labels = Mirror(reflecting: Self.row(full: true)).children.compactMap(\.label)
         #expect(Set(labels) == ["id", "accountId", "text", "spoilerText", "sensitive", "visibility", "language", "inReplyToId",
