@@ -47,7 +47,7 @@ struct TimelineReader: Sendable {
         lists += authors.map { .authored($0) }
         // A first page (no cursor, or only since_id) is the top of every list: read just that much.
         // Deeper pages (max_id, min_id) may lie anywhere in a list, so they read it whole.
-        let depth: Int? = page.maxId == nil && page.minId == nil ? page.limit * 2 + Self.firstPageSlack : nil
+        let depth: Int? = page.isTopOfTimeline ? page.limit * 2 + Self.firstPageSlack : nil
         let cached = try await cache.read(lists, depth: depth)
 
         var sources: [[Int64]] = []

@@ -38,6 +38,13 @@ public struct PageRequest: Sendable, Equatable {
         return request
     }
 
+    /// Which end of the admitted ids a page is taken from.
+    public var direction: PageDirection { minId != nil ? .justAboveLowerBound : .newest }
+
+    /// True for a page at the top of the timeline (no `max_id` or `min_id` moves it down): it is
+    /// within the newest entries of every list, so a bounded read of each list finds it.
+    public var isTopOfTimeline: Bool { maxId == nil && minId == nil }
+
     /// The lower bound (exclusive) that applies: `min_id` wins over `since_id`.
     public var lowerBound: Int64? { minId ?? sinceId }
 
@@ -50,12 +57,21 @@ public struct PageRequest: Sendable, Equatable {
     /// Selects the page from ids sorted newest first (duplicates already removed). Returns newest first.
     public func select(fromDescending ids: [Int64]) -> [Int64] {
         let admitted = ids.lazy.filter { self.admits($0) }
-        if minId != nil {
+        if direction == .justAboveLowerBound {
             // The `limit` ids just above min_id: the oldest of the admitted ones.
             return Array(Array(admitted).suffix(limit))
         }
         return Array(admitted.prefix(limit))
     }
+}
+
+/// Which end of the admitted range (`PageRequest.admits`) a page is taken from. Pages are always
+/// returned newest first; a `justAboveLowerBound` page is read oldest first and then reversed.
+public enum PageDirection: Sendable, Equatable {
+    /// The newest admitted ids (`max_id`, `since_id`, or no cursor).
+    case newest
+    /// The admitted ids just above the lower bound (`min_id`: the page right after it).
+    case justAboveLowerBound
 }
 
 /// Merging timelines: each input sorted newest first; output sorted newest first without duplicates.

@@ -165,7 +165,7 @@ public struct InteractionStore: Sendable {
     /// Public statuses with a tag, newest first.
     public func tagTimeline(tag: String, page: PageRequest) async throws -> [Int64] {
         let upper = page.maxId ?? Int64.max, lower = page.lowerBound ?? -1
-        let order: PostgresQuery = page.minId != nil ? """
+        let order: PostgresQuery = page.direction == .justAboveLowerBound ? """
             SELECT st.status_id FROM status_tags st JOIN tags t ON t.id = st.tag_id JOIN statuses s ON s.id = st.status_id
             WHERE t.name = \(tag) AND s.deleted_at IS NULL AND \(unescaped: VisibilitySQL.listedPublicly("s.visibility"))
               AND st.status_id < \(upper) AND st.status_id > \(lower) ORDER BY st.status_id ASC LIMIT \(page.limit)
@@ -175,13 +175,13 @@ public struct InteractionStore: Sendable {
               AND st.status_id < \(upper) AND st.status_id > \(lower) ORDER BY st.status_id DESC LIMIT \(page.limit)
             """
         let ids = try await database.query("tag_timeline", order).collect(Int64.self)
-        return page.minId != nil ? ids.reversed() : ids
+        return page.direction == .justAboveLowerBound ? ids.reversed() : ids
     }
 
     /// Every public status (reblogs excluded), newest first.
     public func publicTimeline(page: PageRequest) async throws -> [Int64] {
         let upper = page.maxId ?? Int64.max, lower = page.lowerBound ?? -1
-        if page.minId != nil {
+        if page.direction == .justAboveLowerBound {
             return try await database.query("public_timeline_min", """
                 SELECT id FROM statuses WHERE deleted_at IS NULL AND \(unescaped: VisibilitySQL.listedPublicly()) AND reblog_of_id IS NULL
                   AND id < \(upper) AND id > \(lower) ORDER BY id ASC LIMIT \(page.limit)

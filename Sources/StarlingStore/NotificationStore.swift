@@ -25,7 +25,7 @@ public struct NotificationStore: Sendable {
     public func page(account: Int64, types: Set<NotificationKind>, page: PageRequest) async throws -> [NotificationRow] {
         let upper = page.maxId ?? Int64.max, lower = page.lowerBound ?? -1
         let typeList = types.map(\.rawValue).sorted()
-        let ascending = page.minId != nil
+        let ascending = page.direction == .justAboveLowerBound
         let rows = try await database.query("notifications_page", ascending ? """
             SELECT n.id, n.type, n.from_account_id, n.status_id, n.created_at FROM notifications n
             LEFT JOIN statuses s ON s.id = n.status_id

@@ -126,7 +126,7 @@ public struct StatusStore: Sendable {
         if authors.isEmpty { return [] }
         let upper = page.maxId ?? Int64.max
         let lower = page.lowerBound ?? -1
-        if page.minId != nil {
+        if page.direction == .justAboveLowerBound {
             let ascending = try await database.query("statuses_page_min", """
                 SELECT id FROM statuses WHERE account_id = ANY(\(authors)) AND deleted_at IS NULL
                   AND id < \(upper) AND id > \(lower) ORDER BY id ASC LIMIT \(page.limit)

@@ -270,3 +270,27 @@ struct LinkHeaderTests {
         #expect(header == "</h?max_id=30>; rel=\"next\", </h?min_id=40>; rel=\"prev\"")
     }
 }
+
+@Suite("PageDirection")
+struct PageDirectionTests {
+    @Test(arguments: [
+        (PageRequest(), PageDirection.newest, true),
+        (PageRequest(sinceId: 5), PageDirection.newest, true),
+        (PageRequest(maxId: 9), PageDirection.newest, false),
+        (PageRequest(minId: 5), PageDirection.justAboveLowerBound, false),
+        (PageRequest(maxId: 9, minId: 5), PageDirection.justAboveLowerBound, false),
+    ])
+    func directionAndTop(_ page: PageRequest, _ direction: PageDirection, _ top: Bool) {
+        #expect(page.direction == direction)
+        #expect(page.isTopOfTimeline == top)
+    }
+
+    @Test func aTopPageIsWithinTheNewestEntries() {
+        // What a bounded read of a list relies on: a top-of-timeline page never needs more than
+        // its size from the front of a descending list.
+        let ids = (1...500).map { Int64($0) }.reversed().map { $0 }
+        for page in [PageRequest(limit: 20), PageRequest(sinceId: 480, limit: 20), PageRequest(sinceId: 100, limit: 40)] {
+            #expect(page.select(fromDescending: ids) == page.select(fromDescending: Array(ids.prefix(page.limit))))
+        }
+    }
+}
