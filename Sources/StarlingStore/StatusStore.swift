@@ -145,9 +145,11 @@ public struct StatusStore: Sendable {
         try await database.query("home_rebuild", """
             SELECT s.id FROM statuses s
             WHERE s.deleted_at IS NULL AND s.account_id IN (
-                SELECT a.id FROM accounts a
-                WHERE a.followers_count < \(threshold)
-                  AND (a.id = \(user) OR a.id IN (SELECT followee_id FROM follows WHERE follower_id = \(user))))
+                -- Driven by the user's follows, not by a scan of every account (see pulledAuthors).
+                SELECT a.id FROM follows f JOIN accounts a ON a.id = f.followee_id
+                WHERE f.follower_id = \(user) AND a.followers_count < \(threshold)
+                UNION
+                SELECT id FROM accounts WHERE id = \(user) AND followers_count < \(threshold))
             ORDER BY s.id DESC LIMIT \(limit)
             """).collect(Int64.self)
     }
