@@ -16,9 +16,10 @@ struct RedisPipelineRequest: Sendable {
 /// event-loop tick leave in one `flush` (one syscall). Replies are parsed by hiredis's reader
 /// (`redisReaderFeed`/`redisReaderGetReply`), fed straight from the channel's buffers.
 ///
-/// A pipeline that gets no complete answer within `timeout` closes the connection: replies are
-/// ordered, so one lost answer would shift every later one onto the wrong caller. Closing fails
-/// every outstanding pipeline with `RedisError.io`; the pool dials anew on the next call.
+/// A pipeline that gets no complete answer within `timeout` (plus a little per command) closes
+/// the connection: replies are ordered, so one lost answer would shift every later one onto the
+/// wrong caller. Closing fails every outstanding pipeline with `RedisError.io`; the pool dials
+/// anew on the next call.
 ///
 /// The handler lives on its channel's event loop only (NIO calls it there), which is why the raw
 /// hiredis reader needs no lock.
@@ -44,6 +45,9 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     private var timeoutCheck: Scheduled<Void>?
     private var failure: RedisError?
     private var context: ChannelHandlerContext?
+
+    /// Extra time a pipeline gets per reply it waits for, beyond `timeout`.
+    static let allowancePerReplyMicros: Int64 = 20
 
     init(address: String, timeout: TimeAmount) {
         self.address = address
@@ -80,7 +84,9 @@ final class RedisChannelHandler: ChannelDuplexHandler {
             request.promise.succeed([])
             return
         }
-        pending.append(Pending(promise: request.promise, replyCount: request.replyCount, deadline: .now() + timeout))
+        // A long pipeline (a fan-out batch: thousands of commands) gets time in proportion to its length.
+        let allowance = timeout + .microseconds(Int64(request.replyCount) * Self.allowancePerReplyMicros)
+        pending.append(Pending(promise: request.promise, replyCount: request.replyCount, deadline: .now() + allowance))
         context.write(wrapOutboundOut(request.bytes), promise: nil)
         if timeoutCheck == nil { armTimeout(context: context) }
         // Coalesce: every write queued on this loop before the flush task runs leaves in one syscall.
