@@ -52,6 +52,25 @@ public struct StarlingRequestContext: RequestContext {
     }
 }
 
+extension StarlingRequestContext {
+    /// The token's owner if its scopes grant `scope`. - Throws: 401 without a token; 403 in
+    /// Mastodon's words when the token's scopes do not reach (a `read` token cannot post).
+    @discardableResult
+    func requireScope(_ scope: OAuthScope) throws -> TokenOwner {
+        let owner = try requireToken()
+        guard OAuthScopes(stored: owner.scopes).grants(scope) else {
+            throw MastodonError(.forbidden, "This action is outside the authorized scopes")
+        }
+        return owner
+    }
+
+    /// The signed-in account, if the token's scopes grant `scope`.
+    func requireUser(_ scope: OAuthScope) throws -> SignedInUser {
+        try requireScope(scope)
+        return try requireUser()
+    }
+}
+
 /// A request made with a user's token (not an app-only one).
 struct SignedInUser: Sendable {
     let id: Int64
