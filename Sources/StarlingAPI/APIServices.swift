@@ -25,6 +25,10 @@ public struct APISettings: Sendable {
     /// The longest a node keeps account rows and users' pulled-author lists. Changes reach every
     /// node's cache at once through pub/sub invalidation; this only bounds what a lost message costs.
     public var readCacheTTL: Duration = .seconds(300)
+    /// The server's rules (`STARLING_RULES`), as the instance endpoints list them.
+    public var rules: [InstanceRule] = []
+    /// The address the instance entities give for contacting the operator (`STARLING_CONTACT_EMAIL`).
+    public var contactEmail: String = ""
 
     public init() {}
 }
@@ -55,6 +59,8 @@ public struct APIServices: Sendable {
     let accountRows: ExpiringCache<Int64, AccountRow>
     /// bcrypt is slow by design: it runs here, never on the Swift concurrency pool or an event loop.
     let bcryptThreads: NIOThreadPool
+    /// The instance figures (usage, activity), computed from PostgreSQL at most once per TTL.
+    let instanceFigures = InstanceFigures()
 
     public init(settings: APISettings, database: Database, redis: ShardedRedis, cache: TimelineCache,
                 ids: SnowflakeGenerator, rebuilds: RebuildQueue, bcryptThreads: NIOThreadPool) {

@@ -64,8 +64,22 @@ struct Params: Sendable, Decodable {
             let base = key.hasSuffix("[]") ? String(key.dropLast(2)) : key
             if let list = value as? [Any] {
                 values[base + "[]", default: []].append(contentsOf: list.compactMap(Self.scalar))
+            } else if let object = value as? [String: Any] {
+                // Nesting, named as a form would (`{"home": {"last_read_id": …}}` is `home[last_read_id]`,
+                // `{"data": {"alerts": {"mention": true}}}` is `data[alerts][mention]`), as Rails reads JSON parameters.
+                addNested(key, object)
             } else if let scalar = Self.scalar(value) {
                 values[base, default: []].append(scalar)
+            }
+        }
+    }
+
+    private mutating func addNested(_ prefix: String, _ object: [String: Any]) {
+        for (field, inner) in object {
+            if let nested = inner as? [String: Any] {
+                addNested("\(prefix)[\(field)]", nested)
+            } else if let scalar = Self.scalar(inner) {
+                values["\(prefix)[\(field)]", default: []].append(scalar)
             }
         }
     }

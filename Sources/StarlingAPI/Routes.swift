@@ -11,11 +11,6 @@ struct MastodonRoutes: Sendable {
 
     func register(on routes: APIRoutes) {
         let (router, open, authed) = (routes.plain, routes.anonymous, routes.authenticated)
-        // Instance
-        // Hummingbird matches a path with or without its trailing slash, as clients send both.
-        router.get("/api/v1/instance") { _, _ in try instanceV1() }
-        router.get("/api/v2/instance") { _, _ in try instanceV2() }
-
         // Apps, OAuth and registration
         open.post("/api/v1/apps") { _, context in try await createApp(context) }
         open.post("/oauth/token") { _, context in try await token(context) }
@@ -51,58 +46,7 @@ struct MastodonRoutes: Sendable {
         authed.get("/api/v1/timelines/home") { request, context in try await homeTimeline(request, context) }
 
         registerConversations(on: routes)
-    }
-
-    // MARK: Instance
-
-    func instanceV1() throws -> Response {
-        let base = services.settings.publicURL
-        let host = URL(string: base)?.host ?? "localhost"
-        let body: [String: Any] = [
-            "uri": host, "title": services.settings.title, "short_description": "A Starling microblogging cluster",
-            "description": "A Starling microblogging cluster", "email": "admin@\(host)", "version": "4.2.0",
-            "urls": ["streaming_api": streamingURL(base)], "stats": ["user_count": 0, "status_count": 0, "domain_count": 1],
-            "thumbnail": NSNull(), "languages": ["en"], "registrations": true, "approval_required": false, "invites_enabled": false,
-            "configuration": configuration(), "contact_account": NSNull(), "rules": [] as [Any],
-        ]
-        return try jsonObject(body)
-    }
-
-    func instanceV2() throws -> Response {
-        let base = services.settings.publicURL
-        let host = URL(string: base)?.host ?? "localhost"
-        var config = configuration()
-        config["urls"] = ["streaming": streamingURL(base)]
-        let body: [String: Any] = [
-            "domain": host, "title": services.settings.title, "version": "4.2.0", "source_url": "https://github.com/starling",
-            "description": "A Starling microblogging cluster",
-            "usage": ["users": ["active_month": 0]], "thumbnail": ["url": "\(base)/thumbnail.png"], "languages": ["en"],
-            "configuration": config,
-            "registrations": ["enabled": true, "approval_required": false, "message": NSNull()],
-            "contact": ["email": "admin@\(host)", "account": NSNull()], "rules": [] as [Any],
-        ]
-        return try jsonObject(body)
-    }
-
-    private func streamingURL(_ base: String) -> String {
-        base.replacingOccurrences(of: "https://", with: "wss://").replacingOccurrences(of: "http://", with: "ws://")
-    }
-
-    private func configuration() -> [String: Any] {
-        [
-            "accounts": ["max_featured_tags": 10],
-            "statuses": ["max_characters": services.settings.maxCharacters, "max_media_attachments": 4,
-                         "characters_reserved_per_url": StatusTextRules.urlLength],
-            "media_attachments": ["supported_mime_types": [] as [String], "image_size_limit": 0, "image_matrix_limit": 0,
-                                  "video_size_limit": 0, "video_frame_rate_limit": 0, "video_matrix_limit": 0],
-            "polls": ["max_options": 4, "max_characters_per_option": 50, "min_expiration": 300, "max_expiration": 2_629_746],
-        ]
-    }
-
-    private func jsonObject(_ object: [String: Any]) throws -> Response {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        registerLaunch(on: routes)  // the instance, markers, followed tags, nodeinfo, WebFinger (LaunchRoutes.swift)
     }
 
     // MARK: Apps, OAuth, registration

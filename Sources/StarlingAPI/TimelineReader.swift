@@ -178,7 +178,12 @@ struct TimelineReader: Sendable {
         let follows: Set<Int64> = if let viewer, !needsFollows.isEmpty {
             try await services.interactions.followed(by: viewer, among: Array(needsFollows))
         } else { [] }
-        let relations = ViewerRelations(follows: follows)
+        // Followed tags exempt a public reply from the reply rule on the home: loaded only when one is on the page.
+        let needsTags = Set(judged.flatMap { _, audience in audience.map { Audience.followedTagsNeeded(for: $0, onHome: home) } ?? [] })
+        let followedTags: Set<String> = if let viewer, !needsTags.isEmpty {
+            try await services.tagFollows.followed(by: viewer, among: Array(needsTags))
+        } else { [] }
+        let relations = ViewerRelations(follows: follows, followedTags: followedTags)
         return judged.compactMap { status, audience in
             guard let audience else { return nil }
             if home, let viewer {
@@ -194,7 +199,7 @@ struct TimelineReader: Sendable {
         return Audience.Status(author: author, visibility: visibility,
                                inReplyToAccount: status.inReplyToAccountId.value.flatMap { Int64($0) },
                                mentioned: status.mentions.compactMap { Int64($0.id) },
-                               reblogOf: status.reblog.value.flatMap { Int64($0.status.id) })
+                               reblogOf: status.reblog.value.flatMap { Int64($0.status.id) }, tags: status.tags.map(\.name))
     }
 }
 

@@ -11,6 +11,9 @@
 /// | private    | the author, the mentioned, the author's followers      | followers (reply rule below) |
 /// | direct     | the author and the mentioned                           | only followers it mentions   |
 ///
+/// Followed hashtags (FollowedTags.swift): a public status that is not a reblog also reaches the
+/// homes of the accounts following one of its tags, other than its author, reply or not.
+///
 /// The reply rule (home timelines and the `user` stream only, not single statuses or threads):
 /// a reply to someone other than its author reaches a reader only if the reader is the author,
 /// the replied-to account, mentioned, or follows the replied-to account.
@@ -32,14 +35,17 @@ public enum Audience {
         public var mentioned: [Int64]
         /// Set when the status is a reblog (its own row); the original is judged separately.
         public var reblogOf: Int64?
+        /// Its hashtags, normalised (`StatusTextParser.normaliseTag`): followed tags reach homes.
+        public var tags: [String]
 
         public init(author: Int64, visibility: Visibility, inReplyToAccount: Int64? = nil, mentioned: [Int64] = [],
-                    reblogOf: Int64? = nil) {
+                    reblogOf: Int64? = nil, tags: [String] = []) {
             self.author = author
             self.visibility = visibility
             self.inReplyToAccount = inReplyToAccount
             self.mentioned = mentioned
             self.reblogOf = reblogOf
+            self.tags = tags
         }
 
         /// The account this status replies to when that is someone other than its author
@@ -78,6 +84,9 @@ public enum Audience {
     public static func showsOnHome(_ status: Status, viewer: Int64, relations: ViewerRelations) -> Bool {
         if viewer == status.author { return true }
         guard mayView(status, viewer: viewer, relations: relations) else { return false }
+        // A status that reached the home through a followed tag is not subject to the reply rule
+        // (FollowedTags.swift: `arrivesThroughFollowedTag`).
+        if arrivesThroughFollowedTag(status, viewer: viewer, relations: relations) { return true }
         return passesReplyRule(status, reader: viewer, readerFollows: relations.follows)
     }
 
@@ -158,9 +167,12 @@ public enum HomeFanout: Sendable, Equatable {
 public struct ViewerRelations: Sendable, Equatable {
     /// Accounts the viewer follows (at least those `Audience.followsNeeded` names).
     public var following: Set<Int64>
+    /// Hashtags the viewer follows, normalised (at least those `Audience.followedTagsNeeded` names).
+    public var followedTags: Set<String>
 
-    public init(follows: Set<Int64> = []) {
+    public init(follows: Set<Int64> = [], followedTags: Set<String> = []) {
         self.following = follows
+        self.followedTags = followedTags
     }
 
     public static let none = ViewerRelations()

@@ -136,6 +136,11 @@ public struct AccountStore: Sendable {
                 UPDATE accounts a SET last_active_at = now() FROM before
                 WHERE a.id = before.id AND before.last_active_at < now() - interval '60 seconds'
                 RETURNING a.id
+            ), seen AS (
+                -- The week's logins, for /api/v1/instance/activity (InstanceStore.activity): once per
+                -- account and week; a token lookup happens once per cache lifetime, not per request.
+                INSERT INTO account_activity_weeks (week, account_id)
+                SELECT (date_trunc('week', now() AT TIME ZONE 'UTC'))::date, id FROM before ON CONFLICT DO NOTHING
             )
             SELECT t.app_id, t.account_id, t.scopes, extract(epoch FROM now() - before.last_active_at)::float8
             FROM t LEFT JOIN before ON before.id = t.account_id

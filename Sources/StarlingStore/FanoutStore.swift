@@ -14,54 +14,83 @@ public struct FanoutStore: Sendable {
         public var job: Int64
         public var author: Int64
         public var cursor: Int64
-        /// Which followers it reaches: `Audience.homeFanout(of:)`.
+        /// Which followers it reaches: `Audience.homeFanout(of:)` (`.none` for a pulled author).
         public var reach: HomeFanout
+        /// Which followers of its tags it reaches besides: `Audience.tagFanout(of:…)`.
+        public var tags: TagFanout?
 
-        public init(job: Int64, author: Int64, cursor: Int64, reach: HomeFanout) {
+        public init(job: Int64, author: Int64, cursor: Int64, reach: HomeFanout, tags: TagFanout? = nil) {
             self.job = job
             self.author = author
             self.cursor = cursor
             self.reach = reach
+            self.tags = tags
         }
     }
 
-    /// Every chunk's recipients, by job, in one query: a keyset page (ascending follower id, at
-    /// most `limit`) of each author's followers who were active within `activeWithinSeconds` and
-    /// whom the chunk's `reach` admits (the SQL is `HomeFanout.admits`, as in `FollowStore`).
+    /// Every chunk's recipients, by job, in one query: a keyset page (ascending account id, at
+    /// most `limit`) of the accounts active within `activeWithinSeconds` that are either followers
+    /// of the author whom the chunk's `reach` admits (the SQL is `HomeFanout.admits`, as in
+    /// `FollowStore`), or followers of its tags whom `tags` admits (`TagFanout.admits`). The two are
+    /// united, so an account that is both gets the status once; the keyset runs over the union.
     public func recipients(of chunks: [ChunkRequest], limit: Int, activeWithinSeconds: Double) async throws -> [Int64: [Int64]] {
         var jobs: [Int64] = [], authors: [Int64] = [], cursors: [Int64] = [], restricts: [Int64] = [], others: [Int64] = []
+        var followerModes: [Int64] = [], exceptFollowers: [Int64] = []
         var amongJobs: [Int64] = [], amongAccounts: [Int64] = []
+        var tagJobs: [Int64] = [], tagNames: [String] = []
         for chunk in chunks {
-            let restrict: Bool, among: [Int64], other: Int64
+            let followers: Bool, restrict: Bool, among: [Int64], other: Int64
             switch chunk.reach {
-            case .none: continue
-            case .followers: (restrict, among, other) = (false, [], -1)
-            case .followersAlsoFollowing(let account, let mentioned): (restrict, among, other) = (true, [account] + mentioned, account)
-            case .mentionedFollowers(let mentioned): (restrict, among, other) = (true, mentioned, -1)
+            case .none: (followers, restrict, among, other) = (false, false, [], -1)
+            case .followers: (followers, restrict, among, other) = (true, false, [], -1)
+            case .followersAlsoFollowing(let account, let mentioned): (followers, restrict, among, other) = (true, true, [account] + mentioned, account)
+            case .mentionedFollowers(let mentioned): (followers, restrict, among, other) = (true, true, mentioned, -1)
             }
+            let tags = chunk.tags?.tags ?? []
+            if !followers && tags.isEmpty { continue }
             jobs.append(chunk.job)
             authors.append(chunk.author)
             cursors.append(chunk.cursor)
             restricts.append(restrict ? 1 : 0)
             others.append(other)
+            followerModes.append(followers ? 1 : 0)
+            exceptFollowers.append(chunk.tags?.exceptAuthorFollowers == true ? 1 : 0)
             amongJobs += among.map { _ in chunk.job }
             amongAccounts += among
+            tagJobs += tags.map { _ in chunk.job }
+            tagNames += tags
         }
         if jobs.isEmpty { return [:] }
         var out: [Int64: [Int64]] = [:]
+        // Each half is a keyset page of its own (an index scan: follows_by_followee, tag_follows'
+        // primary key); the union's first `limit` ids are among theirs, so the next chunk's cursor
+        // (the last id of this page) is right for both.
         for try await (job, follower) in try await database.query("fanout_recipients", """
-            WITH among(job, account) AS (SELECT * FROM unnest(\(amongJobs)::bigint[], \(amongAccounts)::bigint[]))
-            SELECT j.job, r.follower_id
-            FROM unnest(\(jobs)::bigint[], \(authors)::bigint[], \(cursors)::bigint[], \(restricts)::bigint[], \(others)::bigint[])
-                 AS j(job, author, cursor, restrict, other)
+            WITH among(job, account) AS (SELECT * FROM unnest(\(amongJobs)::bigint[], \(amongAccounts)::bigint[])),
+            tagged(job, tag_id) AS (
+                SELECT u.job, t.id FROM unnest(\(tagJobs)::bigint[], \(tagNames)::text[]) AS u(job, name) JOIN tags t ON t.name = u.name)
+            SELECT j.job, r.account_id
+            FROM unnest(\(jobs)::bigint[], \(authors)::bigint[], \(cursors)::bigint[], \(restricts)::bigint[], \(others)::bigint[],
+                        \(followerModes)::bigint[], \(exceptFollowers)::bigint[])
+                 AS j(job, author, cursor, restrict, other, followers, except_followers)
             CROSS JOIN LATERAL (
-                SELECT f.follower_id FROM follows f JOIN accounts a ON a.id = f.follower_id
-                WHERE f.followee_id = j.author AND f.follower_id > j.cursor
-                  AND a.last_active_at > now() - make_interval(secs => \(activeWithinSeconds))
-                  AND (j.restrict = 0
-                       OR EXISTS (SELECT 1 FROM among m WHERE m.job = j.job AND m.account = f.follower_id)
-                       OR (j.other >= 0 AND EXISTS (SELECT 1 FROM follows g WHERE g.follower_id = f.follower_id AND g.followee_id = j.other)))
-                ORDER BY f.follower_id LIMIT \(limit)
+                SELECT u.account_id FROM (
+                    (SELECT f.follower_id AS account_id FROM follows f JOIN accounts a ON a.id = f.follower_id
+                     WHERE j.followers = 1 AND f.followee_id = j.author AND f.follower_id > j.cursor
+                       AND a.last_active_at > now() - make_interval(secs => \(activeWithinSeconds))
+                       AND (j.restrict = 0
+                            OR EXISTS (SELECT 1 FROM among m WHERE m.job = j.job AND m.account = f.follower_id)
+                            OR (j.other >= 0 AND EXISTS (SELECT 1 FROM follows g WHERE g.follower_id = f.follower_id AND g.followee_id = j.other)))
+                     ORDER BY f.follower_id LIMIT \(limit))
+                    UNION
+                    (SELECT DISTINCT tf.account_id FROM tagged tg JOIN tag_follows tf ON tf.tag_id = tg.tag_id
+                     JOIN accounts a ON a.id = tf.account_id
+                     WHERE tg.job = j.job AND tf.account_id > j.cursor AND tf.account_id <> j.author
+                       AND a.last_active_at > now() - make_interval(secs => \(activeWithinSeconds))
+                       AND (j.except_followers = 0
+                            OR NOT EXISTS (SELECT 1 FROM follows h WHERE h.follower_id = tf.account_id AND h.followee_id = j.author))
+                     ORDER BY tf.account_id LIMIT \(limit))
+                ) u ORDER BY u.account_id LIMIT \(limit)
             ) r
             """).decode((Int64, Int64).self) {
             out[job, default: []].append(follower)

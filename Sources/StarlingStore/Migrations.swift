@@ -193,5 +193,37 @@ public enum Migrations {
         -- holding a row lock across the work; a lease's attempt count tells a redo from a first try.
         DROP TABLE outbox_claims;
         """),
+        Migration(version: 5, name: "launch", sql: """
+        -- Markers (/api/v1/markers): where a user stopped reading a timeline. `version` counts the
+        -- changes (Mastodon's lock_version): a write that moves nothing keeps it.
+        CREATE TABLE markers (
+            account_id    bigint NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+            timeline      text NOT NULL CHECK (timeline IN ('home', 'notifications')),
+            last_read_id  bigint NOT NULL,
+            version       integer NOT NULL DEFAULT 1,
+            updated_at    timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (account_id, timeline)
+        );
+
+        -- Followed hashtags. Fan-out reads a tag's followers in keyset pages of account_id (the
+        -- primary key's order); a user's list pages by id, newest first, as Mastodon pages it.
+        CREATE TABLE tag_follows (
+            id          bigserial NOT NULL UNIQUE,
+            tag_id      bigint NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
+            account_id  bigint NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+            created_at  timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (tag_id, account_id)
+        );
+        CREATE INDEX tag_follows_by_account ON tag_follows (account_id, id);
+
+        -- Weekly logins for /api/v1/instance/activity: an account is recorded once per week when its
+        -- token marks it active (AccountStore.authenticate, at most once a minute per account).
+        -- Only the last 12 weeks are read; older rows are pruned when activity is computed.
+        CREATE TABLE account_activity_weeks (
+            week        date NOT NULL,
+            account_id  bigint NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+            PRIMARY KEY (week, account_id)
+        );
+        """),
     ]
 }

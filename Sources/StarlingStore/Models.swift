@@ -53,7 +53,7 @@ public struct StatusRow: Sendable, Equatable, Codable {
     /// What the audience rules read (`Audience`). For a reblog, judge the original's row.
     public var audience: Audience.Status {
         Audience.Status(author: accountId, visibility: visibility, inReplyToAccount: inReplyToAccountId,
-                        mentioned: mentions.map(\.id), reblogOf: reblogOfId)
+                        mentioned: mentions.map(\.id), reblogOf: reblogOfId, tags: tags)
     }
 }
 

@@ -140,9 +140,11 @@ public struct StatusStore: Sendable {
     }
 
     /// The newest statuses of the accounts `user` follows whose statuses are pushed (followers below
-    /// `threshold`), plus the user's own: the contents of a rebuilt home list.
+    /// `threshold`), plus the user's own, plus what reached the user through followed tags
+    /// (`TagFollowStore.taggedForHome`): the contents of a rebuilt home list, as fan-out fills it.
     public func homeRebuild(user: Int64, threshold: Int64, limit: Int) async throws -> [Int64] {
-        try await database.query("home_rebuild", """
+        async let tagged = TagFollowStore(database: database).taggedForHome(user: user, page: PageRequest(limit: limit))
+        let followed = try await database.query("home_rebuild", """
             SELECT s.id FROM statuses s
             WHERE s.deleted_at IS NULL AND s.account_id IN (
                 -- Driven by the user's follows, not by a scan of every account (see pulledAuthors).
@@ -152,14 +154,18 @@ public struct StatusStore: Sendable {
                 SELECT id FROM accounts WHERE id = \(user) AND followers_count < \(threshold))
             ORDER BY s.id DESC LIMIT \(limit)
             """).collect(Int64.self)
+        return Array(TimelineMerge.merge([followed, try await tagged]).prefix(limit))
     }
 
-    /// The home-timeline contents computed purely from PostgreSQL (the pull path).
+    /// The home-timeline contents computed purely from PostgreSQL (the pull path): the user's and
+    /// their follows' statuses, and those that reached them through followed tags.
     public func homeByPull(user: Int64, page: PageRequest) async throws -> [Int64] {
         let authors = try await database.query("home_authors", """
             SELECT \(user)::bigint UNION ALL SELECT followee_id FROM follows WHERE follower_id = \(user)
             """).collect(Int64.self)
-        return try await self.page(authors: authors, page: page)
+        async let tagged = TagFollowStore(database: database).taggedForHome(user: user, page: page)
+        let followed = try await self.page(authors: authors, page: page)
+        return page.select(fromDescending: TimelineMerge.merge([followed, try await tagged]))
     }
 
     /// The newest `limit` visible status ids of one author.

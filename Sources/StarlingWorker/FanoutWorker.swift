@@ -5,6 +5,7 @@ import PostgresNIO
 import ServiceLifecycle
 import Synchronization
 import StarlingDomain
+import StarlingPush
 import StarlingStore
 import StarlingTimelines
 
@@ -29,6 +30,8 @@ public struct WorkerSettings: Sendable {
     /// An idle outbox is leased at once: a lone post's fan-out never waits.
     public var batchWindow: Duration = .milliseconds(4)
     public var busyWindow: Duration = .milliseconds(100)
+    /// Web Push sending (`PushSender`).
+    public var push = PushSettings()
 
     public init() {}
 }
@@ -229,13 +232,18 @@ public final class FanoutWorker: Service {
         }
 
         // Who among the followers gets each status (direct messages, the reply rule) is the
-        // domain's `Audience.homeFanout`; the query applies it.
-        let fanned = work.filter { $0.pushes && Audience.homeFanout(of: $0.status.audience) != .none }
+        // domain's `Audience.homeFanout`, and who among its tags' followers `Audience.tagFanout`
+        // (a pulled author's followers get neither: they merge the author's list); the query applies both.
+        func reach(_ item: Work) -> HomeFanout { item.pushes ? Audience.homeFanout(of: item.status.audience) : .none }
+        func tagReach(_ item: Work) -> TagFanout? {
+            Audience.tagFanout(of: item.status.audience, authorPulled: !item.pushes, model: settings.policy.model)
+        }
+        let fanned = work.filter { reach($0) != .none || tagReach($0) != nil }
         if fanned.isEmpty { return recordLag(jobs) }
         let chunkSize = settings.policy.chunkSize
         let recipients = try await fanout.recipients(of: fanned.map { item in
             FanoutStore.ChunkRequest(job: item.job.id, author: item.status.accountId, cursor: item.job.cursor,
-                                     reach: Audience.homeFanout(of: item.status.audience))
+                                     reach: reach(item), tags: tagReach(item))
         }, limit: chunkSize, activeWithinSeconds: settings.inactiveAfterSeconds)
 
         // Queue the rest first so other workers deliver it while we deliver these chunks.

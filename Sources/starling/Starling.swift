@@ -64,6 +64,7 @@ struct APICommand: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
     @OptionGroup var timeline: TimelineOptions
     @OptionGroup var listen: ListenOptions
+    @OptionGroup var instance: InstanceOptions
 
     @Option(help: "Public URL clients use (the load balancer). Env STARLING_PUBLIC_URL. Default http://HOST:PORT.")
     var publicURL: String?
@@ -86,6 +87,8 @@ struct APICommand: AsyncParsableCommand {
             throw ValidationError("STARLING_PUBLIC_URL must be an absolute URL, got '\(settings.publicURL)'")
         }
         settings.maxCharacters = try reader.int(maxCharacters, "STARLING_MAX_CHARACTERS", default: 280, range: 1...100_000)
+        settings.rules = try instance.resolvedRules()
+        settings.contactEmail = try instance.resolvedContactEmail()
         settings.bcryptCost = UInt8(try reader.int(bcryptCost, "STARLING_BCRYPT_COST", default: 10, range: 4...31))
         settings.policy = try timeline.policy()
         settings.inactiveAfterSeconds = Double(try timeline.inactiveAfterSeconds())
