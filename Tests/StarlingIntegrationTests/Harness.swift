@@ -41,6 +41,8 @@ struct Harness: Sendable {
         /// Redis shards to use instead of the test run's (e.g. an unreachable one).
         var redisShards: String?
         var cacheTTL: Duration = .zero
+        /// The server's rules (`STARLING_RULES`).
+        var rules: [InstanceRule] = []
     }
 
     static func with<T: Sendable>(_ options: Options = Options(), _ body: @Sendable (Harness) async throws -> T) async throws -> T {
@@ -57,6 +59,7 @@ struct Harness: Sendable {
         settings.policy = options.policy
         settings.inactiveAfterSeconds = options.inactiveAfterSeconds
         settings.maxCharacters = options.maxCharacters
+        settings.rules = options.rules
         settings.bcryptCost = 4
         // Tests act and read back within milliseconds: they check the logic, not the caches' lag.
         settings.tokenCacheTTL = options.cacheTTL
