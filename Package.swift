@@ -35,6 +35,8 @@ let package = Package(
         ),
         // Pure domain logic: ids, text, shard map, timeline merge and paging, fan-out planning. No I/O.
         .target(name: "StarlingDomain"),
+        // Web Push message encryption (RFC 8291) and VAPID (RFC 8292): pure crypto, no I/O.
+        .target(name: "StarlingPush", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "StarlingRedis",
             dependencies: [
@@ -70,7 +72,7 @@ let package = Package(
         .target(
             name: "StarlingAPI",
             dependencies: [
-                "StarlingDomain", "StarlingStore", "StarlingRedis", "StarlingTimelines", "StarlingOps",
+                "StarlingDomain", "StarlingStore", "StarlingRedis", "StarlingTimelines", "StarlingOps", "StarlingPush",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -81,8 +83,9 @@ let package = Package(
         .target(
             name: "StarlingWorker",
             dependencies: [
-                "StarlingDomain", "StarlingStore", "StarlingRedis", "StarlingTimelines", "StarlingOps",
+                "StarlingDomain", "StarlingStore", "StarlingRedis", "StarlingTimelines", "StarlingOps", "StarlingPush",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         // The settings (flags and STARLING_* variables) of the roles, shared by `starling` and `starling-loadtest`.
@@ -108,7 +111,7 @@ let package = Package(
         .executableTarget(
             name: "starling",
             dependencies: [
-                "StarlingAPI", "StarlingWorker", "StarlingStore", "StarlingOps", "StarlingSettings",
+                "StarlingAPI", "StarlingWorker", "StarlingStore", "StarlingOps", "StarlingSettings", "StarlingPush",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -125,6 +128,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "StarlingDomainTests", dependencies: ["StarlingDomain"]),
+        .testTarget(name: "StarlingPushTests", dependencies: ["StarlingPush", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "StarlingLoadTestTests",
             dependencies: [
@@ -135,7 +139,8 @@ let package = Package(
         .testTarget(
             name: "StarlingIntegrationTests",
             dependencies: [
-                "StarlingAPI", "StarlingWorker", "StarlingStore", "StarlingRedis", "StarlingTimelines",
+                "StarlingAPI", "StarlingWorker", "StarlingStore", "StarlingRedis", "StarlingTimelines", "StarlingPush",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

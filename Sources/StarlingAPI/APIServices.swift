@@ -3,6 +3,7 @@ import HummingbirdBcrypt
 import Logging
 import NIOPosix
 import StarlingDomain
+import StarlingPush
 import StarlingRedis
 import StarlingStore
 import StarlingTimelines
@@ -25,6 +26,8 @@ public struct APISettings: Sendable {
     /// The longest a node keeps account rows and users' pulled-author lists. Changes reach every
     /// node's cache at once through pub/sub invalidation; this only bounds what a lost message costs.
     public var readCacheTTL: Duration = .seconds(300)
+    /// Web Push: the VAPID key and which subscription endpoints are accepted.
+    public var push = PushSettings()
     /// The server's rules (`STARLING_RULES`), as the instance endpoints list them.
     public var rules: [InstanceRule] = []
     /// The address the instance entities give for contacting the operator (`STARLING_CONTACT_EMAIL`).
@@ -59,6 +62,8 @@ public struct APIServices: Sendable {
     let accountRows: ExpiringCache<Int64, AccountRow>
     /// bcrypt is slow by design: it runs here, never on the Swift concurrency pool or an event loop.
     let bcryptThreads: NIOThreadPool
+    /// The server's VAPID key, loaded on first use (PushRoutes.swift).
+    let vapid = VAPIDKeyCache()
     /// The instance figures (usage, activity), computed from PostgreSQL at most once per TTL.
     let instanceFigures = InstanceFigures()
 

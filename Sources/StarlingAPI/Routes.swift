@@ -46,6 +46,7 @@ struct MastodonRoutes: Sendable {
         authed.get("/api/v1/timelines/home") { request, context in try await homeTimeline(request, context) }
 
         registerConversations(on: routes)
+        registerPush(on: routes)
         registerLaunch(on: routes)  // the instance, markers, followed tags, nodeinfo, WebFinger (LaunchRoutes.swift)
     }
 
@@ -66,7 +67,7 @@ struct MastodonRoutes: Sendable {
             name: name, website: input.website, redirectURI: redirects.joined(separator: "\n"), scopes: scopes)
         return try JSON.response(AppEntity(
             id: String(app.id), name: app.name, website: Nullable(app.website), redirectUri: redirect,
-            clientId: app.clientId, clientSecret: secret, scopes: scopes.split(separator: " ").map(String.init),
+            clientId: app.clientId, clientSecret: secret, vapidKey: try await services.vapid.publicKey(services), scopes: scopes.split(separator: " ").map(String.init),
             redirectUris: redirects))
     }
 

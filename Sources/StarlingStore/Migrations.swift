@@ -225,5 +225,6 @@ public enum Migrations {
             PRIMARY KEY (week, account_id)
         );
         """),
+        webPush,  // version 7, in WebPushMigration.swift
     ]
 }

@@ -13,12 +13,27 @@ public struct NotificationStore: Sendable {
     }
 
     /// Creates a notification unless it exists (workers may redo a job). Returns its id if created.
+    ///
+    /// The same statement queues one Web Push delivery per subscription of the recipient that
+    /// wants this type from this sender (its alerts and `PushPolicy`, the follow checks in SQL):
+    /// only a newly created notification queues any, and the delivery's unique
+    /// (notification, subscription) pair makes a second queueing impossible.
     @discardableResult
     public func create(recipient: Int64, from: Int64, type: NotificationKind, statusId: Int64?) async throws -> Int64? {
         guard recipient != from else { return nil }  // nobody is notified of their own actions
         return try await database.query("notification_create", """
-            INSERT INTO notifications (account_id, from_account_id, type, status_id)
-            VALUES (\(recipient), \(from), \(type.rawValue), \(statusId)) ON CONFLICT DO NOTHING RETURNING id
+            WITH created AS (
+                INSERT INTO notifications (account_id, from_account_id, type, status_id)
+                VALUES (\(recipient), \(from), \(type.rawValue), \(statusId)) ON CONFLICT DO NOTHING RETURNING id
+            ), pushes AS (
+                INSERT INTO push_deliveries (notification_id, subscription_id)
+                SELECT c.id, s.id FROM created c JOIN push_subscriptions s ON s.account_id = \(recipient)
+                WHERE \(type.rawValue) = ANY(s.alerts) AND (s.policy = 'all'
+                    OR (s.policy = 'followed' AND EXISTS (SELECT 1 FROM follows WHERE follower_id = \(recipient) AND followee_id = \(from)))
+                    OR (s.policy = 'follower' AND EXISTS (SELECT 1 FROM follows WHERE follower_id = \(from) AND followee_id = \(recipient))))
+                ON CONFLICT DO NOTHING
+            )
+            SELECT id FROM created
             """).collect(Int64.self).first
     }
 

@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import StarlingOps
+import StarlingPush
 import StarlingRedis
 import StarlingStore
 import StarlingTimelines
@@ -19,6 +20,8 @@ public typealias WorkerOpsApplication = Application<RouterResponder<BasicRequest
 /// or throws.
 public struct WorkerNode {
     public let worker: FanoutWorker
+    /// Sends the Web Push deliveries that notifications queue.
+    public let push: PushSender
     public let cache: TimelineCache
     public let database: Database
     /// `/health`, `/ready` (PostgreSQL and every Redis master) and `/metrics`.
@@ -34,6 +37,7 @@ public struct WorkerNode {
         cache = TimelineCache(redis: redis, settings: TimelineSettings(
             listLength: settings.policy.homeLength, listTTLSeconds: Int(settings.inactiveAfterSeconds)))
         worker = FanoutWorker(database: database, cache: cache, settings: settings, logger: logger)
+        push = PushSender(database: database, settings: settings.push, logger: logger)
         self.database = database
         redisConnections = ShutdownHook("redis connections") { try await redis.shutdown() }
         let router = Router()
@@ -47,7 +51,7 @@ public struct WorkerNode {
 
     /// The node's services in start order (shutdown runs in reverse).
     public func serviceConfigurations() -> [ServiceGroupConfiguration.ServiceConfiguration] {
-        let list: [any Service] = [database.client, redisConnections, worker, ops]
+        let list: [any Service] = [database.client, redisConnections, worker, push, ops]
         return list.map { .init(service: $0) }
     }
 }

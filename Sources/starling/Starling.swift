@@ -75,6 +75,8 @@ struct APICommand: AsyncParsableCommand {
     @Option(help: "bcrypt cost for new passwords. Env STARLING_BCRYPT_COST. Default 10.")
     var bcryptCost: Int?
 
+    @OptionGroup var push: PushOptions
+
     func run() async throws {
         _ = MetricsBootstrap.registry
         let logger = try common.logger("starling.api")
@@ -90,6 +92,7 @@ struct APICommand: AsyncParsableCommand {
         settings.rules = try instance.resolvedRules()
         settings.contactEmail = try instance.resolvedContactEmail()
         settings.bcryptCost = UInt8(try reader.int(bcryptCost, "STARLING_BCRYPT_COST", default: 10, range: 4...31))
+        settings.push = try push.settings(publicURL: settings.publicURL)
         settings.policy = try timeline.policy()
         settings.inactiveAfterSeconds = Double(try timeline.inactiveAfterSeconds())
 
@@ -140,6 +143,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Outbox poll interval in milliseconds when no NOTIFY arrives. Env STARLING_POLL_INTERVAL_MS. Default 1000.")
     var pollIntervalMs: Int?
 
+    @OptionGroup var push: PushOptions
+
     func run() async throws {
         _ = MetricsBootstrap.registry
         let logger = try common.logger("starling.worker")
@@ -149,6 +154,8 @@ struct WorkerCommand: AsyncParsableCommand {
         settings.inactiveAfterSeconds = Double(try timeline.inactiveAfterSeconds())
         settings.concurrency = try reader.int(concurrency, "STARLING_WORKER_CONCURRENCY", default: 4, range: 1...256)
         settings.pollInterval = .milliseconds(try reader.int(pollIntervalMs, "STARLING_POLL_INTERVAL_MS", default: 1000, range: 10...60_000))
+        // The API's public URL: payload icons point there.
+        settings.push = try push.settings(publicURL: String(reader.string(nil, "STARLING_PUBLIC_URL", default: "http://127.0.0.1:8080").trimmingSuffix("/")))
         let host = listen.resolvedHost()
         let port = try listen.resolvedPort(default: 9090)
         let backends = try Backends(common: common, timeline: timeline, logger: logger)
