@@ -18,6 +18,8 @@
 #   STARLING_PG_FAST      1 (default here): PostgreSQL without fsync
 #   E2E_FOLLOWERS         followers in the kill-worker scenario (default 300)
 #   E2E_KEEP=1            keep the data folder even after a successful run
+#   STARLING_PUSH_INTEROP 0 skips the Web Push interoperability check
+#                         (tests/push/push_interop.py, needs http_ece from PyPI)
 #
 # The last line of output is `N passed, M failed`; the exit status is non-zero
 # if any check failed or the cluster did not start.
@@ -41,7 +43,17 @@ e2e_start
 [[ -f "$STARLING_CLUSTER_DIR/env" ]] || { echo "e2e: no $STARLING_CLUSTER_DIR/env" >&2; echo "0 passed, 1 failed"; exit 1; }
 
 set +e
+# Web Push interoperability first, while both workers are up: a reference implementation (PyPI's
+# http_ece) must decrypt what Starling sends. STARLING_PUSH_INTEROP=0 skips it (no PyPI access).
+PUSH_RC=0
+if [[ "${STARLING_PUSH_INTEROP:-1}" != 0 ]]; then
+  python3 -m pip install -q http_ece cryptography >"$STARLING_CLUSTER_DIR/push-interop-pip.log" 2>&1 \
+    || echo "e2e: pip could not install http_ece/cryptography (see push-interop-pip.log)" >&2
+  python3 -u "$ROOT/tests/push/push_interop.py"
+  PUSH_RC=$?
+fi
 E2E_CLUSTER_SCRIPT="$CLUSTER" python3 -u "$ROOT/tests/e2e/e2e.py"
 RC=$?
+((RC == 0)) && RC=$PUSH_RC
 set -e
 exit "$RC"
