@@ -111,6 +111,22 @@ ensure_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" </dev/null >&2
 }
 
+# ensure_browser: headless Chromium, its driver and Selenium for the browser
+# tests (Debian's chromium and chromium-driver, Selenium from PyPI). Installed
+# only by the tests that need them, not by the cluster.
+ensure_browser() {
+  local missing=()
+  command -v chromium >/dev/null 2>&1     || missing+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    is_root || { err "missing packages: ${missing[*]} (sudo apt-get install -y ${missing[*]})"; return 1; }
+    log "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" </dev/null >&2
+  fi
+  python3 -c 'import selenium' 2>/dev/null || python3 -m pip install -q 'selenium>=4.10' >&2
+}
+
 # --------------------------------------------------------------------------
 # Ports
 # --------------------------------------------------------------------------

@@ -32,6 +32,8 @@ public struct APISettings: Sendable {
     public var rules: [InstanceRule] = []
     /// The address the instance entities give for contacting the operator (`STARLING_CONTACT_EMAIL`).
     public var contactEmail: String = ""
+    /// How failed sign-ins (password grant and the sign-in page) are slowed.
+    public var signInThrottle = SignInThrottle()
 
     public init() {}
 }
@@ -51,11 +53,13 @@ public struct APIServices: Sendable {
     let statuses: StatusStore
     let interactions: InteractionStore
     let notifications: NotificationStore
+    let oauth: OAuthStore
+    let signInGuard: SignInGuard
     let trends: TrendStore
     let renderer: Renderer
     let textRules: StatusTextRules
     /// Token owners, so a request costs no PostgreSQL round trip for its token.
-    let tokenOwners: ExpiringCache<String, TokenOwner>
+    let tokenOwners: ExpiringCache<TokenDigest, TokenOwner>
     /// Accounts a home read merges at read time, per user (invalidated on follows, on every node).
     let pulledAuthors: ExpiringCache<Int64, [Int64]>
     /// Accounts as embedded in statuses (invalidated on every node when a row changes).
@@ -81,6 +85,8 @@ public struct APIServices: Sendable {
         self.statuses = StatusStore(database: database)
         self.interactions = InteractionStore(database: database)
         self.notifications = NotificationStore(database: database)
+        self.oauth = OAuthStore(database: database)
+        self.signInGuard = SignInGuard(redis: redis, rules: settings.signInThrottle, logger: database.logger)
         self.trends = TrendStore(redis: redis)
         self.renderer = Renderer(baseURL: settings.publicURL)
         self.textRules = StatusTextRules(maxCharacters: settings.maxCharacters)
@@ -124,7 +130,18 @@ public struct APIServices: Sendable {
     ///   - pulledOf: users whose pulled-author lists changed (they followed or unfollowed).
     ///   - allPulled: an author crossed the celebrity threshold: every pulled-author list is stale.
     func accountsChanged(_ accounts: [Int64], pulledOf: [Int64] = [], allPulled: Bool = false) async {
-        let message = CacheInvalidation(accounts: accounts, pulledOf: pulledOf, allPulled: allPulled)
+        await publish(CacheInvalidation(accounts: accounts, pulledOf: pulledOf, allPulled: allPulled))
+    }
+
+    /// After tokens were revoked (their digests, as PostgreSQL's `encode(token_hash, 'hex')` gives
+    /// them): every node forgets their owners at once.
+    func tokensRevoked(_ digests: [TokenDigest]) async {
+        guard !digests.isEmpty else { return }
+        await publish(CacheInvalidation(tokens: digests))
+    }
+
+    /// Applies an invalidation here and publishes it to every other node.
+    private func publish(_ message: CacheInvalidation) async {
         apply(message)
         do {
             let channel = RedisKeys.cacheInvalidationChannel
@@ -139,6 +156,7 @@ public struct APIServices: Sendable {
     /// Applies an invalidation, from this node or another.
     func apply(_ message: CacheInvalidation) {
         accountRows.invalidate(message.accounts)
+        tokenOwners.invalidate(message.tokens)
         if message.allPulled {
             pulledAuthors.invalidateAll()
         } else {
@@ -157,14 +175,16 @@ public struct APIServices: Sendable {
 }
 
 /// What changed, as carried on `RedisKeys.cacheInvalidationChannel`: `a<id>` for an account row,
-/// `p<id>` for a user's pulled-author list, `P` for every pulled-author list; space-separated.
+/// `p<id>` for a user's pulled-author list, `P` for every pulled-author list, `t<hex digest>` for
+/// a revoked token; space-separated.
 struct CacheInvalidation: Sendable, Equatable {
     var accounts: [Int64] = []
     var pulledOf: [Int64] = []
     var allPulled = false
+    var tokens: [TokenDigest] = []
 
     var payload: [UInt8] {
-        let parts = accounts.map { "a\($0)" } + pulledOf.map { "p\($0)" } + (allPulled ? ["P"] : [])
+        let parts = accounts.map { "a\($0)" } + pulledOf.map { "p\($0)" } + (allPulled ? ["P"] : []) + tokens.map { "t\($0.hex)" }
         return Array(parts.joined(separator: " ").utf8)
     }
 
@@ -172,6 +192,11 @@ struct CacheInvalidation: Sendable, Equatable {
     init?(payload: [UInt8]) {
         for part in payload.split(separator: UInt8(ascii: " ")) {
             guard let kind = part.first else { continue }
+            if kind == UInt8(ascii: "t") {
+                guard let digest = TokenDigest(hex: String(decoding: part.dropFirst(), as: UTF8.self)) else { return nil }
+                tokens.append(digest)
+                continue
+            }
             let number = Int64(String(decoding: part.dropFirst(), as: UTF8.self))
             switch (kind, number) {
             case (UInt8(ascii: "a"), let id?): accounts.append(id)
@@ -182,9 +207,10 @@ struct CacheInvalidation: Sendable, Equatable {
         }
     }
 
-    init(accounts: [Int64], pulledOf: [Int64], allPulled: Bool) {
+    init(accounts: [Int64] = [], pulledOf: [Int64] = [], allPulled: Bool = false, tokens: [TokenDigest] = []) {
         self.accounts = accounts
         self.pulledOf = pulledOf
         self.allPulled = allPulled
+        self.tokens = tokens
     }
 }

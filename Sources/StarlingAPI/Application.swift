@@ -19,6 +19,7 @@ public func buildAPIApplication(
     }
     let routes = APIRoutes(router: router, services: services)
     MastodonRoutes(services: services).register(on: routes)
+    OAuthRoutes(services: services).register(on: routes)
     StreamingRoutes(services: services, hub: hub).register(on: routes)
     return Application(
         router: router,

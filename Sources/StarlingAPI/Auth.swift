@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import StarlingStore
@@ -22,14 +23,51 @@ enum BearerToken {
 
 extension APIServices {
     /// The token's owner, from the token-owner cache or PostgreSQL (one query that also loads the
-    /// token's scopes and touches `last_active_at`); nil if the token is unknown.
+    /// token's scopes and touches `last_active_at`); nil if the token is unknown. The cache is
+    /// keyed by the token's SHA-256 digest, the same digest PostgreSQL stores, so a revocation can
+    /// name the token to every node without sending the token itself.
     func tokenOwner(_ token: String) async throws -> TokenOwner? {
-        if var cached = tokenOwners.get(token) {
+        let digest = TokenDigest(token: token)
+        if var cached = tokenOwners.get(digest) {
             cached.idleSeconds = 0  // seen within the cache lifetime: active
             return cached
         }
+        let ticket = tokenOwners.fillTicket()
         guard let owner = try await accounts.authenticate(token: token) else { return nil }
-        tokenOwners.set(token, owner)
+        tokenOwners.set(digest, owner, readSince: ticket)
         return owner
+    }
+}
+
+/// A token's SHA-256 digest: the token-owner cache's key and what a revocation publishes.
+struct TokenDigest: Hashable, Sendable {
+    let bytes: [UInt8]
+
+    init(token: String) {
+        bytes = Array(SHA256.hash(data: Array(token.utf8)))
+    }
+
+    /// From the hex PostgreSQL's `encode(token_hash, 'hex')` gives; nil unless 64 hex digits.
+    init?(hex: some StringProtocol) {
+        let digits = Array(hex.utf8)
+        guard digits.count == 64 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        for index in stride(from: 0, to: 64, by: 2) {
+            guard let high = Self.nibble(digits[index]), let low = Self.nibble(digits[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        self.bytes = bytes
+    }
+
+    var hex: String { bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined() }
+
+    private static func nibble(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }

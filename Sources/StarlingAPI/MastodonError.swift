@@ -9,10 +9,13 @@ import StarlingStore
 public struct MastodonError: HTTPResponseError, CustomStringConvertible {
     public var status: HTTPResponse.Status
     public var message: String
+    /// Extra response headers (`Retry-After` on a 429 or 503).
+    public var headers: HTTPFields = [:]
 
-    public init(_ status: HTTPResponse.Status, _ message: String) {
+    public init(_ status: HTTPResponse.Status, _ message: String, headers: HTTPFields = [:]) {
         self.status = status
         self.message = message
+        self.headers = headers
     }
 
     public var description: String { "\(status.code) \(message)" }
@@ -22,13 +25,14 @@ public struct MastodonError: HTTPResponseError, CustomStringConvertible {
     public static let forbidden = MastodonError(.forbidden, "This action is not allowed")
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        Self.errorResponse(status: status, message: message)
+        Self.errorResponse(status: status, message: message, extraHeaders: headers)
     }
 
-    static func errorResponse(status: HTTPResponse.Status, message: String) -> Response {
+    static func errorResponse(status: HTTPResponse.Status, message: String, extraHeaders: HTTPFields = [:]) -> Response {
         let data = (try? JSONSerialization.data(withJSONObject: ["error": message])) ?? Data("{}".utf8)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"Doorkeeper\", error=\"invalid_token\"" }
+        headers.append(contentsOf: extraHeaders)
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 

@@ -13,9 +13,12 @@ public struct StarlingRequestContext: RequestContext {
     public internal(set) var identity: TokenOwner?
     /// The query string, and for methods that carry one the body, as Mastodon accepts them.
     var params = Params()
+    /// The connection's peer (HAProxy, behind the load balancer): see `WebAuth.clientAddress`.
+    let peerAddress: String?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.peerAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Decodes Mastodon's form-encoded and JSON bodies (and the query string) into `Params`.

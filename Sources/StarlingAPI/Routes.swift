@@ -13,7 +13,6 @@ struct MastodonRoutes: Sendable {
         let (router, open, authed) = (routes.plain, routes.anonymous, routes.authenticated)
         // Apps, OAuth and registration
         open.post("/api/v1/apps") { _, context in try await createApp(context) }
-        open.post("/oauth/token") { _, context in try await token(context) }
         authed.post("/api/v1/accounts") { _, context in try await register(context) }
 
         // Accounts
@@ -55,12 +54,16 @@ struct MastodonRoutes: Sendable {
     func createApp(_ context: StarlingRequestContext) async throws -> Response {
         let input = try context.input(NewApp.self)
         let name = input.clientName
-        let redirects = input.redirectURIs
+        // An array, or one string with a URI per line (as Mastodon accepts both).
+        let redirects = input.redirectURIs.flatMap { $0.split(whereSeparator: \.isNewline).map(String.init) }
         guard let redirect = redirects.first, !redirect.isEmpty else {
             throw MastodonError(.unprocessableContent, "Validation failed: Redirect URI can't be blank")
         }
         guard name.count <= 100, redirects.allSatisfy({ $0.count <= 2000 }) else {
             throw MastodonError(.unprocessableContent, "Validation failed: client_name or redirect_uris is too long")
+        }
+        guard redirects.allSatisfy(OAuthRules.isValidRedirect) else {
+            throw MastodonError(.unprocessableContent, "Validation failed: Redirect URI must be an absolute URI.")
         }
         let scopes = try Self.scopes(input.scopes ?? "read")
         let (app, secret) = try await services.accounts.createApp(
@@ -78,40 +81,6 @@ struct MastodonRoutes: Sendable {
         } catch .unknown(let scope) {
             throw MastodonError(.unprocessableContent, "Validation failed: Scopes are invalid (\(scope))")
         }
-    }
-
-    /// OAuth 2 errors use their own format: `error` code plus `error_description`.
-    private func oauthError(_ status: HTTPResponse.Status, _ code: String, _ description: String) throws -> Response {
-        let data = try JSONSerialization.data(withJSONObject: ["error": code, "error_description": description])
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
-    }
-
-    func token(_ context: StarlingRequestContext) async throws -> Response {
-        let grant = try context.input(TokenGrant.self)
-        guard let clientId = grant.clientId, let secret = grant.clientSecret,
-              let app = try await services.accounts.app(clientId: clientId, clientSecret: secret) else {
-            return try oauthError(.unauthorized, "invalid_client",
-                                  "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.")
-        }
-        let scopes = try Self.scopes(grant.scope ?? app.scopes)
-        let accountId: Int64?
-        switch grant.grantType {
-        case "password":
-            guard let login = grant.username, let password = grant.password, !login.isEmpty, password.utf8.count <= 72,
-                  let credentials = try await services.accounts.credentials(login: login),
-                  try await services.verifyPassword(password, hash: credentials.passwordHash) else {
-                return try oauthError(.badRequest, "invalid_grant",
-                                      "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.")
-            }
-            accountId = credentials.id
-        case "client_credentials":
-            accountId = nil
-        default:
-            return try oauthError(.badRequest, "unsupported_grant_type", "The authorization grant type is not supported by the authorization server.")
-        }
-        let token = try await services.accounts.createToken(appId: app.id, accountId: accountId, scopes: scopes)
-        return try JSON.response(TokenEntity(accessToken: token, scope: scopes, createdAt: Int64(Date().timeIntervalSince1970)))
     }
 
     func register(_ context: StarlingRequestContext) async throws -> Response {

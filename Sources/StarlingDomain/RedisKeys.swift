@@ -43,6 +43,13 @@ public enum RedisKeys {
     /// A HyperLogLog of the accounts that used `tag` on one day.
     public static func trendAccounts(day: Int, tag: String) -> String { "trends:\(trendsTag):\(day):\(tag)" }
 
+    // MARK: Sign-in throttling
+
+    /// Failed sign-ins for a login (username or e-mail, lower-cased), counted for a window.
+    public static func signInFailures(login: String) -> String { "signin:login:\(login.lowercased().prefix(320))" }
+    /// Failed sign-ins from one client address, counted for a window.
+    public static func signInFailures(address: String) -> String { "signin:addr:\(address.prefix(64))" }
+
     // MARK: Pub/sub channels (streaming)
 
     /// Every streaming channel starts with this; API nodes `PSUBSCRIBE` to `channelPattern`.

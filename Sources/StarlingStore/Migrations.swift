@@ -225,6 +225,35 @@ public enum Migrations {
             PRIMARY KEY (week, account_id)
         );
         """),
+        Migration(version: 6, name: "oauth_codes_sessions", sql: """
+        -- Authorization codes (RFC 6749 section 4.1), stored as SHA-256 digests like tokens. Single
+        -- use: redeeming sets used_at; a replayed code revokes the token it was exchanged for.
+        CREATE TABLE oauth_codes (
+            code_hash         bytea PRIMARY KEY,
+            app_id            bigint NOT NULL REFERENCES oauth_apps (id) ON DELETE CASCADE,
+            account_id        bigint NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+            redirect_uri      text NOT NULL,
+            scopes            text NOT NULL,
+            code_challenge    text,
+            challenge_method  text,
+            expires_at        timestamptz NOT NULL,
+            used_at           timestamptz,
+            token_hash        bytea
+        );
+        CREATE INDEX oauth_codes_by_expiry ON oauth_codes (expires_at);
+
+        -- Browser sign-in sessions (a cookie holds the secret; its digest is stored), honoured by
+        -- every API node. csrf_token guards the forms a session submits.
+        CREATE TABLE web_sessions (
+            session_hash  bytea PRIMARY KEY,
+            account_id    bigint NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+            csrf_token    text NOT NULL,
+            user_agent    text,
+            created_at    timestamptz NOT NULL DEFAULT now(),
+            last_seen_at  timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX web_sessions_by_account ON web_sessions (account_id);
+        """),
         webPush,  // version 7, in WebPushMigration.swift
     ]
 }
