@@ -64,7 +64,11 @@ class Callback(http.server.BaseHTTPRequestHandler):
     received = []
 
     def do_GET(self):  # noqa: N802 (http.server's name)
-        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        url = urllib.parse.urlsplit(self.path)
+        if url.path != "/callback":  # the browser also asks for /favicon.ico
+            self.send_error(404)
+            return
+        query = urllib.parse.parse_qs(url.query)
         Callback.received.append({k: v[0] for k, v in query.items()})
         body = b"<!doctype html><title>App</title><p id=done>Signed in, you can close this page.</p>"
         self.send_response(200)

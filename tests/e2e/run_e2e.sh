@@ -52,8 +52,22 @@ if [[ "${STARLING_PUSH_INTEROP:-1}" != 0 ]]; then
   python3 -u "$ROOT/tests/push/push_interop.py"
   PUSH_RC=$?
 fi
+# The OAuth authorization-code flow in headless Chromium (Selenium), on the same cluster.
+# STARLING_BROWSER_TEST=0 skips it. Screenshots: $STARLING_CLUSTER_DIR/screenshots.
+BROWSER_RC=0
+if [[ "${STARLING_BROWSER_TEST:-1}" != 0 ]]; then
+  if (source "$ROOT/scripts/lib.sh" && ensure_browser); then
+    STARLING_URL=$(. "$STARLING_CLUSTER_DIR/env" && echo "$STARLING_URL") \
+      SCREENSHOT_DIR="$STARLING_CLUSTER_DIR/screenshots" python3 -u "$ROOT/tests/browser/oauth_browser.py"
+    BROWSER_RC=$?
+  else
+    echo "e2e: could not install chromium, chromium-driver or selenium" >&2
+    BROWSER_RC=1
+  fi
+fi
 E2E_CLUSTER_SCRIPT="$CLUSTER" python3 -u "$ROOT/tests/e2e/e2e.py"
 RC=$?
 ((RC == 0)) && RC=$PUSH_RC
+((RC == 0)) && RC=$BROWSER_RC
 set -e
 exit "$RC"
