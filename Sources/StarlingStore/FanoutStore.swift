@@ -29,11 +29,12 @@ public struct FanoutStore: Sendable {
     }
 
     /// Every chunk's recipients, by job, in one query: a keyset page (ascending account id, at
-    /// most `limit`) of the accounts active within `activeWithinSeconds` that are either followers
+    /// most `limit`) of the accounts active within `activeWithinSeconds` (nil: active or not, as a
+    /// delete must reach every list the status may be on) that are either followers
     /// of the author whom the chunk's `reach` admits (the SQL is `HomeFanout.admits`, as in
     /// `FollowStore`), or followers of its tags whom `tags` admits (`TagFanout.admits`). The two are
     /// united, so an account that is both gets the status once; the keyset runs over the union.
-    public func recipients(of chunks: [ChunkRequest], limit: Int, activeWithinSeconds: Double) async throws -> [Int64: [Int64]] {
+    public func recipients(of chunks: [ChunkRequest], limit: Int, activeWithinSeconds: Double?) async throws -> [Int64: [Int64]] {
         var jobs: [Int64] = [], authors: [Int64] = [], cursors: [Int64] = [], restricts: [Int64] = [], others: [Int64] = []
         var followerModes: [Int64] = [], exceptFollowers: [Int64] = []
         var amongJobs: [Int64] = [], amongAccounts: [Int64] = []
@@ -61,6 +62,7 @@ public struct FanoutStore: Sendable {
             tagNames += tags
         }
         if jobs.isEmpty { return [:] }
+        let idle = activeWithinSeconds ?? -1  // -1: no activity filter
         var out: [Int64: [Int64]] = [:]
         // Each half is a keyset page of its own (an index scan: follows_by_followee, tag_follows'
         // primary key); the union's first `limit` ids are among theirs, so the next chunk's cursor
@@ -77,7 +79,7 @@ public struct FanoutStore: Sendable {
                 SELECT u.account_id FROM (
                     (SELECT f.follower_id AS account_id FROM follows f JOIN accounts a ON a.id = f.follower_id
                      WHERE j.followers = 1 AND f.followee_id = j.author AND f.follower_id > j.cursor
-                       AND a.last_active_at > now() - make_interval(secs => \(activeWithinSeconds))
+                       AND (\(idle) < 0 OR a.last_active_at > now() - make_interval(secs => \(idle)))
                        AND (j.restrict = 0
                             OR EXISTS (SELECT 1 FROM among m WHERE m.job = j.job AND m.account = f.follower_id)
                             OR (j.other >= 0 AND EXISTS (SELECT 1 FROM follows g WHERE g.follower_id = f.follower_id AND g.followee_id = j.other)))
@@ -86,7 +88,7 @@ public struct FanoutStore: Sendable {
                     (SELECT DISTINCT tf.account_id FROM tagged tg JOIN tag_follows tf ON tf.tag_id = tg.tag_id
                      JOIN accounts a ON a.id = tf.account_id
                      WHERE tg.job = j.job AND tf.account_id > j.cursor AND tf.account_id <> j.author
-                       AND a.last_active_at > now() - make_interval(secs => \(activeWithinSeconds))
+                       AND (\(idle) < 0 OR a.last_active_at > now() - make_interval(secs => \(idle)))
                        AND (j.except_followers = 0
                             OR NOT EXISTS (SELECT 1 FROM follows h WHERE h.follower_id = tf.account_id AND h.followee_id = j.author))
                      ORDER BY tf.account_id LIMIT \(limit))

@@ -121,6 +121,23 @@ public struct TagFollowStore: Sendable {
         return page.select(fromDescending: ids.sorted(by: >))
     }
 
+    /// The tags through which a status (deleted or not) reached its tags' followers' homes, or nil
+    /// if it reached none (`Audience.followedTagReach`): what its delete must also clean up.
+    public func deliveredTags(of status: Int64) async throws -> [String]? {
+        for try await (author, visibility, reblogOf, tags) in try await database.query("status_delivered_tags", """
+            SELECT s.account_id, s.visibility, s.reblog_of_id,
+                   coalesce((SELECT array_agg(t.name ORDER BY t.name) FROM status_tags st JOIN tags t ON t.id = st.tag_id
+                             WHERE st.status_id = s.id), '{}')
+            FROM statuses s WHERE s.id = \(status)
+            """).decode((Int64, String, Int64?, [String]).self) {
+            // An unknown visibility is never written; fail closed (no tag reach) if one appears.
+            let facts = Audience.Status(author: author, visibility: Visibility(rawValue: visibility) ?? .direct, reblogOf: reblogOf, tags: tags)
+            let reach = Audience.followedTagReach(of: facts)
+            return reach.isEmpty ? nil : reach
+        }
+        return nil
+    }
+
     /// Of the ids on `user`'s home, those to remove now that the user stopped following `tag`:
     /// statuses carrying it that are not the user's, not by someone the user follows, and carry no
     /// other tag the user still follows (Mastodon's `FeedManager#unmerge_tag_from_home`).

@@ -324,9 +324,17 @@ public final class FanoutWorker: Service {
             try await cache.remove([job.statusId], from: [.authored(job.accountId), .home(job.accountId)])
             try await cache.publish(event, on: [StreamChannels.user(job.accountId), StreamChannels.publicTimeline, StreamChannels.pulled])
         }
-        // Every follower, active or not: a status that once reached a list must leave it.
-        let page = try await follows.fanoutFollowers(of: job.accountId, after: job.cursor, limit: settings.policy.chunkSize,
+        // Every follower, active or not: a status that once reached a list must leave it. So must
+        // the followers of its tags, when it reached them (`Audience.followedTagReach`).
+        let page: [Int64]
+        if let tags = try await TagFollowStore(database: database).deliveredTags(of: job.statusId) {
+            let chunk = FanoutStore.ChunkRequest(job: job.id, author: job.accountId, cursor: job.cursor, reach: .followers,
+                                                 tags: TagFanout(tags: tags, exceptAuthorFollowers: false))
+            page = try await fanout.recipients(of: [chunk], limit: settings.policy.chunkSize, activeWithinSeconds: nil)[job.id] ?? []
+        } else {
+            page = try await follows.fanoutFollowers(of: job.accountId, after: job.cursor, limit: settings.policy.chunkSize,
                                                      activeWithinSeconds: nil, reach: .followers)
+        }
         if page.count == settings.policy.chunkSize, let last = page.last {
             try await outbox.enqueueContinuations([(job, last)])
         }

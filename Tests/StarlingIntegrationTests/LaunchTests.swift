@@ -262,6 +262,23 @@ struct LaunchTests {
         }
     }
 
+    @Test func aDeletedTaggedStatusLeavesTagFollowersHomes() async throws {
+        try await Harness.with { h in
+            let tag = Harness.uniqueName("tag")
+            let author = try await h.register("tagdel"), reader = try await h.register("tagdelreader")
+            try await h.buildHome(reader)
+            #expect(try await h.call(.post, "/api/v1/tags/\(tag)/follow", token: reader.token).status == .ok)
+            let kept = try await h.post(author, "stays #\(tag)")
+            let gone = try await h.post(author, "goes #\(tag)")
+            await h.drain()
+            #expect(try await h.redisHome(reader) == [gone, kept])
+            #expect(try await h.call(.delete, "/api/v1/statuses/\(gone)", token: author.token).status == .ok)
+            await h.drain()
+            #expect(try await h.redisHome(reader) == [kept], "the delete's fan-out reaches tag followers too")
+            #expect(try await h.home(reader) == [kept])
+        }
+    }
+
     /// The hybrid model: a celebrity (3 followers here) is not fanned out; their tagged statuses are
     /// pushed to tag followers who do not follow them, and pulled by those who do.
     @Test func celebrityTaggedStatusesReachTagFollowersByPushAndFollowersByPull() async throws {
