@@ -19,9 +19,9 @@ import Synchronization
 /// so each goes to one worker at a time) as it has free slots, sends at most `concurrency`
 /// requests at once, and settles each in one statement: sent or hopeless deliveries are deleted,
 /// subscriptions the push service calls gone (404/410) are deleted, transient failures (429, 5xx,
-/// network) come back after an exponential backoff until `maxAttempts`. A push is sent again only if a worker
-/// dies between the push service's answer and the settling statement; the `Topic` header (the
-/// notification id) lets the push service collapse such a duplicate while it is still queued.
+/// network) come back after an exponential backoff until `maxAttempts`. A push is sent again only
+/// if a worker dies between the push service's answer and the settling statement; the `Topic`
+/// header (the notification id) lets the push service collapse such a duplicate while it is queued.
 public final class PushSender: Service {
     let store: PushStore
     let database: Database
@@ -111,9 +111,14 @@ public final class PushSender: Service {
                         for job in jobs {
                             inFlight.add(1, ordering: .relaxed)
                             sends.addTask {
-                                await self.sendAndSettle(job, key: key, seal: seal, http: http)
+                                let outcome = await self.sendAndSettle(job, key: key, seal: seal, http: http)
                                 self.inFlight.subtract(1, ordering: .relaxed)
                                 ring()
+                                // A retry due before the next poll is leased when due, not at the poll.
+                                if case .retry(let delay) = outcome, delay < self.pollSeconds {
+                                    try? await Task.sleep(for: .seconds(delay))
+                                    ring()
+                                }
                             }
                         }
                         if jobs.count < free { break }
@@ -140,6 +145,10 @@ public final class PushSender: Service {
                 try? await Task.sleep(for: .seconds(1))
             }
         }
+    }
+
+    private var pollSeconds: Double {
+        Double(settings.pollInterval.components.seconds) + Double(settings.pollInterval.components.attoseconds) / 1e18
     }
 
     /// Sends one leased delivery and settles it in one statement. - Returns: its outcome.

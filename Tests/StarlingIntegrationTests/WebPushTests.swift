@@ -222,6 +222,25 @@ struct WebPushTests {
         await service.stop()
     }
 
+    @Test func otherClientErrorsDropTheDeliveryButKeepTheSubscription() async throws {
+        let service = try await TestPushService.start { _ in 400 }
+        try await Harness.with { h in
+            let ivan = try await Self.subscriber(h, "ivan")
+            let judy = try await h.register("judy")
+            let reply = try await Self.subscribe(h, ivan, endpoint: service.url("/push/ivan"))
+            let id = try #require(reply.object["id"] as? Int64 ?? (reply.object["id"] as? Int).map(Int64.init))
+            try await Self.withWorker(h) {
+                _ = try await h.post(judy, "@\(ivan.user.username) hi")
+                #expect(try await service.waitFor(count: 1) != nil)
+                try await Self.await(within: .seconds(5)) { try await deliveries(h, subscription: id) == 0 }
+            }
+            #expect(try await deliveries(h, subscription: id) == 0, "a 400 will not succeed later: the delivery is dropped")
+            #expect(service.requests.count == 1, "and not retried")
+            #expect(try await h.call(.get, "/api/v1/push/subscription", token: ivan.pushToken).status == .ok, "the subscription stays")
+        }
+        await service.stop()
+    }
+
     @Test func subscriptionAPIScopesValidationAndLifecycle() async throws {
         try await Harness.with { h in
             let hank = try await Self.subscriber(h, "hank")
