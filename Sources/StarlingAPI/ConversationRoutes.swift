@@ -7,25 +7,27 @@ import StarlingStore
 /// Replies, reblogs, favourites, notifications, tags, search, trends and profile edits.
 extension MastodonRoutes {
     func registerConversations(on routes: APIRoutes) {
-        let (open, authed) = (routes.anonymous, routes.authenticated)
-        authed.get("/api/v1/statuses/:id/context") { _, context in try await statusContext(context, id: context.parameters.get("id")) }
+        let open = routes.anonymous
+        routes.authenticated(.readStatuses).get("/api/v1/statuses/:id/context") { _, context in try await statusContext(context, id: context.parameters.get("id")) }
         for action in ["reblog", "unreblog", "favourite", "unfavourite"] {
-            authed.post(RouterPath("/api/v1/statuses/:id/\(action)")) { _, context in
+            // Reblogs are statuses; favourites have their own scope (as in Mastodon).
+            let scope: OAuthScope = action.hasSuffix("favourite") ? .writeFavourites : .writeStatuses
+            routes.authenticated(scope).post(RouterPath("/api/v1/statuses/:id/\(action)")) { _, context in
                 try await interact(context, id: context.parameters.get("id"), action: action)
             }
         }
-        authed.get("/api/v1/notifications") { request, context in try await notifications(request, context) }
-        authed.post("/api/v1/notifications/clear") { _, context in try await clearNotifications(context) }
-        authed.get("/api/v1/notifications/:id") { _, context in try await notification(context, id: context.parameters.get("id")) }
-        authed.post("/api/v1/notifications/:id/dismiss") { _, context in
+        routes.authenticated(.readNotifications).get("/api/v1/notifications") { request, context in try await notifications(request, context) }
+        routes.authenticated(.writeNotifications).post("/api/v1/notifications/clear") { _, context in try await clearNotifications(context) }
+        routes.authenticated(.readNotifications).get("/api/v1/notifications/:id") { _, context in try await notification(context, id: context.parameters.get("id")) }
+        routes.authenticated(.writeNotifications).post("/api/v1/notifications/:id/dismiss") { _, context in
             try await dismissNotification(context, id: context.parameters.get("id"))
         }
-        authed.get("/api/v1/timelines/tag/:tag") { request, context in try await tagTimeline(request, context, tag: context.parameters.get("tag")) }
-        authed.get("/api/v1/timelines/public") { request, context in try await publicTimeline(request, context) }
-        authed.get("/api/v2/search") { _, context in try await search(context) }
+        routes.authenticated(.readStatuses).get("/api/v1/timelines/tag/:tag") { request, context in try await tagTimeline(request, context, tag: context.parameters.get("tag")) }
+        routes.authenticated(.readStatuses).get("/api/v1/timelines/public") { request, context in try await publicTimeline(request, context) }
+        routes.authenticated(.readSearch).get("/api/v2/search") { _, context in try await search(context) }
         open.get("/api/v1/trends/tags") { _, context in try await trends(context) }
         open.get("/api/v1/trends") { _, context in try await trends(context) }
-        authed.patch("/api/v1/accounts/update_credentials") { _, context in try await updateCredentials(context) }
+        routes.authenticated(.writeAccounts).patch("/api/v1/accounts/update_credentials") { _, context in try await updateCredentials(context) }
     }
 
     func statusContext(_ context: StarlingRequestContext, id: String?) async throws -> Response {

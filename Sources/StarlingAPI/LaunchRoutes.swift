@@ -12,7 +12,7 @@ import Synchronization
 /// where Starling has nothing (emojis, announcements, peers) the honest answer is an empty list.
 extension MastodonRoutes {
     func registerLaunch(on routes: APIRoutes) {
-        let (router, open, authed) = (routes.plain, routes.anonymous, routes.authenticated)
+        let (router, open) = (routes.plain, routes.anonymous)
         // Instance. Hummingbird matches a path with or without its trailing slash, as clients send both.
         router.get("/api/v1/instance") { _, _ in try await instanceV1() }
         router.get("/api/v2/instance") { _, _ in try await instanceV2() }
@@ -25,24 +25,24 @@ extension MastodonRoutes {
         open.get("/.well-known/webfinger") { _, context in try await webfinger(context) }
 
         // The signed-in user's launch state.
-        authed.get("/api/v1/preferences") { _, context in try preferences(context) }
-        authed.get("/api/v1/announcements") { _, context in
+        routes.authenticated(.readAccounts).get("/api/v1/preferences") { _, context in try preferences(context) }
+        routes.authenticated(.read).get("/api/v1/announcements") { _, context in
             // Mastodon's controller requires a user; Starling publishes no announcements.
             _ = try context.requireUser(.read)
             return try JSON.response([String]())
         }
-        authed.get("/api/v1/markers") { _, context in try await markers(context) }
-        authed.post("/api/v1/markers") { _, context in try await saveMarkers(context) }
+        routes.authenticated(.readStatuses).get("/api/v1/markers") { _, context in try await markers(context) }
+        routes.authenticated(.writeStatuses).post("/api/v1/markers") { _, context in try await saveMarkers(context) }
 
         // Followed hashtags.
-        authed.get("/api/v1/tags/:name") { _, context in try await tag(context, name: context.parameters.get("name")) }
-        authed.post("/api/v1/tags/:name/follow") { _, context in
+        routes.authenticated(.readStatuses, .readFollows).get("/api/v1/tags/:name") { _, context in try await tag(context, name: context.parameters.get("name")) }
+        routes.authenticated(.writeFollows).post("/api/v1/tags/:name/follow") { _, context in
             try await followTag(context, name: context.parameters.get("name"), follow: true)
         }
-        authed.post("/api/v1/tags/:name/unfollow") { _, context in
+        routes.authenticated(.writeFollows).post("/api/v1/tags/:name/unfollow") { _, context in
             try await followTag(context, name: context.parameters.get("name"), follow: false)
         }
-        authed.get("/api/v1/followed_tags") { request, context in try await followedTags(request, context) }
+        routes.authenticated(.readFollows).get("/api/v1/followed_tags") { request, context in try await followedTags(request, context) }
     }
 
     // MARK: Instance

@@ -23,6 +23,8 @@ public struct MastodonError: HTTPResponseError, CustomStringConvertible {
     public static let unauthorized = MastodonError(.unauthorized, "The access token is invalid")
     public static let notFound = MastodonError(.notFound, "Record not found")
     public static let forbidden = MastodonError(.forbidden, "This action is not allowed")
+    /// The token is valid but its scopes do not reach the route (Mastodon's words).
+    public static let outsideScopes = MastodonError(.forbidden, "This action is outside the authorized scopes")
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         Self.errorResponse(status: status, message: message, extraHeaders: headers)

@@ -13,7 +13,7 @@ struct OAuthRoutes: Sendable {
     let services: APIServices
 
     func register(on routes: APIRoutes) {
-        let (plain, open, authed) = (routes.plain, routes.anonymous, routes.authenticated)
+        let (plain, open) = (routes.plain, routes.anonymous)
         plain.get(RouterPath(HTML.stylesheetPath)) { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
                      body: ResponseBody(byteBuffer: ByteBuffer(string: HTML.stylesheet)))
@@ -26,8 +26,8 @@ struct OAuthRoutes: Sendable {
         open.post("/oauth/token") { request, context in try await token(request, context) }
         open.post("/oauth/revoke") { request, context in try await revoke(request, context) }
         plain.get("/.well-known/oauth-authorization-server") { _, _ in try metadata() }
-        authed.get("/oauth/userinfo") { _, context in try await userinfo(context) }
-        authed.post("/oauth/userinfo") { _, context in try await userinfo(context) }
+        routes.authenticated(.profile).get("/oauth/userinfo") { _, context in try await userinfo(context) }
+        routes.authenticated(.profile).post("/oauth/userinfo") { _, context in try await userinfo(context) }
     }
 
     private var secureCookies: Bool { services.settings.publicURL.hasPrefix("https://") }

@@ -69,7 +69,7 @@ struct WebPushSubscriptionEntity: Encodable, Sendable {
 /// the `push` scope and a user's token.
 extension MastodonRoutes {
     func registerPush(on routes: APIRoutes) {
-        let authed = routes.authenticated
+        let authed = routes.authenticated(.push)
         authed.post("/api/v1/push/subscription") { request, context in try await subscribe(request, context) }
         authed.get("/api/v1/push/subscription") { request, context in try await pushSubscription(request, context) }
         authed.put("/api/v1/push/subscription") { request, context in try await updatePushSubscription(request, context) }

@@ -62,7 +62,7 @@ extension StarlingRequestContext {
     func requireScope(_ scope: OAuthScope) throws -> TokenOwner {
         let owner = try requireToken()
         guard OAuthScopes(stored: owner.scopes).grants(scope) else {
-            throw MastodonError(.forbidden, "This action is outside the authorized scopes")
+            throw MastodonError.outsideScopes
         }
         return owner
     }
@@ -118,6 +118,8 @@ struct ParametersMiddleware: RouterMiddleware {
 struct TokenAuthenticator: RouterMiddleware {
     typealias Context = StarlingRequestContext
     let services: APIServices
+    /// The token must grant at least one of these.
+    let scopes: [OAuthScope]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let header = request.headers[.authorization]
@@ -127,6 +129,8 @@ struct TokenAuthenticator: RouterMiddleware {
               let owner = try await services.tokenOwner(token) else {
             throw MastodonError.unauthorized
         }
+        let granted = OAuthScopes(stored: owner.scopes)
+        guard scopes.contains(where: granted.grants) else { throw MastodonError.outsideScopes }
         var context = context
         context.identity = owner
         return try await next(request, context)

@@ -10,23 +10,23 @@ struct MastodonRoutes: Sendable {
     var reader: TimelineReader { TimelineReader(services: services) }
 
     func register(on routes: APIRoutes) {
-        let (router, open, authed) = (routes.plain, routes.anonymous, routes.authenticated)
+        let (router, open) = (routes.plain, routes.anonymous)
         // Apps, OAuth and registration
         open.post("/api/v1/apps") { _, context in try await createApp(context) }
-        authed.post("/api/v1/accounts") { _, context in try await register(context) }
+        routes.authenticated(.writeAccounts).post("/api/v1/accounts") { _, context in try await register(context) }
 
         // Accounts
-        authed.get("/api/v1/accounts/verify_credentials") { _, context in try await verifyCredentials(context) }
-        authed.get("/api/v1/accounts/relationships") { _, context in try await relationships(context) }
+        routes.authenticated(.profile, .readAccounts).get("/api/v1/accounts/verify_credentials") { _, context in try await verifyCredentials(context) }
+        routes.authenticated(.readFollows).get("/api/v1/accounts/relationships") { _, context in try await relationships(context) }
         open.get("/api/v1/accounts/lookup") { _, context in try await lookup(context) }
         router.get("/api/v1/accounts/:id") { _, context in try await account(id: context.parameters.get("id")) }
-        authed.get("/api/v1/accounts/:id/statuses") { request, context in
+        routes.authenticated(.readStatuses).get("/api/v1/accounts/:id/statuses") { request, context in
             try await accountStatuses(request, context, id: context.parameters.get("id"))
         }
-        authed.post("/api/v1/accounts/:id/follow") { _, context in
+        routes.authenticated(.writeFollows).post("/api/v1/accounts/:id/follow") { _, context in
             try await follow(context, id: context.parameters.get("id"), follow: true)
         }
-        authed.post("/api/v1/accounts/:id/unfollow") { _, context in
+        routes.authenticated(.writeFollows).post("/api/v1/accounts/:id/unfollow") { _, context in
             try await follow(context, id: context.parameters.get("id"), follow: false)
         }
         open.get("/api/v1/accounts/:id/followers") { request, context in
@@ -37,12 +37,12 @@ struct MastodonRoutes: Sendable {
         }
 
         // Statuses
-        authed.post("/api/v1/statuses") { _, context in try await postStatus(context) }
-        authed.get("/api/v1/statuses/:id") { _, context in try await getStatus(context, id: context.parameters.get("id")) }
-        authed.delete("/api/v1/statuses/:id") { _, context in try await deleteStatus(context, id: context.parameters.get("id")) }
+        routes.authenticated(.writeStatuses).post("/api/v1/statuses") { _, context in try await postStatus(context) }
+        routes.authenticated(.readStatuses).get("/api/v1/statuses/:id") { _, context in try await getStatus(context, id: context.parameters.get("id")) }
+        routes.authenticated(.writeStatuses).delete("/api/v1/statuses/:id") { _, context in try await deleteStatus(context, id: context.parameters.get("id")) }
 
         // Timelines
-        authed.get("/api/v1/timelines/home") { request, context in try await homeTimeline(request, context) }
+        routes.authenticated(.readStatuses).get("/api/v1/timelines/home") { request, context in try await homeTimeline(request, context) }
 
         registerConversations(on: routes)
         registerPush(on: routes)

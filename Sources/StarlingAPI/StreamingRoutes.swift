@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket
 import NIOCore
+import StarlingDomain
 import StarlingStore
 
 /// Mastodon's streaming API: server-sent events under `/api/v1/streaming/…`, and a WebSocket at
@@ -14,7 +15,7 @@ struct StreamingRoutes: Sendable {
     static let heartbeat: Duration = .seconds(15)
 
     func register(on routes: APIRoutes) {
-        let (router, authed) = (routes.plain, routes.authenticated)
+        let router = routes.plain
         router.get("/api/v1/streaming/health") { _, _ in Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "OK"))) }
         let streams: [(String, String)] = [
             ("/api/v1/streaming/user", "user"), ("/api/v1/streaming/user/notification", "user:notification"),
@@ -22,10 +23,11 @@ struct StreamingRoutes: Sendable {
             ("/api/v1/streaming/hashtag", "hashtag"), ("/api/v1/streaming/hashtag/local", "hashtag:local"),
         ]
         for (path, name) in streams {
-            authed.get(RouterPath(path)) { _, context in try await serverSentEvents(context, stream: name) }
+            let scope: OAuthScope = name == "user:notification" ? .readNotifications : .readStatuses
+            routes.authenticated(scope).get(RouterPath(path)) { _, context in try await serverSentEvents(context, stream: name) }
         }
         // Reached only when the request was not a WebSocket upgrade (or its token was refused).
-        authed.get("/api/v1/streaming") { _, context -> Response in
+        routes.authenticated(.readStatuses, .readNotifications).get("/api/v1/streaming") { _, context -> Response in
             _ = try context.requireToken()
             throw MastodonError(.badRequest, "This endpoint expects a WebSocket upgrade")
         }
@@ -81,6 +83,9 @@ struct StreamingRoutes: Sendable {
         let token = BearerToken.find(authorization: head.headerFields[.authorization], accessToken: params["access_token"])
             ?? BearerToken.find(authorization: nil, accessToken: head.headerFields[HTTPField.Name("Sec-WebSocket-Protocol")!])
         guard let token, let owner = try await services.tokenOwner(token) else { return .dontUpgrade }
+        // Not upgraded: the request reaches the route above, whose authenticator answers 403.
+        let granted = OAuthScopes(stored: owner.scopes)
+        guard granted.grants(.readStatuses) || granted.grants(.readNotifications) else { return .dontUpgrade }
         return .upgrade([:]) { inbound, outbound, _ in
             let client = try hub.register(userId: owner.accountId)
             defer { hub.unregister(client) }

@@ -36,6 +36,18 @@ public struct OAuthScope: Hashable, Sendable, CustomStringConvertible {
 
     private init(unchecked: String) { rawValue = unchecked }
 
+    // The granular scopes routes ask for (Mastodon's controllers name the same ones).
+    public static let readAccounts = granular(.read, "accounts")
+    public static let writeAccounts = granular(.write, "accounts")
+    public static let readStatuses = granular(.read, "statuses")
+    public static let writeStatuses = granular(.write, "statuses")
+    public static let readFollows = granular(.read, "follows")
+    public static let writeFollows = granular(.write, "follows")
+    public static let readNotifications = granular(.read, "notifications")
+    public static let writeNotifications = granular(.write, "notifications")
+    public static let writeFavourites = granular(.write, "favourites")
+    public static let readSearch = granular(.read, "search")
+
     /// `read:statuses` for (`read`, "statuses").
     public static func granular(_ parent: OAuthScope, _ resource: String) -> OAuthScope {
         OAuthScope(unchecked: "\(parent.rawValue):\(resource)")

@@ -371,4 +371,62 @@ struct OAuthTests {
             #expect(info.string("sub").hasSuffix("/@\(user.username)"))
         }
     }
+
+    /// Every route checks the token's scopes, as Mastodon's controllers do.
+    @Test func scopesAreEnforcedOnEveryRoute() async throws {
+        try await Harness.with { harness in
+            let user = try await harness.register("scoped")
+            let friend = try await harness.register("scoped")
+            let app = try await Self.registerApp(harness, scopes: "read write follow push profile")
+            func token(_ scope: String) async throws -> String {
+                let reply = try await harness.call(.post, "/oauth/token", form: [
+                    "grant_type": "password", "username": user.username, "password": "correct horse", "scope": scope,
+                    "client_id": app.clientId, "client_secret": app.secret])
+                try #require(reply.status == .ok, "\(scope): \(reply.status)")
+                return reply.string("access_token")
+            }
+            let read = try await token("read")
+            let posted = try await harness.call(.post, "/api/v1/statuses", token: read, form: ["status": "read-only"])
+            #expect(posted.status == .forbidden)
+            #expect(posted.error == "This action is outside the authorized scopes")
+            #expect(try await harness.call(.get, "/api/v1/timelines/home", token: read).status == .ok)
+            #expect(try await harness.call(.post, "/api/v1/accounts/\(friend.id)/follow", token: read).status == .forbidden)
+
+            let writeStatuses = try await token("write:statuses")
+            #expect(try await harness.call(.post, "/api/v1/statuses", token: writeStatuses, form: ["status": "granular"]).status == .ok)
+            #expect(try await harness.call(.get, "/api/v1/timelines/home", token: writeStatuses).status == .forbidden)
+            let status = try await harness.post(friend, "favourite me")
+            #expect(try await harness.call(.post, "/api/v1/statuses/\(status)/favourite", token: writeStatuses).status == .forbidden)
+            #expect(try await harness.call(.post, "/api/v1/statuses/\(status)/reblog", token: writeStatuses).status == .ok)
+
+            let follow = try await token("follow")  // the legacy scope: relationships only
+            #expect(try await harness.call(.post, "/api/v1/accounts/\(friend.id)/follow", token: follow).status == .ok)
+            #expect(try await harness.call(.get, "/api/v1/accounts/relationships?id[]=\(friend.id)", token: follow).status == .ok)
+            #expect(try await harness.call(.get, "/api/v1/notifications", token: follow).status == .forbidden)
+
+            let readNotifications = try await token("read:notifications")
+            #expect(try await harness.call(.get, "/api/v1/notifications", token: readNotifications).status == .ok)
+            #expect(try await harness.call(.post, "/api/v1/notifications/clear", token: readNotifications).status == .forbidden)
+            #expect(try await harness.call(.get, "/api/v1/accounts/verify_credentials", token: try await token("profile")).status == .ok)
+
+            // An app-only token registers accounts and reads public data, and nothing else.
+            let appOnly = try await harness.call(.post, "/oauth/token", form: [
+                "grant_type": "client_credentials", "client_id": app.clientId, "client_secret": app.secret]).string("access_token")
+            #expect(try await harness.call(.get, "/api/v1/timelines/public", token: appOnly).status == .ok)
+            #expect(try await harness.call(.get, "/api/v1/statuses/\(status)", token: appOnly).status == .ok)
+            #expect(try await harness.call(.post, "/api/v1/statuses", token: appOnly, form: ["status": "app"]).status == .unprocessableContent)
+            #expect(try await harness.call(.get, "/api/v1/timelines/home", token: appOnly).status == .unprocessableContent)
+            let name = Harness.uniqueName("fromapp")
+            let registered = try await harness.call(.post, "/api/v1/accounts", token: appOnly, form: [
+                "username": name, "email": "\(name)@example.com", "password": "correct horse", "agreement": "true"])
+            #expect(registered.status == .ok)
+            // An app-only token without write cannot register anyone.
+            let readApp = try await Self.registerApp(harness, scopes: "read")
+            let readAppToken = try await harness.call(.post, "/oauth/token", form: [
+                "grant_type": "client_credentials", "client_id": readApp.clientId, "client_secret": readApp.secret]).string("access_token")
+            let other = Harness.uniqueName("fromapp")
+            #expect(try await harness.call(.post, "/api/v1/accounts", token: readAppToken, form: [
+                "username": other, "email": "\(other)@example.com", "password": "correct horse", "agreement": "true"]).status == .forbidden)
+        }
+    }
 }
