@@ -35,6 +35,7 @@ public final class PushSender: Service {
     private let failed = Counter(label: "starling_push_failed_total")
     private let dropped = Counter(label: "starling_push_dropped_total")
     private let gone = Counter(label: "starling_push_subscriptions_gone_total")
+    private let queueDepth = Gauge(label: "starling_push_queue_depth")
     /// Pushes this process has in flight (bounded by `settings.concurrency`).
     private let inFlight = Atomic<Int>(0)
     private let sendTime = Timer(label: "starling_push_send_duration_seconds", preferredDisplayUnit: .seconds)
@@ -74,6 +75,7 @@ public final class PushSender: Service {
             background.addTask {
                 while !Task.isCancelled {
                     ring()
+                    if let depth = try? await self.store.depth() { self.queueDepth.record(depth) }
                     try? await Task.sleep(for: self.settings.pollInterval)
                 }
             }
