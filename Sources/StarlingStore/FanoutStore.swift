@@ -85,13 +85,15 @@ public struct FanoutStore: Sendable {
                             OR (j.other >= 0 AND EXISTS (SELECT 1 FROM follows g WHERE g.follower_id = f.follower_id AND g.followee_id = j.other)))
                      ORDER BY f.follower_id LIMIT \(limit))
                     UNION
-                    (SELECT DISTINCT tf.account_id FROM tagged tg JOIN tag_follows tf ON tf.tag_id = tg.tag_id
-                     JOIN accounts a ON a.id = tf.account_id
-                     WHERE tg.job = j.job AND tf.account_id > j.cursor AND tf.account_id <> j.author
-                       AND (\(idle) < 0 OR a.last_active_at > now() - make_interval(secs => \(idle)))
-                       AND (j.except_followers = 0
-                            OR NOT EXISTS (SELECT 1 FROM follows h WHERE h.follower_id = tf.account_id AND h.followee_id = j.author))
-                     ORDER BY tf.account_id LIMIT \(limit))
+                    (SELECT DISTINCT t.account_id FROM tagged tg CROSS JOIN LATERAL (
+                         -- Per tag, an ordered scan of tag_follows' primary key, bounded by the limit.
+                         SELECT tf.account_id FROM tag_follows tf JOIN accounts a ON a.id = tf.account_id
+                         WHERE tf.tag_id = tg.tag_id AND tf.account_id > j.cursor AND tf.account_id <> j.author
+                           AND (\(idle) < 0 OR a.last_active_at > now() - make_interval(secs => \(idle)))
+                           AND (j.except_followers = 0
+                                OR NOT EXISTS (SELECT 1 FROM follows h WHERE h.follower_id = tf.account_id AND h.followee_id = j.author))
+                         ORDER BY tf.account_id LIMIT \(limit)) t
+                     WHERE tg.job = j.job ORDER BY t.account_id LIMIT \(limit))
                 ) u ORDER BY u.account_id LIMIT \(limit)
             ) r
             """).decode((Int64, Int64).self) {

@@ -262,6 +262,34 @@ struct LaunchTests {
         }
     }
 
+    /// Chunks of 2 (the harness's chunk size): the keyset runs over followers and tag followers
+    /// together, so everyone is reached once across chunks, whatever mix of ways they qualify.
+    @Test func chunkedFanOutReachesFollowersAndTagFollowersOnce() async throws {
+        var options = Harness.Options()
+        options.policy = FanoutPolicy(model: .hybrid, celebrityThreshold: 100, chunkSize: 2, homeLength: 800)
+        try await Harness.with(options) { h in
+            let tag = Harness.uniqueName("tag")
+            let author = try await h.register("chunkauthor")
+            var readers: [Harness.User] = []
+            for index in 0..<6 { readers.append(try await h.register("chunk\(index)")) }
+            // 0, 1: followers only; 2, 3: both; 4, 5: the tag only.
+            for reader in readers[0...3] { try await h.follow(reader, author) }
+            for reader in readers[2...5] {
+                #expect(try await h.call(.post, "/api/v1/tags/\(tag)/follow", token: reader.token).status == .ok)
+            }
+            for reader in readers { try await h.buildHome(reader) }
+            await h.drain()
+            let status = try await h.post(author, "to all #\(tag)")
+            let plain = try await h.post(author, "followers only")
+            await h.drain()
+            for (index, reader) in readers.enumerated() {
+                let home = try await h.redisHome(reader)
+                #expect(home.filter { $0 == status }.count == 1, "reader \(index) gets the tagged status once")
+                #expect(home.contains(plain) == (index < 4), "reader \(index): the untagged one only as a follower")
+            }
+        }
+    }
+
     @Test func aDeletedTaggedStatusLeavesTagFollowersHomes() async throws {
         try await Harness.with { h in
             let tag = Harness.uniqueName("tag")
