@@ -86,10 +86,13 @@ public struct FanoutStore: Sendable {
                      ORDER BY f.follower_id LIMIT \(limit))
                     UNION
                     (SELECT DISTINCT t.account_id FROM tagged tg CROSS JOIN LATERAL (
-                         -- Per tag, an ordered scan of tag_follows' primary key, bounded by the limit.
-                         SELECT tf.account_id FROM tag_follows tf JOIN accounts a ON a.id = tf.account_id
+                         -- Per tag, an ordered scan of tag_follows' primary key, bounded by the limit. The
+                         -- activity check is a per-row lookup, not a join: a join lets the planner hash all
+                         -- accounts against a large tag instead of stopping after `limit` rows.
+                         SELECT tf.account_id FROM tag_follows tf
                          WHERE tf.tag_id = tg.tag_id AND tf.account_id > j.cursor AND tf.account_id <> j.author
-                           AND (\(idle) < 0 OR a.last_active_at > now() - make_interval(secs => \(idle)))
+                           AND (\(idle) < 0 OR (SELECT a.last_active_at FROM accounts a WHERE a.id = tf.account_id)
+                                                > now() - make_interval(secs => \(idle)))
                            AND (j.except_followers = 0
                                 OR NOT EXISTS (SELECT 1 FROM follows h WHERE h.follower_id = tf.account_id AND h.followee_id = j.author))
                          ORDER BY tf.account_id LIMIT \(limit)) t
