@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import StarlingDomain
+import StarlingRedis
 import StarlingStore
 
 /// An error a client sees, in Mastodon's format: `{"error": "…"}` with the matching status code.
@@ -23,6 +24,9 @@ public struct MastodonError: HTTPResponseError, CustomStringConvertible {
     public static let unauthorized = MastodonError(.unauthorized, "The access token is invalid")
     public static let notFound = MastodonError(.notFound, "Record not found")
     public static let forbidden = MastodonError(.forbidden, "This action is not allowed")
+    /// A dependency (PostgreSQL, a Redis shard) is down or restarting: try again shortly.
+    public static let unavailable = MastodonError(.serviceUnavailable, "The service is temporarily unavailable, please try again shortly",
+                                                  headers: [.retryAfter: "5"])
     /// The token is valid but its scopes do not reach the route (Mastodon's words).
     public static let outsideScopes = MastodonError(.forbidden, "This action is outside the authorized scopes")
 
@@ -59,6 +63,9 @@ public struct MastodonError: HTTPResponseError, CustomStringConvertible {
             case .notFound(let m): return MastodonError(.notFound, m)
             case .forbidden(let m): return MastodonError(.forbidden, m)
             case .conflict(let m), .validation(let m): return MastodonError(.unprocessableContent, m)
+            case .unavailable(let m):
+                logger.warning("PostgreSQL unavailable", metadata: ["error": "\(m)"])
+                return .unavailable
             case .invalidSetting: break
             }
         case is NIOTooManyBytesError:
@@ -71,8 +78,19 @@ public struct MastodonError: HTTPResponseError, CustomStringConvertible {
             default: error.body ?? error.status.reasonPhrase
             }
             return MastodonError(error.status, message)
+        case let error as RedisError:
+            switch error {
+            case .io, .connectFailed, .poolClosed: return .unavailable
+            // LOADING, TRYAGAIN, CLUSTERDOWN, MASTERDOWN: the shard is coming back.
+            case .server(let reply) where ["LOADING", "TRYAGAIN", "CLUSTERDOWN", "MASTERDOWN"].contains(where: reply.hasPrefix):
+                return .unavailable
+            default: break
+            }
         default:
-            break
+            if Database.isOutage(error) {
+                logger.warning("PostgreSQL unavailable", metadata: ["error": "\(String(reflecting: error))"])
+                return .unavailable
+            }
         }
         logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
         return MastodonError(.internalServerError, "Internal server error")

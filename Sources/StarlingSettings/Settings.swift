@@ -46,6 +46,9 @@ public struct CommonOptions: ParsableArguments {
     @Option(help: "Maximum PostgreSQL connections of this process. Env STARLING_DATABASE_CONNECTIONS. Default 16.")
     var databaseConnections: Int?
 
+    @Option(help: "How long a request waits for PostgreSQL (queueing included) before it fails with a 503, in milliseconds. Env STARLING_DATABASE_TIMEOUT_MS. Default 5000.")
+    var databaseTimeoutMs: Int?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. Env STARLING_LOG_LEVEL. Default info.")
     var logLevel: String?
 
@@ -55,6 +58,10 @@ public struct CommonOptions: ParsableArguments {
 
     public func resolvedDatabaseConnections(_ reader: SettingReader = SettingReader()) throws -> Int {
         try reader.int(databaseConnections, "STARLING_DATABASE_CONNECTIONS", default: 16, range: 2...500)
+    }
+
+    public func resolvedDatabaseTimeout(_ reader: SettingReader = SettingReader()) throws -> Duration {
+        .milliseconds(try reader.int(databaseTimeoutMs, "STARLING_DATABASE_TIMEOUT_MS", default: 5000, range: 100...600_000))
     }
 
     public func logger(_ label: String, _ reader: SettingReader = SettingReader()) throws -> Logger {

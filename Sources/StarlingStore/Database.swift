@@ -7,10 +7,15 @@ import PostgresNIO
 public struct Database: Sendable {
     public let client: PostgresClient
     public let logger: Logger
+    /// The longest a query (or transaction) may wait for PostgreSQL, queueing for a connection
+    /// included. While PostgreSQL is down the pool keeps requests waiting for a connection for
+    /// over a minute; past this they fail with `StoreError.unavailable` (a 503 to clients).
+    public let timeout: Duration
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: PostgresClient, logger: Logger, timeout: Duration = .seconds(5)) {
         self.client = client
         self.logger = logger
+        self.timeout = timeout
     }
 
     /// Parses `postgres://user:password@host:port/database` into a client configuration.
@@ -38,20 +43,40 @@ public struct Database: Sendable {
     public func query(_ label: String, _ query: PostgresQuery) async throws -> PostgresRowSequence {
         let start = ContinuousClock.now
         defer { Self.timer(label).record(duration: ContinuousClock.now - start) }
-        return try await client.query(query, logger: logger)
+        let (client, logger) = (self.client, self.logger)
+        return try await withDeadline { try await client.query(query, logger: logger) }
     }
 
     /// Runs `body` in one transaction on one connection (postgres-nio's `withTransaction`); rolls
     /// back if it throws. The error `body` threw reaches the caller as itself, not wrapped, so a
     /// `StoreError` or `DomainError` keeps its meaning; a failed `BEGIN` or `COMMIT` is rethrown as
     /// postgres-nio reports it.
-    public func transaction<T: Sendable>(_ label: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+    public func transaction<T: Sendable>(_ label: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let start = ContinuousClock.now
         defer { Self.timer(label).record(duration: ContinuousClock.now - start) }
+        let (client, logger) = (self.client, self.logger)
         do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            return try await withDeadline { try await client.withTransaction(logger: logger) { connection in try await body(connection) } }
         } catch let error as PostgresTransactionError {
             throw error.unwrapped(logger: logger)
+        }
+    }
+
+    /// Runs `work`, giving up after `timeout`: the work is cancelled (postgres-nio cancels the
+    /// pool request or the query) and `StoreError.unavailable` thrown.
+    func withDeadline<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        let timeout = self.timeout
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await work() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else {
+                throw StoreError.unavailable("PostgreSQL did not answer within \(timeout)")
+            }
+            return value
         }
     }
 
@@ -65,16 +90,38 @@ public struct Database: Sendable {
     }
 }
 
+extension Database {
+    /// Whether an error means PostgreSQL is unreachable, restarting or out of connections, so the
+    /// same request may succeed shortly (a 503 to clients), as opposed to a query it refused.
+    public static func isOutage(_ error: any Error) -> Bool {
+        if case .unavailable = error as? StoreError { return true }
+        if let error = error as? PSQLError {
+            if [.connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed, .queryCancelled]
+                .contains(error.code) { return true }
+            if error.code == .server, let state = error.serverInfo?[.sqlState] {
+                // 08: connection exceptions; 57P: shutting down / cannot connect now; 53: out of resources.
+                return state.hasPrefix("08") || state.hasPrefix("57P") || state.hasPrefix("53")
+            }
+            return false
+        }
+        // The pool's own errors (circuit breaker tripped while PostgreSQL is down, pool shut down)
+        // come from postgres-nio's internal `_ConnectionPoolModule`, which we do not import.
+        return String(reflecting: type(of: error)).hasSuffix(".ConnectionPoolError")
+    }
+}
+
 public enum StoreError: Error, CustomStringConvertible, Equatable {
     case invalidSetting(String)
     case notFound(String)
     case forbidden(String)
     case conflict(String)
     case validation(String)
+    /// PostgreSQL did not answer in time (down, restarting or saturated).
+    case unavailable(String)
 
     public var description: String {
         switch self {
-        case .invalidSetting(let m), .notFound(let m), .forbidden(let m), .conflict(let m), .validation(let m): m
+        case .invalidSetting(let m), .notFound(let m), .forbidden(let m), .conflict(let m), .validation(let m), .unavailable(let m): m
         }
     }
 }

@@ -36,7 +36,7 @@ struct Backends {
             throw ValidationError(error.description)
         }
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        database = Database(client: client, logger: logger)
+        database = Database(client: client, logger: logger, timeout: try common.resolvedDatabaseTimeout())
         redis = ShardedRedis(map: try timeline.shardMap(), mode: try timeline.mode(), connectionsPerShard: try timeline.connections(),
                              logger: logger)
     }
