@@ -121,6 +121,19 @@ public struct TagFollowStore: Sendable {
         return page.select(fromDescending: ids.sorted(by: >))
     }
 
+    /// Of `ids`, those that reach `user` through a tag the user follows (`taggedForHome`'s rule
+    /// without its author condition): what an unfollow of their author leaves on the home.
+    public func reachingThroughTags(user: Int64, among ids: [Int64]) async throws -> Set<Int64> {
+        if ids.isEmpty { return [] }
+        return Set(try await database.query("home_tagged_among", """
+            SELECT DISTINCT s.id FROM statuses s
+            JOIN status_tags st ON st.status_id = s.id
+            JOIN tag_follows f ON f.tag_id = st.tag_id AND f.account_id = \(user)
+            WHERE s.id = ANY(\(ids)) AND s.deleted_at IS NULL AND \(unescaped: VisibilitySQL.listedPublicly("s.visibility"))
+              AND s.reblog_of_id IS NULL AND s.account_id <> \(user) AND s.created_at >= f.created_at
+            """).collect(Int64.self))
+    }
+
     /// The tags through which a status (deleted or not) reached its tags' followers' homes, or nil
     /// if it reached none (`Audience.followedTagReach`): what its delete must also clean up.
     public func deliveredTags(of status: Int64) async throws -> [String]? {

@@ -365,6 +365,8 @@ public final class FanoutWorker: Service {
         let list = TimelineCache.List.home(job.accountId)
         guard let current = try await cache.read([list])[list], let ids = current else { return }
         let theirs = try await statuses.ids(ids, authoredBy: job.targetId)
-        try await cache.remove(theirs, from: [list])
+        // What still reaches the home through a followed tag stays, as a rebuild would put it back.
+        let tagged = try await TagFollowStore(database: database).reachingThroughTags(user: job.accountId, among: theirs)
+        try await cache.remove(theirs.filter { !tagged.contains($0) }, from: [list])
     }
 }

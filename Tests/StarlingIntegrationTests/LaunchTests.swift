@@ -290,6 +290,27 @@ struct LaunchTests {
         }
     }
 
+    @Test func unfollowingTheAuthorKeepsWhatAFollowedTagBrings() async throws {
+        try await Harness.with { h in
+            let tag = Harness.uniqueName("tag")
+            let author = try await h.register("unfauthor"), reader = try await h.register("unfreader")
+            try await h.follow(reader, author)
+            try await h.buildHome(reader)
+            #expect(try await h.call(.post, "/api/v1/tags/\(tag)/follow", token: reader.token).status == .ok)
+            await h.drain()
+            let tagged = try await h.post(author, "kept #\(tag)")
+            let plain = try await h.post(author, "dropped")
+            await h.drain()
+            #expect(try await h.redisHome(reader) == [plain, tagged])
+            #expect(try await h.call(.post, "/api/v1/accounts/\(author.id)/unfollow", token: reader.token).status == .ok)
+            await h.drain()
+            #expect(try await h.redisHome(reader) == [tagged], "the tag still brings it")
+            _ = try await h.redis.send(key: RedisKeys.home(reader.id), RedisCommand("DEL", RedisKeys.home(reader.id), RedisKeys.homeReady(reader.id)))
+            try await h.buildHome(reader)
+            #expect(try await h.redisHome(reader) == [tagged], "a rebuilt home agrees")
+        }
+    }
+
     @Test func aDeletedTaggedStatusLeavesTagFollowersHomes() async throws {
         try await Harness.with { h in
             let tag = Harness.uniqueName("tag")
