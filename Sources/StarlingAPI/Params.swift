@@ -60,6 +60,8 @@ struct Params: Sendable, Decodable {
         guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
             throw MastodonError(.badRequest, "Request body is not a JSON object")
         }
+        // JSON's `\u0000` escapes decode to the control characters a form cannot carry either.
+        try Self.rejectControlCharacters(in: object)
         for (key, value) in object {
             let base = key.hasSuffix("[]") ? String(key.dropLast(2)) : key
             if let list = value as? [Any] {
@@ -112,10 +114,37 @@ struct Params: Sendable, Decodable {
         guard let string = String(validating: bytes, as: UTF8.self) else {
             throw MastodonError(.unprocessableContent, "Parameters are not valid UTF-8")
         }
+        guard !bytes.contains(where: isControlCharacter) else { throw controlCharacterError }
         return string
     }
 
-    /// Percent-decoding of a path segment; nil if malformed.
+    /// C0 control characters other than tab, line feed and carriage return, and DEL: no text a
+    /// client means to send contains them, and PostgreSQL refuses NUL in text outright, so they are
+    /// refused where parameters are read rather than failing (or being stored) further on.
+    static func isControlCharacter(_ byte: UInt8) -> Bool {
+        (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F
+    }
+
+    static let controlCharacterError = MastodonError(
+        .unprocessableContent, "Parameters must not contain NUL or other control characters")
+
+    private static func rejectControlCharacters(in value: Any) throws {
+        switch value {
+        case let text as String:
+            if text.utf8.contains(where: isControlCharacter) { throw controlCharacterError }
+        case let list as [Any]:
+            for item in list { try rejectControlCharacters(in: item) }
+        case let object as [String: Any]:
+            for (key, item) in object {
+                try rejectControlCharacters(in: key)
+                try rejectControlCharacters(in: item)
+            }
+        default:
+            break
+        }
+    }
+
+    /// Percent-decoding of a path segment; nil if malformed or if it holds a control character.
     static func tryDecode(_ text: String) -> String? {
         try? decode(Substring(text.replacingOccurrences(of: "+", with: "%2B")))
     }

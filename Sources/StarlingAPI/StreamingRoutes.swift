@@ -16,7 +16,10 @@ struct StreamingRoutes: Sendable {
 
     func register(on routes: APIRoutes) {
         let router = routes.plain
-        router.get("/api/v1/streaming/health") { _, _ in Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "OK"))) }
+        router.get("/api/v1/streaming/health") { _, _ in
+            // As Mastodon's streaming server answers it (a body without a content type is left to clients to sniff).
+            Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: "OK")))
+        }
         let streams: [(String, String)] = [
             ("/api/v1/streaming/user", "user"), ("/api/v1/streaming/user/notification", "user:notification"),
             ("/api/v1/streaming/public", "public"), ("/api/v1/streaming/public/local", "public:local"),
