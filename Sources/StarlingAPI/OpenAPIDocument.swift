@@ -433,6 +433,11 @@ enum OpenAPIDocument {
       "OAuth2": [
        "read:accounts"
       ]
+     },
+     {
+      "OAuth2": [
+       "profile"
+      ]
      }
     ],
     "responses": {
@@ -2161,6 +2166,20 @@ enum OpenAPIDocument {
          "type": "string"
         }
        }
+      },
+      "links": {
+       "GetNotification": {
+        "operationId": "getNotification",
+        "parameters": {
+         "id": "$response.body#/0/id"
+        }
+       },
+       "DismissNotification": {
+        "operationId": "dismissNotification",
+        "parameters": {
+         "id": "$response.body#/0/id"
+        }
+       }
       }
      },
      "400": {
@@ -3525,6 +3544,11 @@ enum OpenAPIDocument {
     ],
     "security": [
      {},
+     {
+      "OAuth2": [
+       "read:statuses"
+      ]
+     },
      {
       "OAuth2": [
        "read:follows"
@@ -5014,6 +5038,11 @@ enum OpenAPIDocument {
      {
       "OAuth2": [
        "read:statuses"
+      ]
+     },
+     {
+      "OAuth2": [
+       "read:notifications"
       ]
      }
     ],
