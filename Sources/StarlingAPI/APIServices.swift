@@ -32,6 +32,8 @@ public struct APISettings: Sendable {
     public var rules: [InstanceRule] = []
     /// The address the instance entities give for contacting the operator (`STARLING_CONTACT_EMAIL`).
     public var contactEmail: String = ""
+    /// Request budgets, counted in Redis (`RateLimitMiddleware`); Mastodon's by default.
+    public var rateLimits = RateLimitPolicy.mastodon
     /// How failed sign-ins (password grant and the sign-in page) are slowed.
     public var signInThrottle = SignInThrottle()
 

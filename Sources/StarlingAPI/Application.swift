@@ -28,6 +28,7 @@ func buildAPIRouter(services: APIServices, hub: StreamingHub) -> Router<Starling
     let router = Router(context: StarlingRequestContext.self)
     router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: MastodonErrorMiddleware())
+    router.add(middleware: RateLimitMiddleware(policy: services.settings.rateLimits, redis: services.redis, logger: services.database.logger))
     OpsRoutes.add(to: router, role: "api") {
         [ReadinessCheck(name: "postgres") { await services.database.ping() }] + ReadinessCheck.redis(services.redis)
     }

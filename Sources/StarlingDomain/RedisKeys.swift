@@ -50,6 +50,12 @@ public enum RedisKeys {
     /// Failed sign-ins from one client address, counted for a window.
     public static func signInFailures(address: String) -> String { "signin:addr:\(address.prefix(64))" }
 
+    /// A rate-limit counter: one budget, one subject (a token digest or a client address), one
+    /// fixed window; it expires with its window.
+    public static func rateLimit(_ bucket: String, subject: String, window: Int) -> String {
+        "rl:\(bucket):\(subject.prefix(64)):\(window)"
+    }
+
     // MARK: Pub/sub channels (streaming)
 
     /// Every streaming channel starts with this; API nodes `PSUBSCRIBE` to `channelPattern`.

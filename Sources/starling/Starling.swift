@@ -77,6 +77,9 @@ struct APICommand: AsyncParsableCommand {
 
     @OptionGroup var push: PushOptions
 
+    @Option(help: "Rate limits: on (Mastodon's budgets), off, or overrides such as api=600/300,statuses=off (budgets: api, anonymous, statuses, media, registrations, sign_in; LIMIT/SECONDS). Env STARLING_RATE_LIMITS. Default on.")
+    var rateLimits: String?
+
     func run() async throws {
         _ = MetricsBootstrap.registry
         let logger = try common.logger("starling.api")
@@ -91,6 +94,11 @@ struct APICommand: AsyncParsableCommand {
         settings.maxCharacters = try reader.int(maxCharacters, "STARLING_MAX_CHARACTERS", default: 280, range: 1...100_000)
         settings.rules = try instance.resolvedRules()
         settings.contactEmail = try instance.resolvedContactEmail()
+        do {
+            settings.rateLimits = try RateLimitPolicy.parse(reader.string(rateLimits, "STARLING_RATE_LIMITS", default: "on"))
+        } catch {
+            throw ValidationError(error.description)
+        }
         settings.bcryptCost = UInt8(try reader.int(bcryptCost, "STARLING_BCRYPT_COST", default: 10, range: 4...31))
         settings.push = try push.settings(publicURL: settings.publicURL)
         settings.policy = try timeline.policy()

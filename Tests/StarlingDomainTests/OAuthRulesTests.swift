@@ -86,3 +86,30 @@ struct OAuthRulesTests {
         #expect(throttle.refuses(accountFailures: 0, addressFailures: 20))
     }
 }
+
+struct RateLimitPolicyTests {
+    @Test func settingsParse() throws {
+        #expect(try RateLimitPolicy.parse("on") == .mastodon)
+        #expect(try RateLimitPolicy.parse("off").isOff)
+        let custom = try RateLimitPolicy.parse("api=600/300,statuses=off")
+        #expect(custom.budgets[.api] == .init(limit: 600, periodSeconds: 300))
+        #expect(custom.budgets[.statuses] == nil)
+        #expect(custom.budgets[.media] == RateLimitPolicy.mastodon.budgets[.media])
+        #expect(throws: DomainError.self) { try RateLimitPolicy.parse("api=lots") }
+        #expect(throws: DomainError.self) { try RateLimitPolicy.parse("apis=1/1") }
+    }
+
+    @Test func routesSpendTheirOwnBudgets() {
+        #expect(RateLimitPolicy.specificBuckets(method: "POST", path: "/api/v1/statuses") == [.statuses])
+        #expect(RateLimitPolicy.specificBuckets(method: "POST", path: "/api/v2/media") == [.media])
+        #expect(RateLimitPolicy.specificBuckets(method: "POST", path: "/api/v1/accounts") == [.registrations])
+        #expect(RateLimitPolicy.specificBuckets(method: "POST", path: "/auth/sign_in") == [.signIn])
+        #expect(RateLimitPolicy.specificBuckets(method: "GET", path: "/api/v1/statuses").isEmpty)
+    }
+
+    @Test func windowsAreFixedAndShared() {
+        let budget = RateLimitPolicy.Budget(limit: 300, periodSeconds: 300)
+        #expect(RateLimitPolicy.window(budget, at: 600).index == 2)
+        #expect(RateLimitPolicy.window(budget, at: 899).resetsAt == 900)
+    }
+}

@@ -41,6 +41,8 @@ struct Harness: Sendable {
         /// Redis shards to use instead of the test run's (e.g. an unreachable one).
         var redisShards: String?
         var cacheTTL: Duration = .zero
+        /// Off: suites make hundreds of requests a second from one token.
+        var rateLimits = RateLimitPolicy.off
         /// The server's rules (`STARLING_RULES`).
         var rules: [InstanceRule] = []
     }
@@ -61,6 +63,7 @@ struct Harness: Sendable {
         settings.maxCharacters = options.maxCharacters
         settings.rules = options.rules
         settings.bcryptCost = 4
+        settings.rateLimits = options.rateLimits
         // Tests act and read back within milliseconds: they check the logic, not the caches' lag.
         settings.tokenCacheTTL = options.cacheTTL
         settings.readCacheTTL = options.cacheTTL
