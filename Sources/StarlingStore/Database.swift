@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Metrics
 import PostgresNIO
+import Synchronization
 
 /// The PostgreSQL pool plus the timing every query gets. PostgreSQL is the source of truth.
 public struct Database: Sendable {
@@ -65,18 +66,39 @@ public struct Database: Sendable {
     /// Runs `work`, giving up after `timeout`: the work is cancelled (postgres-nio cancels the
     /// pool request or the query) and `StoreError.unavailable` thrown.
     func withDeadline<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
-        let timeout = self.timeout
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await work() }
-            group.addTask {
+        try await Self.abandoning(after: timeout, work)
+    }
+
+    /// Runs `work` in a task of its own and returns its result, or throws as soon as `timeout`
+    /// passes (`StoreError.unavailable`) or the caller is cancelled (`CancellationError`), without
+    /// waiting for `work` to end: it is cancelled and left to finish on its own.
+    ///
+    /// Why not a task group: a group waits for its cancelled child, and a query already sent to a
+    /// PostgreSQL that stopped answering (frozen, or a half-open connection) ignores cancellation
+    /// until the server replies or the connection closes. Waiting for it made the deadline and a
+    /// node's shutdown (SIGTERM) last as long as the outage. The abandoned query holds its pool
+    /// connection until then; the pool closes every connection when the node shuts down.
+    public static func abandoning<T: Sendable>(after timeout: Duration? = nil,
+                                               _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        let outcome = Outcome<T>()
+        let task = Task {
+            do {
+                outcome.settle(.success(try await work()))
+            } catch {
+                outcome.settle(.failure(error))
+            }
+        }
+        let timer = timeout.map { timeout in
+            Task {
                 try await Task.sleep(for: timeout)
-                return nil
+                if outcome.settle(.failure(StoreError.unavailable("PostgreSQL did not answer within \(timeout)"))) { task.cancel() }
             }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else {
-                throw StoreError.unavailable("PostgreSQL did not answer within \(timeout)")
-            }
-            return value
+        }
+        defer { timer?.cancel() }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { outcome.wait($0) }
+        } onCancel: {
+            if outcome.settle(.failure(CancellationError())) { task.cancel() }
         }
     }
 
@@ -87,6 +109,53 @@ public struct Database: Sendable {
     /// `SELECT 1`, for readiness.
     public func ping() async -> Bool {
         (try? await client.query("SELECT 1", logger: logger)) != nil
+    }
+}
+
+/// The first of a result, a deadline or a cancellation, handed to one waiting continuation.
+final class Outcome<T: Sendable>: Sendable {
+    private enum State {
+        case pending
+        case waiting(CheckedContinuation<T, any Error>)
+        /// Settled before anyone waited (the caller was already cancelled): handed over by `wait`.
+        case settled(Result<T, any Error>?)
+    }
+
+    private let state = Mutex(State.pending)
+
+    func wait(_ continuation: CheckedContinuation<T, any Error>) {
+        let early: Result<T, any Error>? = state.withLock { state in
+            switch state {
+            case .pending:
+                state = .waiting(continuation)
+                return nil
+            case .settled(let result):
+                state = .settled(nil)
+                return result
+            case .waiting:
+                preconditionFailure("Outcome.wait called twice")
+            }
+        }
+        if let early { continuation.resume(with: early) }
+    }
+
+    /// Settles the outcome; false if it was settled already (the result is dropped).
+    @discardableResult
+    func settle(_ result: Result<T, any Error>) -> Bool {
+        let (first, waiter): (Bool, CheckedContinuation<T, any Error>?) = state.withLock { state in
+            switch state {
+            case .pending:
+                state = .settled(result)
+                return (true, nil)
+            case .waiting(let continuation):
+                state = .settled(nil)
+                return (true, continuation)
+            case .settled:
+                return (false, nil)
+            }
+        }
+        waiter?.resume(with: result)
+        return first
     }
 }
 

@@ -106,12 +106,18 @@ public final class FanoutWorker: Service {
 
     /// LISTEN on the outbox channel, reconnecting after a failure, until cancelled.
     private func listen(ring: @escaping @Sendable () -> Void) async {
+        let client = database.client
         while !Task.isCancelled {
             do {
-                try await database.client.withConnection { connection in
-                    try await connection.listen(on: OutboxStore.channel) { notifications in
-                        ring()  // rows may have arrived while we were not listening
-                        for try await _ in notifications { ring() }
+                // Abandoned, not awaited, on cancellation: a LISTEN sent to a PostgreSQL that stopped
+                // answering ignores cancellation, and would hold the node's shutdown until it answers.
+                // The pool closes its connection when the node shuts down.
+                try await Database.abandoning {
+                    try await client.withConnection { connection in
+                        try await connection.listen(on: OutboxStore.channel) { notifications in
+                            ring()  // rows may have arrived while we were not listening
+                            for try await _ in notifications { ring() }
+                        }
                     }
                 }
             } catch {
@@ -139,10 +145,17 @@ public final class FanoutWorker: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let jobs: [OutboxJob]
             do {
-                jobs = try await outbox.lease(limit: settings.batchSize, for: settings.leaseDuration, completing: finished)
+                // A lease waiting for PostgreSQL holds no batch: SIGTERM cancels it rather than letting it
+                // run to its deadline, so a node exits promptly during an outage.
+                let (outbox, settings) = (self.outbox, self.settings)
+                jobs = try await cancelWhenGracefulShutdown { [finished] in
+                    try await outbox.lease(limit: settings.batchSize, for: settings.leaseDuration, completing: finished)
+                }
                 finished = []
             } catch {
-                logger.warning("could not lease outbox rows; polling again later", metadata: ["error": "\(error)"])
+                if !Task.isShuttingDownGracefully {
+                    logger.warning("could not lease outbox rows; polling again later", metadata: ["error": "\(error)"])
+                }
                 break
             }
             if jobs.isEmpty { return }

@@ -105,9 +105,13 @@ public final class PushSender: Service {
                         if free <= 0 { break }  // a finishing push rings again
                         let jobs: [PushDeliveryJob]
                         do {
-                            jobs = try await store.lease(limit: free, for: settings.leaseDuration)
+                            // Cancelled by SIGTERM rather than left to its deadline (PostgreSQL down).
+                            let (store, leaseDuration) = (self.store, settings.leaseDuration)
+                            jobs = try await cancelWhenGracefulShutdown { try await store.lease(limit: free, for: leaseDuration) }
                         } catch {
-                            logger.warning("could not lease push deliveries; polling again later", metadata: ["error": "\(error)"])
+                            if !Task.isShuttingDownGracefully {
+                                logger.warning("could not lease push deliveries; polling again later", metadata: ["error": "\(error)"])
+                            }
                             break
                         }
                         for job in jobs {
@@ -133,12 +137,18 @@ public final class PushSender: Service {
     }
 
     private func listen(ring: @escaping @Sendable () -> Void) async {
+        let client = database.client
         while !Task.isCancelled {
             do {
-                try await database.client.withConnection { connection in
-                    try await connection.listen(on: PushStore.channel) { notifications in
-                        ring()  // deliveries may have been queued while we were not listening
-                        for try await _ in notifications { ring() }
+                // Abandoned, not awaited, on cancellation: a LISTEN sent to a PostgreSQL that stopped
+                // answering ignores cancellation, and would hold the node's shutdown until it answers.
+                // The pool closes its connection when the node shuts down.
+                try await Database.abandoning {
+                    try await client.withConnection { connection in
+                        try await connection.listen(on: PushStore.channel) { notifications in
+                            ring()  // deliveries may have been queued while we were not listening
+                            for try await _ in notifications { ring() }
+                        }
                     }
                 }
             } catch {
