@@ -55,6 +55,8 @@ final class StreamClient: Sendable {
     let streams = Mutex<Set<StreamName>>([])
     /// Accounts the user follows: for pulled (celebrity) statuses and the reply rule.
     let following = Mutex<Set<Int64>>([])
+    /// Hashtags the user follows: a pulled status carrying one is exempt from the reply rule, as on the home.
+    let followedTags = Mutex<Set<String>>([])
 
     init(id: Int, userId: Int64?, queueLimit: Int) {
         self.id = id
@@ -148,6 +150,9 @@ public final class StreamingHub: Service {
         if let ids = try? await services.follows.following(of: user, below: nil, above: nil, limit: 100_000) {
             client.following.withLock { $0 = Set(ids) }
         }
+        if let tags = try? await services.tagFollows.names(followedBy: user) {
+            client.followedTags.withLock { $0 = tags }
+        }
     }
 
     private func dispatch(_ event: StreamEvent, channel: String) async {
@@ -179,7 +184,8 @@ public final class StreamingHub: Service {
                 let following = client.following.withLock { $0 }
                 // Only the user's own home is concerned: statuses of pulled authors they follow.
                 guard let status = pulled, status.author != user, following.contains(status.author) else { continue }
-                guard Audience.showsOnHome(status, viewer: user, relations: ViewerRelations(follows: following)) else { continue }
+                let relations = ViewerRelations(follows: following, followedTags: client.followedTags.withLock { $0 })
+                guard Audience.showsOnHome(status, viewer: user, relations: relations) else { continue }
                 targets.append((client, .user))
             } else if channel == StreamChannels.publicTimeline {
                 if streams.contains(.publicTimeline) { targets.append((client, .publicTimeline)) }

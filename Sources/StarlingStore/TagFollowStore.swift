@@ -80,6 +80,13 @@ public struct TagFollowStore: Sendable {
             """).collect(String.self))
     }
 
+    /// Every tag `account` follows (a streaming client's copy; at most `limit`).
+    public func names(followedBy account: Int64, limit: Int = 10_000) async throws -> Set<String> {
+        Set(try await database.query("tags_followed_all", """
+            SELECT t.name FROM tag_follows f JOIN tags t ON t.id = f.tag_id WHERE f.account_id = \(account) LIMIT \(limit)
+            """).collect(String.self))
+    }
+
     /// A page of the tags `account` follows, newest follow first, paged by the follow's id.
     public func page(account: Int64, page: PageRequest) async throws -> [FollowedTag] {
         let upper = page.maxId ?? Int64.max, lower = page.lowerBound ?? -1

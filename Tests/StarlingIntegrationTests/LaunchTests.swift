@@ -1,5 +1,7 @@
+import AsyncHTTPClient
 import Foundation
 import HTTPTypes
+import NIOCore
 @testable import StarlingAPI
 import StarlingDomain
 import StarlingRedis
@@ -11,6 +13,13 @@ import Testing
 @Suite(.serialized, .enabled(if: TestEnvironment.available, "needs STARLING_TEST_DATABASE_URL and STARLING_TEST_REDIS_SHARDS (./scripts/test sets them)"))
 struct LaunchTests {
     private static func dict(_ value: Any?) -> [String: Any] { value as? [String: Any] ?? [:] }
+
+    /// Takes this test's tags out of today's trends, so the trends other suites read are theirs
+    /// (the trend counters live in the shared Redis of the test run).
+    private static func forgetTrending(_ h: Harness, _ tags: String...) async throws {
+        let key = RedisKeys.trendUses(day: Int(Date().timeIntervalSince1970 / 86_400))
+        _ = try await h.redis.send(key: key, RedisCommand(["ZREM", key] + tags))
+    }
 
     /// A token with only the given scopes, for `user` (the password grant of a new app).
     private static func token(_ h: Harness, _ user: Harness.User, scopes: String) async throws -> String {
@@ -239,6 +248,7 @@ struct LaunchTests {
             try await h.buildHome(reader)
             #expect(try await h.redisHome(reader).isEmpty, "a rebuilt home agrees")
             #expect(try await h.call(.get, "/api/v1/followed_tags", token: reader.token).array.isEmpty)
+            try await Self.forgetTrending(h, tag)
         }
     }
 
@@ -259,6 +269,7 @@ struct LaunchTests {
             _ = try await h.redis.send(key: RedisKeys.home(reader.id), RedisCommand("DEL", RedisKeys.home(reader.id), RedisKeys.homeReady(reader.id)))
             try await h.buildHome(reader)
             #expect(try await h.redisHome(reader) == [new, own], "a rebuilt home agrees")
+            try await Self.forgetTrending(h, tag)
         }
     }
 
@@ -287,6 +298,7 @@ struct LaunchTests {
                 #expect(home.filter { $0 == status }.count == 1, "reader \(index) gets the tagged status once")
                 #expect(home.contains(plain) == (index < 4), "reader \(index): the untagged one only as a follower")
             }
+            try await Self.forgetTrending(h, tag)
         }
     }
 
@@ -308,6 +320,7 @@ struct LaunchTests {
             _ = try await h.redis.send(key: RedisKeys.home(reader.id), RedisCommand("DEL", RedisKeys.home(reader.id), RedisKeys.homeReady(reader.id)))
             try await h.buildHome(reader)
             #expect(try await h.redisHome(reader) == [tagged], "a rebuilt home agrees")
+            try await Self.forgetTrending(h, tag)
         }
     }
 
@@ -325,6 +338,7 @@ struct LaunchTests {
             await h.drain()
             #expect(try await h.redisHome(reader) == [kept], "the delete's fan-out reaches tag followers too")
             #expect(try await h.home(reader) == [kept])
+            try await Self.forgetTrending(h, tag)
         }
     }
 
@@ -351,6 +365,45 @@ struct LaunchTests {
             _ = try await h.redis.send(key: RedisKeys.home(reader.id), RedisCommand("DEL", RedisKeys.home(reader.id), RedisKeys.homeReady(reader.id)))
             try await h.buildHome(reader)
             #expect(try await h.redisHome(reader) == [status], "a rebuilt home agrees")
+            try await Self.forgetTrending(h, tag)
+        }
+    }
+
+    /// The user stream agrees with the home: a celebrity's public reply to a stranger, carrying a tag
+    /// the (pulling) follower follows, is streamed to them, as their home shows it.
+    @Test func pulledTaggedReplyIsStreamedToAFollowerWhoFollowsTheTag() async throws {
+        let live = { var options = Harness.Options(); options.live = true; return options }()
+        try await Harness.with(live) { h in
+            let tag = Harness.uniqueName("tag")
+            let star = try await h.register("streamstar"), stranger = try await h.register("streamstranger")
+            var fans: [Harness.User] = []
+            for index in 0..<3 { fans.append(try await h.register("streamfan\(index)")) }
+            for fan in fans { try await h.follow(fan, star) }
+            #expect(try await h.call(.post, "/api/v1/tags/\(tag)/follow", token: fans[0].token).status == .ok)
+            let question = try await h.post(stranger, "question")
+            await h.drain()
+
+            var request = HTTPClientRequest(url: "\(h.baseURL)/api/v1/streaming/user?access_token=\(fans[0].token)")
+            request.method = .GET
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            #expect(response.status == .ok)
+            let posted = Task {
+                try await Task.sleep(for: .milliseconds(300))  // let the subscription register
+                let id = try await h.post(star, "@\(stranger.username) an answer #\(tag)", inReplyTo: question)
+                await h.drain()
+                return id
+            }
+            var received = ""
+            let deadline = ContinuousClock.now + .seconds(5)
+            for try await chunk in response.body {
+                received += String(buffer: chunk)
+                if received.contains("event: update\n") || ContinuousClock.now > deadline { break }
+            }
+            let reply = try await posted.value
+            #expect(received.contains("\"id\":\"\(reply)\""), "streamed through the followed tag")
+            #expect(try await h.home(fans[0]) == [reply], "as the home shows it")
+            #expect(try await h.home(fans[1]).isEmpty, "the reply rule still holds for a fan who does not follow the tag")
+            try await Self.forgetTrending(h, tag)
         }
     }
 
