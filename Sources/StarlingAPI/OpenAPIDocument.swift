@@ -298,6 +298,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -463,6 +466,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -547,6 +553,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -616,6 +625,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -683,6 +695,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -723,6 +738,9 @@ enum OpenAPIDocument {
      },
      "404": {
       "$ref": "#/components/responses/NotFound"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -827,6 +845,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -890,6 +911,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -952,6 +976,9 @@ enum OpenAPIDocument {
      },
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -1048,6 +1075,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -1142,6 +1172,9 @@ enum OpenAPIDocument {
      },
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -1309,6 +1342,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -1363,6 +1399,9 @@ enum OpenAPIDocument {
      },
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -1425,6 +1464,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -1479,6 +1521,9 @@ enum OpenAPIDocument {
      },
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -1543,6 +1588,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -1605,6 +1653,9 @@ enum OpenAPIDocument {
      },
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -1669,6 +1720,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -1731,6 +1785,9 @@ enum OpenAPIDocument {
      },
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -1824,6 +1881,9 @@ enum OpenAPIDocument {
      },
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -1940,6 +2000,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -2042,6 +2105,9 @@ enum OpenAPIDocument {
      },
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -2194,6 +2260,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -2251,6 +2320,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -2299,6 +2371,9 @@ enum OpenAPIDocument {
      },
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -2362,6 +2437,9 @@ enum OpenAPIDocument {
      },
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -2463,6 +2541,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -2520,6 +2601,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -2576,6 +2660,9 @@ enum OpenAPIDocument {
      },
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -2769,6 +2856,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -2812,6 +2902,9 @@ enum OpenAPIDocument {
      },
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -2970,6 +3063,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -3017,6 +3113,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -3044,6 +3143,9 @@ enum OpenAPIDocument {
        }
       }
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -3070,6 +3172,9 @@ enum OpenAPIDocument {
         }
        }
       }
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -3100,6 +3205,9 @@ enum OpenAPIDocument {
         }
        }
       }
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      }
     }
    }
@@ -3127,6 +3235,9 @@ enum OpenAPIDocument {
         }
        }
       }
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -3157,6 +3268,9 @@ enum OpenAPIDocument {
         }
        }
       }
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      }
     }
    }
@@ -3184,6 +3298,9 @@ enum OpenAPIDocument {
         }
        }
       }
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      }
     }
    }
@@ -3323,6 +3440,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -3368,6 +3488,9 @@ enum OpenAPIDocument {
      },
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -3429,6 +3552,9 @@ enum OpenAPIDocument {
      },
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -3518,6 +3644,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -3577,6 +3706,9 @@ enum OpenAPIDocument {
      },
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -3641,6 +3773,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -3703,6 +3838,9 @@ enum OpenAPIDocument {
      },
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -3796,6 +3934,9 @@ enum OpenAPIDocument {
      },
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -3964,6 +4105,9 @@ enum OpenAPIDocument {
        }
       }
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -4091,6 +4235,9 @@ enum OpenAPIDocument {
        }
       }
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -4134,6 +4281,9 @@ enum OpenAPIDocument {
      },
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -4225,18 +4375,24 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/UnprocessableContent"
      },
      "429": {
-      "description": "Too many failures.",
+      "description": "Too many failed sign-ins (the form again), or over a rate-limit budget (a Mastodon error).",
       "headers": {
        "Retry-After": {
         "schema": {
          "type": "string"
-        }
+        },
+        "required": true
        }
       },
       "content": {
        "text/html": {
         "schema": {
          "type": "string"
+        }
+       },
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
         }
        }
       }
@@ -4312,6 +4468,9 @@ enum OpenAPIDocument {
      },
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -4467,11 +4626,26 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/UnprocessableContent"
      },
      "429": {
-      "description": "Too many failed sign-ins.",
+      "description": "Too many failed sign-ins (`invalid_grant`), or over a rate-limit budget (a Mastodon error).",
+      "headers": {
+       "Retry-After": {
+        "schema": {
+         "type": "string"
+        },
+        "required": true
+       }
+      },
       "content": {
        "application/json": {
         "schema": {
-         "$ref": "#/components/schemas/OAuthError"
+         "anyOf": [
+          {
+           "$ref": "#/components/schemas/OAuthError"
+          },
+          {
+           "$ref": "#/components/schemas/Error"
+          }
+         ]
         }
        }
       }
@@ -4582,6 +4756,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -4649,6 +4826,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -4696,6 +4876,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -4725,6 +4908,9 @@ enum OpenAPIDocument {
         }
        }
       }
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      }
     }
    }
@@ -4765,6 +4951,9 @@ enum OpenAPIDocument {
      },
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -4809,6 +4998,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -4852,6 +5044,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -4894,6 +5089,9 @@ enum OpenAPIDocument {
      },
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -4949,6 +5147,9 @@ enum OpenAPIDocument {
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
      },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
      }
@@ -5002,6 +5203,9 @@ enum OpenAPIDocument {
      },
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -5061,6 +5265,9 @@ enum OpenAPIDocument {
      },
      "422": {
       "$ref": "#/components/responses/UnprocessableContent"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
      },
      "503": {
       "$ref": "#/components/responses/ServiceUnavailable"
@@ -6866,7 +7073,32 @@ enum OpenAPIDocument {
     }
    },
    "TooManyRequests": {
-    "description": "Too many requests.",
+    "description": "Over a rate-limit budget (per token, per address, or for posting, registrations and sign-ins).",
+    "headers": {
+     "Retry-After": {
+      "description": "Seconds until the budget resets.",
+      "schema": {
+       "type": "string"
+      },
+      "required": true
+     },
+     "X-RateLimit-Limit": {
+      "schema": {
+       "type": "string"
+      }
+     },
+     "X-RateLimit-Remaining": {
+      "schema": {
+       "type": "string"
+      }
+     },
+     "X-RateLimit-Reset": {
+      "description": "When the budget resets (ISO 8601).",
+      "schema": {
+       "type": "string"
+      }
+     }
+    },
     "content": {
      "application/json": {
       "schema": {

@@ -20,6 +20,9 @@
 #   E2E_KEEP=1            keep the data folder even after a successful run
 #   STARLING_PUSH_INTEROP 0 skips the Web Push interoperability check
 #                         (tests/push/push_interop.py, needs http_ece from PyPI)
+#   STARLING_FUZZ         0 skips the schemathesis run against the OpenAPI document
+#                         (tests/fuzz/run_schemathesis.sh, needs schemathesis from PyPI;
+#                         FUZZ_MAX_EXAMPLES and the other FUZZ_* settings are described there)
 #
 # The last line of output is `N passed, M failed`; the exit status is non-zero
 # if any check failed or the cluster did not start.
@@ -68,9 +71,18 @@ if [[ "${STARLING_BROWSER_TEST:-1}" != 0 ]]; then
     BROWSER_RC=1
   fi
 fi
+# Schemathesis against /api/openapi.json with real tokens (~3 minutes), while every node is up and
+# before the scenarios below kill any: no 5xx, no hang, no response that breaks the document.
+# STARLING_FUZZ=0 skips it. Reports: $STARLING_CLUSTER_DIR/schemathesis.
+FUZZ_RC=0
+if [[ "${STARLING_FUZZ:-1}" != 0 ]]; then
+  STARLING_URL=$(. "$STARLING_CLUSTER_DIR/env" && echo "$STARLING_URL") "$ROOT/tests/fuzz/run_schemathesis.sh"
+  FUZZ_RC=$?
+fi
 E2E_CLUSTER_SCRIPT="$CLUSTER" python3 -u "$ROOT/tests/e2e/e2e.py"
 RC=$?
 ((RC == 0)) && RC=$PUSH_RC
 ((RC == 0)) && RC=$BROWSER_RC
+((RC == 0)) && RC=$FUZZ_RC
 set -e
 exit "$RC"

@@ -10,12 +10,13 @@ It registers an app, takes a client-credentials token, registers two accounts, g
 password-grant token with every scope a client can ask for, seeds a little data (posts, a mention,
 follows, a favourite, a followed tag, markers) so that ids and links lead somewhere, then runs
 schemathesis with that token on every operation of /api/openapi.json except the server-sent
-event streams (see EXCLUDED). It fails on any 5xx, any request that does not answer within
+event streams (see EXCLUDED_PATH_REGEX). It fails on any 5xx, any request that does not answer within
 FUZZ_REQUEST_TIMEOUT seconds (a hang), and any response that breaks the document (status code,
 content type, schema, headers). The last line is a one-line summary.
 
 Settings (environment): STARLING_URL (else $STARLING_CLUSTER_DIR/env), FUZZ_MAX_EXAMPLES (per
-operation and phase, default 25), FUZZ_WORKERS (default 4), FUZZ_REQUEST_TIMEOUT (seconds,
+operation and phase in the run with the token, default 100), FUZZ_ANONYMOUS_MAX_EXAMPLES (the
+run without a token, default 15), FUZZ_WORKERS (default 4), FUZZ_REQUEST_TIMEOUT (seconds,
 default 10), FUZZ_SEED (default: random, printed), FUZZ_REPORT_DIR (default
 $STARLING_CLUSTER_DIR/schemathesis or ./schemathesis-report), SCHEMATHESIS (the `st` to run).
 """
@@ -110,13 +111,12 @@ def setup():
     return a_token, {"a": a_name, "b": b_name}
 
 
-def summarize(report_dir):
+def summarize(events_path):
     """Operations, requests and failures from the ndjson event stream schemathesis wrote."""
-    path = os.path.join(report_dir, "events.ndjson")
     operations, requests, server_errors, failures, errors = set(), 0, 0, 0, 0
-    if not os.path.exists(path):
+    if not os.path.exists(events_path):
         return None
-    with open(path) as f:
+    with open(events_path) as f:
         for line in f:
             try:
                 event = json.loads(line)
@@ -127,11 +127,11 @@ def summarize(report_dir):
                     continue
                 if kind == "ScenarioFinished":
                     recorder = body.get("recorder") or {}
-                    label = recorder.get("label")
-                    if label:
+                    label = recorder.get("label") or ""
+                    if " /" in label:  # "GET /api/v1/…"; stateful scenarios span several
                         operations.add(label)
-                    for interactions in (recorder.get("interactions") or {}).values():
-                        response = interactions.get("response")
+                    for interaction in (recorder.get("interactions") or {}).values():
+                        response = interaction.get("response")
                         requests += 1
                         if response and response.get("status_code", 0) >= 500:
                             server_errors += 1
@@ -139,27 +139,23 @@ def summarize(report_dir):
                         failures += sum(1 for c in checks if str(c.get("status")).lower() == "failure")
                 elif kind == "NonFatalError":
                     errors += 1
-    return {"operations": len(operations), "requests": requests, "server_errors": server_errors,
+    return {"operations": operations, "requests": requests, "server_errors": server_errors,
             "failed_checks": failures, "errors": errors}
 
 
-def main():
-    st = os.environ.get("SCHEMATHESIS") or shutil.which("st") or "st"
-    cluster_dir = os.environ.get("STARLING_CLUSTER_DIR")
-    report_dir = os.environ.get("FUZZ_REPORT_DIR") or (os.path.join(cluster_dir, "schemathesis") if cluster_dir else "schemathesis-report")
-    os.makedirs(report_dir, exist_ok=True)
-    for old in ("events.ndjson", "junit.xml"):
-        if os.path.exists(os.path.join(report_dir, old)):
-            os.remove(os.path.join(report_dir, old))
-    seed = int(os.environ.get("FUZZ_SEED") or random.randint(0, 2**31))
-    token, names = setup()
-    print(f"fuzz: {BASE}, seed {seed}, tokens for @{names['a']} (every scope) and @{names['b']}", flush=True)
-    command = [
-        st, "run", BASE + "/api/openapi.json",
-        "--header", f"Authorization: Bearer {token}",
+def schemathesis(st, name, report_dir, seed, max_examples, phases, headers):
+    """One schemathesis run; returns its exit status and figures."""
+    events = os.path.join(report_dir, f"{name}.ndjson")
+    for old in (events, os.path.join(report_dir, f"{name}-junit.xml")):
+        if os.path.exists(old):
+            os.remove(old)
+    command = [st, "run", BASE + "/api/openapi.json"]
+    for header in headers:
+        command += ["--header", header]
+    command += [
         "--checks", CHECKS,
-        "--phases", "examples,coverage,fuzzing,stateful",
-        "--max-examples", os.environ.get("FUZZ_MAX_EXAMPLES", "25"),
+        "--phases", phases,
+        "--max-examples", str(max_examples),
         "--workers", os.environ.get("FUZZ_WORKERS", "4"),
         "--request-timeout", os.environ.get("FUZZ_REQUEST_TIMEOUT", "10"),
         "--seed", str(seed),
@@ -169,23 +165,50 @@ def main():
         "--generation-database", "none",
         "--suppress-health-check", "all",
         "--report", "ndjson,junit",
-        "--report-ndjson-path", os.path.join(report_dir, "events.ndjson"),
-        "--report-junit-path", os.path.join(report_dir, "junit.xml"),
+        "--report-ndjson-path", events,
+        "--report-junit-path", os.path.join(report_dir, f"{name}-junit.xml"),
         "--no-color",
         "--output-truncate", "true",
     ]
+    print(f"fuzz: {name} run, {max_examples} examples per operation and phase ({phases})", flush=True)
+    # schemathesis keeps state in ./.schemathesis: the report folder, not the caller's tree.
+    rc = subprocess.run(command, cwd=report_dir).returncode
+    return rc, summarize(events)
+
+
+def main():
+    st = os.environ.get("SCHEMATHESIS") or shutil.which("st") or "st"
+    cluster_dir = os.environ.get("STARLING_CLUSTER_DIR")
+    report_dir = os.path.abspath(os.environ.get("FUZZ_REPORT_DIR") or (
+        os.path.join(cluster_dir, "schemathesis") if cluster_dir else "schemathesis-report"))
+    os.makedirs(report_dir, exist_ok=True)
+    seed = int(os.environ.get("FUZZ_SEED") or random.randint(0, 2**31))
+    token, names = setup()
+    print(f"fuzz: {BASE}, seed {seed}, tokens for @{names['a']} (every scope) and @{names['b']}", flush=True)
     started = time.monotonic()
-    rc = subprocess.run(command).returncode
+    runs = [
+        # A user's token with every scope: the deepest paths, links between operations included.
+        ("user", int(os.environ.get("FUZZ_MAX_EXAMPLES", "100")), "examples,coverage,fuzzing,stateful",
+         [f"Authorization: Bearer {token}"]),
+        # No token: the anonymous side of every route (public reads, 401s, the OAuth pages).
+        ("anonymous", int(os.environ.get("FUZZ_ANONYMOUS_MAX_EXAMPLES", "15")), "coverage,fuzzing", []),
+    ]
+    rc, total = 0, {"operations": set(), "requests": 0, "server_errors": 0, "failed_checks": 0, "errors": 0}
+    for name, examples, phases, headers in runs:
+        run_rc, figures = schemathesis(st, name, report_dir, seed, examples, phases, headers)
+        if figures is None:
+            print(f"fuzz: the {name} run wrote no report (schemathesis exit {run_rc})", flush=True)
+            rc = rc or run_rc or 1
+            continue
+        rc = rc or run_rc
+        for key in total:
+            total[key] = total[key] | figures[key] if key == "operations" else total[key] + figures[key]
     took = time.monotonic() - started
-    figures = summarize(report_dir)
-    if figures is None:
-        print(f"fuzz: schemathesis wrote no report (exit {rc})")
-        return rc or 1
-    print(f"fuzz: {figures['operations']} operations, {figures['requests']} requests, "
-          f"{figures['server_errors']} server errors, {figures['failed_checks']} failed checks, "
-          f"{figures['errors']} errors in {took:.0f}s (schemathesis exit {rc}; report in {report_dir})", flush=True)
-    if figures["server_errors"] and rc == 0:
-        return 1
+    if total["server_errors"]:
+        rc = rc or 1
+    print(f"fuzz: {len(total['operations'])} operations, {total['requests']} requests, {total['server_errors']} server errors, "
+          f"{total['failed_checks']} failed checks, {total['errors']} errors in {took:.0f}s "
+          f"({'passed' if rc == 0 else f'FAILED, exit {rc}'}; reports in {report_dir})", flush=True)
     return rc
 
 
