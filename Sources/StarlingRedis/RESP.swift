@@ -49,6 +49,22 @@ public struct RedisCommand: Sendable, Equatable {
     }
 
     public var name: String { arguments.first.map { String(decoding: $0, as: UTF8.self) } ?? "" }
+
+    /// Commands whose second run changes nothing the first did not: reads, and writes that set a
+    /// state rather than add to one. `INCR`, `ZINCRBY`, `LPUSH`, `LPUSHX`, `PUBLISH` and scripts are
+    /// not (a repeat counts twice or adds a second entry), so a pipeline holding one is never
+    /// re-sent after a connection dies mid-reply (`RedisShardPool.pipeline`).
+    public var isIdempotent: Bool {
+        Self.idempotent.contains(name.uppercased())
+    }
+
+    static let idempotent: Set<String> = [
+        "PING", "GET", "MGET", "EXISTS", "TTL", "PTTL", "TYPE", "STRLEN", "LRANGE", "LLEN", "LINDEX",
+        "SMEMBERS", "SISMEMBER", "SCARD", "ZRANGE", "ZREVRANGE", "ZRANGEBYSCORE", "ZREVRANGEBYSCORE", "ZSCORE", "ZCARD",
+        "HGET", "HMGET", "HGETALL", "HEXISTS", "PFCOUNT", "SCAN", "KEYS", "INFO", "DBSIZE", "CLUSTER", "EVALSHA_RO", "EVAL_RO",
+        "SET", "MSET", "DEL", "UNLINK", "EXPIRE", "PEXPIRE", "EXPIREAT", "PERSIST", "HSET", "HDEL", "SADD", "SREM",
+        "ZADD", "ZREM", "ZREMRANGEBYRANK", "ZREMRANGEBYSCORE", "PFADD", "LREM", "LTRIM", "ASKING", "SELECT",
+    ]
 }
 
 public enum RedisError: Error, CustomStringConvertible, Sendable {

@@ -44,8 +44,10 @@ public final class RedisShardPool: Sendable {
     /// Sends the commands as one pipeline and returns one reply per command.
     ///
     /// If the connection turns out to be dead (the shard restarted or dropped idle clients), the
-    /// pipeline is sent once more on a new connection. Starling's writes tolerate a repeat:
-    /// readers dedupe list entries, and the other writes are idempotent.
+    /// pipeline is sent once more on a new connection, but only when a repeat is harmless: it never
+    /// reached the server (the write failed on a closed channel), or every command is idempotent.
+    /// A pipeline that may have been applied and holds an `INCR`, `ZINCRBY` or `LPUSHX` fails
+    /// instead: its caller decides (the fan-out's redo removes before it pushes again).
     public func pipeline(_ commands: [RedisCommand]) async throws -> [RESPValue] {
         if commands.isEmpty { return [] }
         let start = ContinuousClock.now
@@ -53,13 +55,16 @@ public final class RedisShardPool: Sendable {
         let slot = slots[next.wrappingAdd(1, ordering: .relaxed).oldValue % slots.count]
         do {
             return try await send(commands, on: slot)
-        } catch RedisError.io {
+        } catch RedisError.io(_, let reason) where reason.hasPrefix(Self.notSent) || commands.allSatisfy(\.isIdempotent) {
             return try await send(commands, on: slot)
         } catch {
             errorCounter.increment()
             throw error
         }
     }
+
+    /// Marks the reason of an `io` error for a pipeline that never left this process.
+    static let notSent = "not sent: "
 
     private func send(_ commands: [RedisCommand], on slot: ConnectionSlot) async throws -> [RESPValue] {
         do {
@@ -71,7 +76,9 @@ public final class RedisShardPool: Sendable {
             // the handler never owns the promise: fail it ourselves. Otherwise the handler completes it.
             channel.write(RedisPipelineRequest(bytes: buffer, replyCount: commands.count, promise: promise))
                 .whenFailure { [address] error in
-                    promise.fail(RedisError.io(address: address, reason: "\(error)"))
+                    // A write refused by a closed channel sent nothing: safe to send again.
+                    let unsent = (error as? ChannelError) == .ioOnClosedChannel || (error as? ChannelError) == .alreadyClosed
+                    promise.fail(RedisError.io(address: address, reason: (unsent ? Self.notSent : "") + "\(error)"))
                 }
             return try await promise.futureResult.get()
         } catch let error as RedisError {

@@ -98,9 +98,16 @@ public final class ShardedRedis: Sendable {
         if let pool {
             do {
                 replies = try await pool.pipeline(commands)
-            } catch RedisError.io, RedisError.connectFailed {
+            } catch RedisError.connectFailed {
                 // A master died: its replica takes over; learn the new map and route again.
                 try await refreshTopology(minimumInterval: .milliseconds(200))
+                replies = commands.map { _ in RESPValue.error("MOVED") }
+            } catch RedisError.io(let address, let reason) {
+                // The connection died mid-pipeline: re-route only what a repeat cannot double.
+                try await refreshTopology(minimumInterval: .milliseconds(200))
+                guard reason.hasPrefix(RedisShardPool.notSent) || commands.allSatisfy(\.isIdempotent) else {
+                    throw RedisError.io(address: address, reason: reason)
+                }
                 replies = commands.map { _ in RESPValue.error("MOVED") }
             }
         } else {
@@ -131,7 +138,12 @@ public final class ShardedRedis: Sendable {
                 }
                 do {
                     replies[index] = try await pool.pipeline(pipeline).last ?? .null
-                } catch RedisError.io, RedisError.connectFailed {
+                } catch RedisError.connectFailed {
+                    replies[index] = .error("MOVED")
+                } catch RedisError.io(let address, let reason) {
+                    guard reason.hasPrefix(RedisShardPool.notSent) || command.isIdempotent else {
+                        throw RedisError.io(address: address, reason: reason)
+                    }
                     replies[index] = .error("MOVED")
                 }
             }

@@ -115,6 +115,27 @@ struct RedisClientTests {
         try await redis.shutdown()
     }
 
+    /// A pipeline that may have been applied is not sent again when it holds a write that would
+    /// count twice (issue: a retried pipeline re-sent `ZINCRBY`, counting a trend twice).
+    @Test func aPipelineThatMayHaveBeenAppliedIsNotRepeatedUnlessIdempotent() async throws {
+        let redis = ShardedRedis(map: try ShardMap.parse(try #require(TestEnvironment.redisShards)), connectionsPerShard: 1,
+                                 timeoutSeconds: 0.3)
+        let tag = UInt64.random(in: 0...UInt64.max)
+        let counter = "counted:{\(tag)}", blocked = "blocked:{\(tag)}", trend = "trend:{\(tag)}"
+        // INCR and ZINCRBY are applied at once; BLPOP then holds the reply past the timeout, which
+        // closes the connection: the client cannot know the pipeline was applied.
+        await #expect(throws: RedisError.self) {
+            _ = try await redis.pipeline(key: counter, [RedisCommand("INCR", counter), RedisCommand("ZINCRBY", trend, "1", "tag"),
+                                                         RedisCommand("BLPOP", blocked, "2")])
+        }
+        #expect(try await redis.send(key: counter, RedisCommand("GET", counter)) == .bulk(Array("1".utf8)), "counted once, not twice")
+        #expect(try await redis.send(key: trend, RedisCommand("ZSCORE", trend, "tag")) == .bulk(Array("1".utf8)))
+        #expect(RedisCommand("GET", "k").isIdempotent && RedisCommand("del", "k").isIdempotent)
+        #expect(!RedisCommand("LPUSHX", "k", "v").isIdempotent && !RedisCommand("PUBLISH", "c", "m").isIdempotent)
+        _ = try await redis.send(key: counter, RedisCommand("DEL", counter, trend))
+        try await redis.shutdown()
+    }
+
     @Test func unreachableShardFailsFastWithItsAddress() async throws {
         let redis = ShardedRedis(map: try ShardMap.parse("127.0.0.1:1"), connectionsPerShard: 1, timeoutSeconds: 0.5)
         await #expect {
