@@ -444,6 +444,10 @@ struct LaunchTests {
             let next = String(try #require(afterBracket.split(separator: ">").first))
             let rest = try await h.call(.get, String(next.dropFirst("http://starling.test".count)), token: user.token)
             #expect(rest.array.map { $0["name"] as? String } == [names[0]])
+            // min_id: the follows just above it, newest first.
+            let secondId = try #require(next.split(separator: "max_id=").last.map { String($0.prefix { $0.isNumber }) })
+            let above = try await h.call(.get, "/api/v1/followed_tags?min_id=\(secondId)&limit=1", token: user.token)
+            #expect(above.array.map { $0["name"] as? String } == [names[2]])
         }
     }
 
