@@ -46,7 +46,14 @@ public struct StatusStore: Sendable {
         let start = ContinuousClock.now
         defer { Database.timer("status_create").record(duration: ContinuousClock.now - start) }
         let statement = CreateStatusStatement(new: new, createdAt: createdAt)
-        for try await row in try await database.client.execute(statement, logger: database.logger) {
+        // Under the same deadline as every other query: while PostgreSQL is down the pool would
+        // hold the post ~68 s (a hang to the client) instead of answering 503.
+        let database = self.database
+        let first = try await database.withDeadline {
+            for try await row in try await database.client.execute(statement, logger: database.logger) { return Optional(row) }
+            return nil
+        }
+        if let row = first {
             let (replyToAccount, mentionIds, mentionNames, id, username, displayName, note, accountCreated, lastStatusAt,
                  followers, following, statuses) = row
             let author = AccountRow(id: id, username: username, displayName: displayName, note: note, createdAt: accountCreated,

@@ -100,10 +100,19 @@ public struct TimelineCache: Sendable {
     /// The list is cleared *before* PostgreSQL is read: anything delivered after the clear lands in
     /// the new list, anything delivered before it was committed before the read, so nothing is lost.
     /// The ids are appended after whatever arrived meanwhile; readers sort and dedupe.
+    ///
+    /// The clear leaves the list in existence, holding only the sentinel: fan-out pushes with
+    /// `LPUSHX`, which does nothing to a missing list, so a status committed after the read and
+    /// delivered before the ids are written would otherwise be missing from the rebuilt list for
+    /// good (the fault tests saw it when a shard restarted empty under load).
     public func rebuild(_ list: List, from source: () async throws -> [Int64]) async throws {
-        _ = try await redis.pipeline(key: list.key, [RedisCommand("DEL", list.key, list.readyKey)]).throwingFirstError()
-        let ids = try await source()
         let ttl = String(settings.listTTLSeconds)
+        _ = try await redis.pipeline(key: list.key, [
+            RedisCommand("DEL", list.key, list.readyKey),
+            RedisCommand("RPUSH", list.key, String(Self.sentinel)),
+            RedisCommand("EXPIRE", list.key, ttl),
+        ]).throwingFirstError()
+        let ids = try await source()
         let push = RedisCommand(["RPUSH", list.key] + ids.prefix(settings.listLength).map(String.init) + [String(Self.sentinel)])
         _ = try await redis.pipeline(key: list.key, [
             push,

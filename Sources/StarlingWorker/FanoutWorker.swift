@@ -30,6 +30,8 @@ public struct WorkerSettings: Sendable {
     /// An idle outbox is leased at once: a lone post's fan-out never waits.
     public var batchWindow: Duration = .milliseconds(4)
     public var busyWindow: Duration = .milliseconds(100)
+    /// How long a batch in hand may run on after SIGTERM before it is cancelled (`drain`).
+    public var shutdownGrace: Duration = .seconds(2)
     /// Web Push sending (`PushSender`).
     public var push = PushSettings()
 
@@ -161,12 +163,41 @@ public final class FanoutWorker: Service {
             if jobs.isEmpty { return }
             lastWork.withLock { $0 = ContinuousClock.now }
             if jobs.count == settings.batchSize { wakeAnother() }
-            finished = await run(batch: jobs)
+            finished = await runUntilShutdownGrace { await self.run(batch: jobs) }
         }
         do {
-            try await outbox.complete(finished)
+            if Task.isShuttingDownGracefully {
+                // Shutting down: a second at most, then the rows are redone after their lease.
+                let (outbox, done) = (self.outbox, finished)
+                try await Database.abandoning(after: .seconds(1)) { try await outbox.complete(done) }
+            } else {
+                try await outbox.complete(finished)
+            }
         } catch {
             logger.warning("could not delete finished outbox rows; they are redone after their lease", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Runs `batch`; once the node is shutting down it gets `shutdownGrace` more, then is cancelled.
+    /// A batch normally ends well within it, but while PostgreSQL is down each job waits for its
+    /// query deadline in turn, which would hold SIGTERM for minutes. A job cut short is redone after
+    /// its lease (delivery is idempotent).
+    private func runUntilShutdownGrace(_ batch: @escaping @Sendable () async -> [Int64]) async -> [Int64] {
+        let grace = settings.shutdownGrace
+        return await withTaskGroup(of: [Int64]?.self) { group in
+            group.addTask { await batch() }
+            group.addTask {
+                // Returns at SIGTERM; throws (nothing to wait for) once the batch is done and this is cancelled.
+                guard (try? await gracefulShutdown()) != nil else { return nil }
+                try? await Task.sleep(for: grace)
+                return nil
+            }
+            var finished: [Int64] = []
+            for await result in group {
+                group.cancelAll()
+                if let result { finished = result }
+            }
+            return finished
         }
     }
 
