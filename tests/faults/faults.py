@@ -187,6 +187,14 @@ class Load:
         return {kind: {o: n for o, n in sorted(c.items()) if not o.startswith("2")} for kind, c in self.outcomes.items()}
 
 
+def compact(load, errors, lost, dup):
+    """The summary's short form: load, errors, lost and duplicated."""
+    acked = sum(len(v) for v in load.acked.values())
+    posts = sum(load.outcomes["post"].values())
+    return (f"{acked}/{posts} posts acknowledged at {posts / load.seconds:.0f}/s; errors: {error_text(errors)}; "
+            f"lost {lost}, duplicated {dup}")
+
+
 def error_text(errors):
     parts = [f"{kind} {', '.join(f'{o}×{n}' for o, n in c.items())}" for kind, c in errors.items() if c]
     return "; ".join(parts) if parts else "none"
@@ -288,13 +296,15 @@ def expected_homes(graph, load, extra=()):
     return want
 
 
-def result(name, ok, text):
-    line = f"{name}: {'ok' if ok else 'FAILED'} — {text}"
+def result(name, ok, text, compact, seconds):
+    """Prints the scenario's result line; appends a compact one to $FAULTS_RESULTS (scripts/test's summary)."""
+    verdict = "ok" if ok else "FAILED"
+    line = f"{name}: {verdict} — {text} ({seconds:.0f}s)"
     RESULTS.append(line)
     print(f"\nRESULT {line}", flush=True)
     if RESULTS_FILE:
         with open(RESULTS_FILE, "a", encoding="utf-8") as f:
-            f.write(line + "\n")
+            f.write(f"{name}: {verdict} ({seconds:.0f}s) — {compact}\n")
 
 
 def scenario(name):
@@ -304,16 +314,15 @@ def scenario(name):
         def run(graph):
             failed_before = e2elib.FAILED
             t = time.monotonic()
-            text = ""
             try:
-                text = fn(graph) or ""
+                text, compact = fn(graph)
             except Exception as error:  # noqa: BLE001 - reported as a failed check
                 import traceback
                 check(f"{name} ran without an unexpected error", False,
                       f"{type(error).__name__}: {error}\n{traceback.format_exc()}")
-                text = f"error: {error}"
+                text = compact = f"error: {type(error).__name__}: {error}"
             ok = e2elib.FAILED == failed_before
-            result(name, ok, f"{text} ({time.monotonic() - t:.0f}s)")
+            result(name, ok, text, compact, time.monotonic() - t)
             try:
                 restore()
             except Exception as error:  # noqa: BLE001
@@ -468,7 +477,7 @@ def s_worker_kill_restart(graph):
     lost, dup, vt = verify("worker-kill-restart", expected_homes(graph, load, [(set(ids), graph["big_followers"])]))
     return (f"killed worker 1 (-9) at {at_kill}/{total} big deliveries, worker 2 stopped; worker 1 restarted in "
             f"{took:.1f}s, rest delivered {recovered:.1f}s later; load {load.describe()}; errors: {error_text(errors)}; "
-            f"lost {lost}, duplicated {dup} (verified in {vt:.1f}s)")
+            f"lost {lost}, duplicated {dup} (verified in {vt:.1f}s)"), compact(load, errors, lost, dup)
 
 
 @scenario("worker-kill-no-restart")
@@ -488,7 +497,7 @@ def s_worker_kill_no_restart(graph):
     errors = check_errors("worker-kill-no-restart", load, allowed=set())
     lost, dup, vt = verify("worker-kill-no-restart", expected_homes(graph, load, [(set(ids), graph["big_followers"])]))
     return (f"killed worker 1 (-9) at {at_kill}/{total} big deliveries, worker 2 up; all delivered {recovered:.1f}s later; "
-            f"load {load.describe()}; errors: {error_text(errors)}; lost {lost}, duplicated {dup} (verified in {vt:.1f}s)")
+            f"load {load.describe()}; errors: {error_text(errors)}; lost {lost}, duplicated {dup} (verified in {vt:.1f}s)"), compact(load, errors, lost, dup)
 
 
 @scenario("redis-shard-kill")
@@ -511,7 +520,7 @@ def s_redis_shard_kill(graph):
     errors = check_errors("redis-shard-kill", load, allowed={"503"})
     lost, dup, vt = verify("redis-shard-kill", expected_homes(graph, load))
     return (f"killed Redis shard 2 (-9, {before} keys), restarted empty after {down:.1f}s; load {load.describe()}; "
-            f"errors: {error_text(errors)}; lost {lost}, duplicated {dup} (homes rebuilt, verified in {vt:.1f}s)")
+            f"errors: {error_text(errors)}; lost {lost}, duplicated {dup} (homes rebuilt, verified in {vt:.1f}s)"), compact(load, errors, lost, dup)
 
 
 @scenario("postgres-kill")
@@ -537,7 +546,7 @@ def s_postgres_kill(graph):
     lost, dup, vt = verify("postgres-kill", expected_homes(graph, load))
     return (f"killed PostgreSQL (-9, postmaster and backends), restarted after {down:.1f}s, nodes ready {back:.1f}s later; "
             f"load {load.describe()}; {failed} posts answered with an error, none hung; errors: {error_text(errors)}; "
-            f"lost {lost} of the acknowledged, duplicated {dup} (verified in {vt:.1f}s)")
+            f"lost {lost} of the acknowledged, duplicated {dup} (verified in {vt:.1f}s)"), compact(load, errors, lost, dup)
 
 
 @scenario("api-kill")
@@ -556,7 +565,7 @@ def s_api_kill(graph):
     errors = check_errors("api-kill", load, allowed={"502", "503"}, max_errors=10)
     lost, dup, vt = verify("api-kill", expected_homes(graph, load))
     return (f"killed api1 (-9), restarted 5 s later (ready in {took:.1f}s); load {load.describe()}; "
-            f"errors: {error_text(errors)}; lost {lost}, duplicated {dup} (verified in {vt:.1f}s)")
+            f"errors: {error_text(errors)}; lost {lost}, duplicated {dup} (verified in {vt:.1f}s)"), compact(load, errors, lost, dup)
 
 
 @scenario("shutdown")
@@ -619,7 +628,7 @@ def s_shutdown(graph):
     errors = check_errors("shutdown", load, allowed={"502", "503"})
     lost, dup, vt = verify("shutdown", expected_homes(graph, load))
     return (f"SIGTERM exit times: {'; '.join(figures)}; load {load.describe()}; errors: {error_text(errors)}; "
-            f"lost {lost}, duplicated {dup}")
+            f"lost {lost}, duplicated {dup}"), f"exit {'; '.join(figures)}; " + compact(load, errors, lost, dup)
 
 
 # ---------------------------------------------------------------------------
