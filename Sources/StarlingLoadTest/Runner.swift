@@ -32,6 +32,9 @@ public enum RunMode: String, Sendable, Codable {
     /// One fan-out model's share of `--scaling`: write-path cost and delivery lag per author size, home-read
     /// cost per number of followed celebrities, Redis bytes per entry.
     case scaling
+    /// Posts and home reads at half load (or `--rate`) for a long time, sampling the nodes' memory,
+    /// sockets, Redis memory and the outbox (`Soak.swift`).
+    case soak
 }
 
 public struct LoadTestOptions: Sendable {
@@ -69,6 +72,10 @@ public struct LoadTestOptions: Sendable {
     public var scaling = ScalingPlan()
     /// Seed the graph, report the seeding rate, and stop (no workload).
     public var seedOnly = false
+    /// Soak: how long, how often to sample, and which processes (from the cluster env file).
+    public var soakSeconds: Double = 600
+    public var soakInterval: Double = 10
+    public var soakProcesses: [SoakProcess] = []
     public init() {}
 }
 
@@ -107,6 +114,8 @@ public struct Report: Codable, Sendable {
     public var redisClient: RedisClientBaseline?
     /// The scaling run's figures (`--mode scaling`).
     public var scaling: ScalingReport?
+    /// The soak run's samples (`--soak`).
+    public var soak: SoakReport?
     public var ratios: [Ratio] = []
     public var notes: [String] = []
 }
@@ -200,6 +209,8 @@ public struct LoadTestRunner: Sendable {
             let (scaling, phases) = try await scalingRun.run(seed: report.seed) { try await drain($0, timeout: $1) }
             report.scaling = scaling
             report.phases += phases
+        case .soak:
+            try await soakPhases(&report, c)
         case .model:
             let mixed = try await closedLoopMix(&report, c)
             try await mainOpenLoop(&report, c, rate: o.rate ?? max(1, mixed.throughput / 2))

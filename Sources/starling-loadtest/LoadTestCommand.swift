@@ -80,6 +80,15 @@ struct LoadTestCommand: AsyncParsableCommand {
     @Flag(help: "Short smoke run (small graph, low rate); exits non-zero on any error or zero throughput.")
     var smoke = false
 
+    @Flag(help: "Soak run: posts and home reads at half their closed-loop maximum (or --rate) for --soak-minutes, sampling RSS and sockets of every node (pids from the env file), Redis memory per shard and the outbox depth.")
+    var soak = false
+
+    @Option(help: "Soak run: minutes of load.")
+    var soakMinutes: Double = 10
+
+    @Option(help: "Soak run: seconds between samples.")
+    var soakInterval: Double = 10
+
     @Flag(help: "Skip redis-benchmark, pgbench and the /health baseline.")
     var noBaselines = false
 
@@ -137,8 +146,14 @@ struct LoadTestCommand: AsyncParsableCommand {
         let reader = SettingReader(environment: ClusterEnvironment.layered(file: cluster, process: environment))
 
         var options = LoadTestOptions()
-        guard smoke || RunMode(rawValue: mode) != nil else { throw ValidationError("--mode must be full, smoke, model or scaling") }
-        options.mode = smoke ? .smoke : (RunMode(rawValue: mode) ?? .full)
+        guard smoke || RunMode(rawValue: mode) != nil else { throw ValidationError("--mode must be full, smoke, model, scaling or soak") }
+        options.mode = smoke ? .smoke : soak ? .soak : (RunMode(rawValue: mode) ?? .full)
+        guard soakMinutes > 0, soakInterval > 0 else { throw ValidationError("--soak-minutes and --soak-interval must be positive") }
+        options.soakSeconds = soakMinutes * 60
+        options.soakInterval = soakInterval
+        options.soakProcesses = ["API", "WORKER"].flatMap { kind in
+            (1...16).compactMap { n in cluster["\(kind)\(n)_PID"].flatMap { Int32($0) }.map { SoakProcess(name: "\(kind.lowercased())\(n)", pid: $0) } }
+        }
         options.label = label
         if urls.isEmpty {
             let nodes = (1...16).compactMap { cluster["API\($0)_URL"] }
