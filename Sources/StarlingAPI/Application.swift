@@ -14,7 +14,7 @@ public func buildAPIApplication(
 ) -> APIApplication {
     Application(
         router: buildAPIRouter(services: services, hub: hub),
-        server: .http1WebSocketUpgrade { head, _, _ in
+        server: .starlingHTTP1 { head, _, _ in
             try await StreamingRoutes.shouldUpgrade(head, services: services, hub: hub)
         },
         configuration: .init(address: .hostname(host, port: port), serverName: "Starling"),

@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import NIOCore
+import NIOPosix
 @testable import StarlingAPI
 import Testing
 
@@ -61,5 +63,61 @@ import Testing
                 #expect(String(buffer: response.body) == "OK")
             }
         }
+    }
+
+    /// A connection's first request that cannot be parsed (unknown method, NUL in a header, a
+    /// header past the decoder's limit) was left unanswered until the client gave up; later
+    /// requests were already answered by Hummingbird. Each is now a 400 and the connection closes.
+    @Test(.enabled(if: TestEnvironment.available, "needs STARLING_TEST_DATABASE_URL and STARLING_TEST_REDIS_SHARDS"))
+    func unparseableRequestsAreAnsweredAtOnce() async throws {
+        var options = Harness.Options()
+        options.live = true
+        try await Harness.with(options) { h in
+            let port = try #require(h.client.port)
+            let bad: [(String, [UInt8])] = [
+                ("unknown method", Array("FOO / HTTP/1.1\r\nHost: x\r\n\r\n".utf8)),
+                ("NUL in a header", Array("GET /health HTTP/1.1\r\nHost: x\r\nX-A: a".utf8) + [0] + Array("b\r\n\r\n".utf8)),
+                ("100 KB header", Array("GET /health HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 100_000))\r\n\r\n".utf8)),
+                ("100 KB query", Array("GET /api/v1/accounts/lookup?acct=\(String(repeating: "a", count: 100_000)) HTTP/1.1\r\nHost: x\r\n\r\n".utf8)),
+                ("second request", Array("GET /health HTTP/1.1\r\nHost: x\r\n\r\nFOO / HTTP/1.1\r\nHost: x\r\n\r\n".utf8)),
+            ]
+            for (name, bytes) in bad {
+                let (reply, elapsed) = try await Self.exchange(port: port, bytes, timeout: .seconds(5))
+                #expect(elapsed < .seconds(4), "\(name): answered and closed at once, not after the client's timeout")
+                #expect(reply.contains("HTTP/1.1 400 Bad Request"), "\(name): \(reply.prefix(200))")
+                #expect(reply.lowercased().contains("connection: close"), "\(name)")
+            }
+            let (first, _) = try await Self.exchange(port: port, Array("FOO / HTTP/1.1\r\nHost: x\r\n\r\n".utf8), timeout: .seconds(5))
+            #expect(first.contains(#"{"error":"Unknown HTTP method"}"#), "Mastodon's format: \(first)")
+            // The node goes on serving, a WebSocket upgrade included.
+            #expect(try await h.call(.get, "/health").status == .ok)
+            let (upgrade, _) = try await Self.exchange(port: port, Array("""
+                GET /api/v1/streaming?stream=public&access_token=\(h.appToken) HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n\
+                Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n
+                """.utf8), timeout: .seconds(1))
+            #expect(upgrade.hasPrefix("HTTP/1.1 101"), "\(upgrade.prefix(200))")
+        }
+    }
+
+    /// Writes `bytes` on a new connection and reads until the server closes it or `timeout` passes.
+    static func exchange(port: Int, _ bytes: [UInt8], timeout: Duration) async throws -> (String, Duration) {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+            }
+        let start = ContinuousClock.now
+        let deadline = Task {
+            try await Task.sleep(for: timeout)
+            try? await channel.channel.close()
+        }
+        defer { deadline.cancel() }
+        var received = ByteBuffer()
+        try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(bytes: bytes))
+            do {
+                for try await var chunk in inbound { received.writeBuffer(&chunk) }
+            } catch {}  // closed by the deadline
+        }
+        return (String(buffer: received), ContinuousClock.now - start)
     }
 }
