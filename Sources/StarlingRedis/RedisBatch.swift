@@ -1,3 +1,4 @@
+import Metrics
 import StarlingDomain
 
 /// Commands for many keys, grouped by the shard that owns each key, sent as one pipeline per shard
@@ -36,6 +37,13 @@ public struct RedisBatch: Sendable {
         return Ticket(shard: shard, index: index)
     }
 
+    /// Ends every shard's pipeline with `WAIT replicas timeout`: the master answers once its
+    /// replicas hold the pipeline's writes (WAIT covers the writes sent before it on the same
+    /// connection, which is why it rides in the same pipeline). - Returns: one ticket per shard.
+    public mutating func waitForReplicas(_ replicas: Int, timeoutMilliseconds: Int) -> [Ticket] {
+        commands.keys.sorted().map { add(RedisCommand("WAIT", String(replicas), String(timeoutMilliseconds)), shard: $0) }
+    }
+
     /// The shard that owns `key` in this batch's map.
     public func shard(forKey key: String) -> Int { map.shardIndex(forKey: key) }
 }
@@ -54,6 +62,19 @@ public struct RedisBatchReplies: Sendable {
         for replies in byShard.values { _ = try replies.throwingFirstError() }
         return self
     }
+
+    /// How many of the shards whose `WAIT` replies the tickets name got fewer than `replicas`
+    /// acknowledgements (counted in `starling_redis_unreplicated_total`).
+    public func unreplicated(_ tickets: [RedisBatch.Ticket], replicas: Int) -> Int {
+        let short = tickets.filter { ticket in
+            if case .integer(let acknowledged) = self[ticket] { return acknowledged < replicas }
+            return true
+        }.count
+        if short > 0 { RedisBatchReplies.unreplicatedCounter.increment(by: short) }
+        return short
+    }
+
+    static let unreplicatedCounter = Counter(label: "starling_redis_unreplicated_total")
 
     /// Every reply of every shard, with the command it answers (for callers that scan them all).
     public func all(of batch: RedisBatch) -> [(RedisCommand, RESPValue)] {

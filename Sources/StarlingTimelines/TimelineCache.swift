@@ -12,10 +12,18 @@ public struct TimelineSettings: Sendable {
     /// Seconds a cached status (or a deletion tombstone) lives.
     public var statusTTLSeconds: Int
 
-    public init(listLength: Int = 800, listTTLSeconds: Int = 7 * 24 * 3600, statusTTLSeconds: Int = 24 * 3600) {
+    /// Cluster mode: replicas that must hold a fan-out batch before it counts as done (`WAIT`), and
+    /// how long a master may take to get their acknowledgement.
+    public var replicaAcks: Int
+    public var replicaWaitMilliseconds: Int
+
+    public init(listLength: Int = 800, listTTLSeconds: Int = 7 * 24 * 3600, statusTTLSeconds: Int = 24 * 3600,
+                replicaAcks: Int = 1, replicaWaitMilliseconds: Int = 50) {
         self.listLength = listLength
         self.listTTLSeconds = listTTLSeconds
         self.statusTTLSeconds = statusTTLSeconds
+        self.replicaAcks = replicaAcks
+        self.replicaWaitMilliseconds = replicaWaitMilliseconds
     }
 }
 
@@ -170,7 +178,15 @@ public struct TimelineCache: Sendable {
                 pushes.append((keyBytes, shard, batch.add(RedisCommand(bytes: [lpushx, keyBytes, id]), shard: shard)))
             }
         }
+        // In a Redis Cluster, a master acknowledges a write before its replica has it: if it died
+        // then, the replica promoted in its place would lack deliveries whose outbox rows are
+        // already deleted. WAIT makes the master hold the answer until a replica has them.
+        let waits = redis.mode == .cluster && settings.replicaAcks > 0
+            ? batch.waitForReplicas(settings.replicaAcks, timeoutMilliseconds: settings.replicaWaitMilliseconds) : []
         let replies = try await redis.send(batch).throwingFirstError()
+        // No replica answering in time (none online, or one lagging) is counted, not an error:
+        // there is no copy to wait for, and the operator sees a shard running without one.
+        if !waits.isEmpty { _ = replies.unreplicated(waits, replicas: settings.replicaAcks) }
         let cap = settings.listLength + Self.trimSlack
         let ltrim = Array("LTRIM".utf8), end = Array(String(settings.listLength).utf8)
         var trims = redis.batch()

@@ -31,6 +31,26 @@ struct RedisClusterTests {
         try await redis.shutdown()
     }
 
+    /// Fan-out pipelines end with WAIT on every master they touch; a master without a replica
+    /// (this test cluster has none) answers after the wait with 0 acknowledgements, counted, and
+    /// the writes themselves stand.
+    @Test func waitRidesInEachShardsPipelineAndCountsMissingReplicas() async throws {
+        let redis = try await connect()
+        var batch = redis.batch()
+        let sets = (Int64(1)...60).map { user in
+            batch.add(RedisCommand("SET", "cluster-wait:{\(user)}", "v", "EX", "60"), routedBy: "cluster-wait:{\(user)}")
+        }
+        let waits = batch.waitForReplicas(1, timeoutMilliseconds: 20)
+        #expect(waits.count == 3, "one WAIT per master the batch touches")
+        let started = ContinuousClock.now
+        let replies = try await redis.send(batch).throwingFirstError()
+        #expect(ContinuousClock.now - started >= .milliseconds(20), "each master held its answer for the wait")
+        #expect(sets.allSatisfy { replies[$0] == .status("OK") })
+        #expect(replies.unreplicated(waits, replicas: 1) == 3)
+        #expect(replies.unreplicated(waits, replicas: 0) == 0)
+        try await redis.shutdown()
+    }
+
     @Test func followsMovedWhenItsMapIsWrong() async throws {
         // A provisional map that assigns slots in the wrong order: most commands land on a node that
         // does not own the slot and get MOVED, which the client must follow.
