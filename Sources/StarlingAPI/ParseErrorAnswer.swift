@@ -75,7 +75,12 @@ final class FirstRequestParseErrors: ChannelInboundHandler, RemovableChannelHand
         ])
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+            // Told as the peer's end of input, the upgrade handler gives up quietly (its future fails
+            // with `inputClosed`, which Hummingbird logs at trace level) and closes the connection.
+            context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+            context.close(promise: nil)
+        }
     }
 
     /// What was wrong, in words a client can act on (no input echoed back).
