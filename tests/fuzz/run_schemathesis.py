@@ -12,7 +12,10 @@ follows, a favourite, a followed tag, markers) so that ids and links lead somewh
 schemathesis with that token on every operation of /api/openapi.json except the server-sent
 event streams (see EXCLUDED_PATH_REGEX). It fails on any 5xx, any request that does not answer within
 FUZZ_REQUEST_TIMEOUT seconds (a hang), and any response that breaks the document (status code,
-content type, schema, headers). The last line is a one-line summary.
+content type, schema, headers). Before schemathesis, raw probes send what it cannot (an unknown
+method, NUL in a header, 64 KB headers and URLs, malformed JSON and forms, invalid UTF-8, a 1 MB
+body, ids past Int64): each must be a 4xx at once, and the cluster must serve afterwards. The last
+line is a one-line summary.
 
 Settings (environment): STARLING_URL (else $STARLING_CLUSTER_DIR/env), FUZZ_MAX_EXAMPLES (per
 operation and phase in the run with the token, default 100), FUZZ_ANONYMOUS_MAX_EXAMPLES (the
@@ -25,6 +28,7 @@ import json
 import os
 import random
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -111,6 +115,77 @@ def setup():
     return a_token, {"a": a_name, "b": b_name}
 
 
+def raw_probes(token):
+    """What schemathesis cannot send: bytes that are not a well-formed request, and sizes past the
+    limits. Each must be answered at once with a 4xx (a closed connection counts as an answer only
+    where HAProxy refuses the request itself), and the cluster must go on serving. Returns failures."""
+    parsed = urllib.parse.urlsplit(BASE)
+    host, port = parsed.hostname, parsed.port or 80
+    auth = f"Authorization: Bearer {token}\r\n".encode()
+
+    def request(line, headers=b"", body=b""):
+        length = f"Content-Length: {len(body)}\r\n".encode() if body else b""
+        return line + b"\r\nHost: fuzz\r\n" + headers + length + b"\r\n" + body
+
+    form = b"Content-Type: application/x-www-form-urlencoded\r\n" + auth
+    json_type = b"Content-Type: application/json\r\n" + auth
+    probes = [
+        ("unknown method", request(b"FOO / HTTP/1.1")),
+        ("NUL in a header", request(b"GET /api/v1/instance HTTP/1.1", b"X-Probe: a\x00b\r\n")),
+        ("control character in a header", request(b"GET /api/v1/instance HTTP/1.1", b"X-Probe: a\x01b\r\n")),
+        ("64 KB header", request(b"GET /api/v1/instance HTTP/1.1", b"X-Probe: " + b"a" * 65536 + b"\r\n")),
+        ("64 KB query string", request(b"GET /api/v1/accounts/lookup?acct=" + b"a" * 65536 + b" HTTP/1.1")),
+        ("NUL in the query", request(b"GET /api/v1/accounts/lookup?acct=%00 HTTP/1.1")),
+        ("raw invalid UTF-8 in the query", request(b"GET /api/v2/search?q=\xff\xfe HTTP/1.1", auth)),
+        ("malformed JSON", request(b"POST /api/v1/statuses HTTP/1.1", json_type, b'{"status": "x",')),
+        ("JSON that is not an object", request(b"POST /api/v1/statuses HTTP/1.1", json_type, b'["status"]')),
+        ("JSON nested 30,000 deep", request(b"POST /api/v1/statuses HTTP/1.1", json_type, b"[" * 30000 + b"]" * 30000)),
+        ("NUL escaped in JSON", request(b"POST /api/v1/statuses HTTP/1.1", json_type, b'{"status": "a\\u0000b"}')),
+        ("invalid UTF-8 in a form", request(b"POST /api/v1/statuses HTTP/1.1", form, b"status=\xc3\x28")),
+        ("malformed percent-encoding", request(b"POST /api/v1/statuses HTTP/1.1", form, b"status=%zz")),
+        ("1 MB body", request(b"POST /api/v1/statuses HTTP/1.1", form, b"status=" + b"a" * (1 << 20))),
+        ("id past Int64", request(b"GET /api/v1/statuses/99999999999999999999999 HTTP/1.1", auth)),
+        ("max_id past Int64", request(b"GET /api/v1/timelines/public?max_id=99999999999999999999 HTTP/1.1")),
+        ("unknown route", request(b"GET /api/v9/nothing HTTP/1.1")),
+        ("unsupported content type", request(b"POST /api/v1/statuses HTTP/1.1", b"Content-Type: text/xml\r\n" + auth, b"<status/>")),
+    ]
+    failures = []
+    for name, data in probes:
+        started = time.monotonic()
+        reply, error = b"", None
+        try:
+            with socket.create_connection((host, port), timeout=10) as connection:
+                connection.sendall(data)
+                connection.settimeout(5)
+                while b"\r\n\r\n" not in reply:
+                    chunk = connection.recv(65536)
+                    if not chunk:
+                        break
+                    reply += chunk
+        except (socket.timeout, TimeoutError):
+            error = "no answer within 5 s (a hang)"
+        except OSError as e:
+            # The server may close while a large request is still being sent; it must have answered first.
+            error = None if reply else f"connection failed: {e}"
+        took = time.monotonic() - started
+        status_line = reply.split(b"\r\n", 1)[0].decode("latin-1")
+        parts = status_line.split(" ")
+        status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        if error is None and not (status and 400 <= status < 500):
+            error = f"answered {status_line!r}" if status_line else "closed without an answer"
+        print(f"fuzz: probe {name}: {error or status_line} ({took:.2f}s)", flush=True)
+        if error:
+            failures.append(f"{name}: {error}")
+    try:
+        call("GET", "/api/v1/instance")  # exits on anything but a 200
+    except SystemExit as e:
+        failures.append(f"the cluster stopped serving after the probes: {e}")
+    return failures
+
+
+RAW_PROBES = 18
+
+
 def summarize(events_path):
     """Operations, requests and failures from the ndjson event stream schemathesis wrote."""
     operations, requests, server_errors, failures, errors = set(), 0, 0, 0, 0
@@ -186,6 +261,7 @@ def main():
     token, names = setup()
     print(f"fuzz: {BASE}, seed {seed}, tokens for @{names['a']} (every scope) and @{names['b']}", flush=True)
     started = time.monotonic()
+    probe_failures = raw_probes(token)
     runs = [
         # A user's token with every scope: the deepest paths, links between operations included.
         ("user", int(os.environ.get("FUZZ_MAX_EXAMPLES", "100")), "examples,coverage,fuzzing,stateful",
@@ -204,9 +280,12 @@ def main():
         for key in total:
             total[key] = total[key] | figures[key] if key == "operations" else total[key] + figures[key]
     took = time.monotonic() - started
-    if total["server_errors"]:
+    if total["server_errors"] or probe_failures:
         rc = rc or 1
+    for failure in probe_failures:
+        print(f"fuzz: FAILED probe {failure}", flush=True)
     print(f"fuzz: {len(total['operations'])} operations, {total['requests']} requests, {total['server_errors']} server errors, "
+          f"{len(probe_failures)} of {RAW_PROBES} raw probes failed, "
           f"{total['failed_checks']} failed checks, {total['errors']} errors in {took:.0f}s "
           f"({'passed' if rc == 0 else f'FAILED, exit {rc}'}; reports in {report_dir})", flush=True)
     return rc
