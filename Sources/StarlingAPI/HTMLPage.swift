@@ -5,22 +5,9 @@ import Hummingbird
 /// client's pages later). Every value from outside goes through `HTML.escape`; pages carry no
 /// script, and a strict Content-Security-Policy says so to the browser.
 enum HTML {
-    /// Escapes text for element content and quoted attribute values.
+    /// Escapes text for element content and quoted attribute values (`& < > " '`), as statuses are.
     static func escape(_ text: some StringProtocol) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\0": out += "\u{FFFD}"
-            default: out.unicodeScalars.append(character)
-            }
-        }
-        return out
+        Renderer.escape(text)
     }
 
     /// No scripts, no plugins, no framing (a consent page in a frame invites clickjacking), styles
