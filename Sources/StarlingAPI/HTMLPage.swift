@@ -31,7 +31,7 @@ enum HTML {
             <link rel="stylesheet" href="\(stylesheetPath)">
             </head>
             <body>
-            <header><a class="brand" href="/">Starling</a></header>
+            <header><span class="brand">Starling</span></header>
             <main id="main">
             \(body)
             </main>
