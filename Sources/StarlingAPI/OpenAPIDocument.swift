@@ -7109,6 +7109,14 @@ enum OpenAPIDocument {
    },
    "ServiceUnavailable": {
     "description": "A dependency (PostgreSQL, Redis) is unavailable; try again after `Retry-After`.",
+    "headers": {
+     "Retry-After": {
+      "description": "Seconds to wait.",
+      "schema": {
+       "type": "string"
+      }
+     }
+    },
     "content": {
      "application/json": {
       "schema": {
