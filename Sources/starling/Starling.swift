@@ -129,9 +129,7 @@ struct APICommand: AsyncParsableCommand {
         // The lease is released last, once nothing mints ids any more.
         let held = lease
         let release = ShutdownHook("node id lease") { await held?.release() }
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: release)] + node.serviceConfigurations(),
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(configuration: .node(services: [.init(service: release)] + node.serviceConfigurations(), logger: logger))
         logger.info("api starting", metadata: ["address": "\(host):\(port)", "public_url": "\(settings.publicURL)",
                                                "shards": "\(backends.redis.map.shards)", "model": "\(settings.policy.model)"])
         try await group.run()
@@ -177,8 +175,7 @@ struct WorkerCommand: AsyncParsableCommand {
         // shuts everything down in reverse order even if it fails.
         let node = WorkerNode(settings: settings, database: backends.database, redis: backends.redis,
                               host: host, port: port, logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: node.serviceConfigurations(), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(configuration: .node(services: node.serviceConfigurations(), logger: logger))
         logger.info("worker starting", metadata: ["ops": "\(host):\(port)", "concurrency": "\(settings.concurrency)",
                                                   "model": "\(settings.policy.model)"])
         try await group.run()
