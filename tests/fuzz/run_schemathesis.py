@@ -9,19 +9,22 @@ tests/e2e/run_e2e.sh on the e2e cluster, or by hand:
 It registers an app, takes a client-credentials token, registers two accounts, gives the first a
 password-grant token with every scope a client can ask for, seeds a little data (posts, a mention,
 follows, a favourite, a followed tag, markers) so that ids and links lead somewhere, then runs
-schemathesis with that token on every operation of /api/openapi.json except the server-sent
-event streams (see EXCLUDED_PATH_REGEX). It fails on any 5xx, any request that does not answer within
+schemathesis three times on every operation of /api/openapi.json except the server-sent event
+streams (see EXCLUDED_PATH_REGEX): with that user's token (every phase, links included), with the
+app's token, and with none. It fails on any 5xx, any request that does not answer within
 FUZZ_REQUEST_TIMEOUT seconds (a hang), and any response that breaks the document (status code,
-content type, schema, headers). Before schemathesis, raw probes send what it cannot (an unknown
-method, NUL in a header, 64 KB headers and URLs, malformed JSON and forms, invalid UTF-8, a 1 MB
-body, ids past Int64): each must be a 4xx at once, and the cluster must serve afterwards. The last
-line is a one-line summary.
+content type, schema, headers), or an operation that needs a token answering without one. Before
+schemathesis, raw probes send what it cannot (an unknown method, NUL in a header, 64 KB headers
+and URLs, malformed JSON and forms, invalid UTF-8, a 1 MB body, ids past Int64): each must be a
+4xx at once, and the cluster must serve afterwards. The last line is a one-line summary.
 
 Settings (environment): STARLING_URL (else $STARLING_CLUSTER_DIR/env), FUZZ_MAX_EXAMPLES (per
-operation and phase in the run with the token, default 100), FUZZ_ANONYMOUS_MAX_EXAMPLES (the
-run without a token, default 15), FUZZ_WORKERS (default 4), FUZZ_REQUEST_TIMEOUT (seconds,
-default 10), FUZZ_SEED (default: random, printed), FUZZ_REPORT_DIR (default
-$STARLING_CLUSTER_DIR/schemathesis or ./schemathesis-report), SCHEMATHESIS (the `st` to run).
+operation and phase in the run with the user's token, default 100), FUZZ_APP_MAX_EXAMPLES (the
+run with the app's token, default 10), FUZZ_ANONYMOUS_MAX_EXAMPLES (the run without a token,
+default 15), FUZZ_WORKERS (default 4), FUZZ_REQUEST_TIMEOUT (seconds, default 10), FUZZ_SEED
+(default: random, printed), FUZZ_REPORT_DIR (default $STARLING_CLUSTER_DIR/schemathesis or
+./schemathesis-report), SCHEMATHESIS (the `st` to run). The coverage phase is not bounded by the
+examples setting: on two cores the three runs make ~10,000 requests in 3 to 4 minutes.
 """
 
 import json
@@ -115,7 +118,7 @@ def setup():
     call("POST", "/api/v1/statuses", {"status": "unlisted", "visibility": "unlisted"}, token=a_token)
     call("POST", "/api/v1/tags/fuzzing/follow", token=a_token)
     call("POST", "/api/v1/markers", {"home[last_read_id]": first["id"]}, token=a_token)
-    return a_token, {"a": a_name, "b": b_name}
+    return a_token, app_token, {"a": a_name, "b": b_name}
 
 
 def raw_probes(token):
@@ -262,7 +265,7 @@ def main():
         os.path.join(cluster_dir, "schemathesis") if cluster_dir else "schemathesis-report"))
     os.makedirs(report_dir, exist_ok=True)
     seed = int(os.environ.get("FUZZ_SEED") or random.randint(0, 2**31))
-    token, names = setup()
+    token, app_token, names = setup()
     print(f"fuzz: {BASE}, seed {seed}, tokens for @{names['a']} (every scope) and @{names['b']}", flush=True)
     started = time.monotonic()
     probe_failures = raw_probes(token)
@@ -270,6 +273,8 @@ def main():
         # A user's token with every scope: the deepest paths, links between operations included.
         ("user", int(os.environ.get("FUZZ_MAX_EXAMPLES", "100")), "examples,coverage,fuzzing,stateful",
          [f"Authorization: Bearer {token}"]),
+        # An app's token (client credentials): registrations, public reads, 422 where a user is needed.
+        ("app", int(os.environ.get("FUZZ_APP_MAX_EXAMPLES", "10")), "coverage,fuzzing", [f"Authorization: Bearer {app_token}"]),
         # No token: the anonymous side of every route (public reads, 401s, the OAuth pages).
         ("anonymous", int(os.environ.get("FUZZ_ANONYMOUS_MAX_EXAMPLES", "15")), "coverage,fuzzing", []),
     ]
