@@ -1,0 +1,37 @@
+import Dispatch
+import StarlingStore
+import Testing
+
+/// The query deadline and a caller's cancellation hold even when the work ignores cancellation, as a
+/// query sent to a PostgreSQL that stopped answering does (frozen, or a half-open connection): the
+/// deadline used to wait for the cancelled query, so requests hung and SIGTERM waited for as long as
+/// the outage lasted. No database needed.
+struct QueryDeadlineTests {
+    /// Work that answers after `seconds` whatever happens to its task.
+    static func deaf(_ seconds: Double) async -> Int {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { continuation.resume(returning: 1) }
+        }
+    }
+
+    @Test func theDeadlineAnswersWithoutWaitingForTheWork() async throws {
+        let start = ContinuousClock.now
+        await #expect(throws: StoreError.self) {
+            try await Database.abandoning(after: .milliseconds(200)) { await Self.deaf(3) }
+        }
+        #expect(ContinuousClock.now - start < .seconds(1))
+    }
+
+    @Test func cancellationAnswersWithoutWaitingForTheWork() async throws {
+        let start = ContinuousClock.now
+        let task = Task { try await Database.abandoning { await Self.deaf(3) } }
+        try await Task.sleep(for: .milliseconds(100))
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+        #expect(ContinuousClock.now - start < .seconds(1))
+    }
+
+    @Test func workThatAnswersInTimeIsReturned() async throws {
+        #expect(try await Database.abandoning(after: .seconds(5)) { await Self.deaf(0.05) } == 1)
+    }
+}
