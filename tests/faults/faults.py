@@ -8,7 +8,8 @@ outbox drained) before the next. Scenarios, in order:
   worker-kill-restart     worker 2 stopped, worker 1 killed -9 mid fan-out of a 150-follower
                           author, then worker 1 restarted (it redoes the chunks once their lease
                           ends)
-  worker-kill-no-restart  both workers up, worker 1 killed -9 mid fan-out; worker 2 finishes
+  worker-kill-no-restart  worker 1 killed -9 mid fan-out (worker 2 paused meanwhile, so that worker 1
+                          holds the chunks); worker 2 resumes and finishes alone
   redis-shard-kill        Redis shard 2 killed -9, restarted empty (no persistence) 3 s later,
                           under posting and home reads: homes are rebuilt from PostgreSQL
   postgres-kill           PostgreSQL (postmaster and backends) killed -9 under posting, restarted
@@ -446,11 +447,29 @@ def big_fanout_kill(graph, load, name):
         time.sleep(0.002)
     for th in threads:
         th.join()
+    # Rows of the big posts that a worker had leased and not finished: only worker 1 was running
+    # when they were written, so they are the dead worker's, redone once their lease ends.
+    leased = big_rows_leased(ids)
     cluster("kill-worker", "1")  # records the kill (the process is gone already)
-    check(f"{name}: worker 1 killed -9 mid fan-out (some of the big author's deliveries made, not all)",
-          at_kill is not None and len(ids) == BIG_POSTS and at_kill < total,
-          f"{at_kill}/{total} deliveries in the Redis lists at the kill, {time.monotonic() - t:.3f}s after the posts began")
-    return ids, at_kill, total
+    check(f"{name}: worker 1 killed -9 mid fan-out (some of the big author's deliveries made, not all; "
+          f"outbox rows of the big posts left leased by it)",
+          at_kill is not None and len(ids) == BIG_POSTS and at_kill < total and leased > 0,
+          f"{at_kill}/{total} deliveries in the Redis lists at the kill, {time.monotonic() - t:.3f}s after the posts "
+          f"began; {leased} rows leased")
+    return ids, at_kill, total, leased
+
+
+def big_rows_leased(ids):
+    """Outbox rows of these statuses leased by a worker (attempted, lease not over), via psql."""
+    if not ids:
+        return 0
+    sql = (f"SELECT count(*) FROM outbox WHERE status_id IN ({','.join(str(int(i)) for i in ids)}) "
+           f"AND attempts > 0 AND available_at > now()")
+    out = subprocess.run(["psql", ENV["DATABASE_URL"], "-XtAc", sql], capture_output=True, text=True, timeout=10,
+                         env={**os.environ, "PGCONNECT_TIMEOUT": "5"}, check=False)
+    if out.returncode != 0:
+        raise AssertionError(f"psql: {out.stderr.strip()}")
+    return int(out.stdout.strip())
 
 
 @scenario("worker-kill-restart")
@@ -459,7 +478,7 @@ def s_worker_kill_restart(graph):
     load = Load(ENV["STARLING_URL"], graph["authors"], graph["fans"]).start()
     time.sleep(2)
     cluster("kill-worker", "2")
-    ids, at_kill, total = big_fanout_kill(graph, load, "worker-kill-restart")
+    ids, at_kill, total, leased = big_fanout_kill(graph, load, "worker-kill-restart")
     time.sleep(1)
     left = sum(1 for head in redis_heads(graph["big_only"]).values() for i in ids if i in head)
     check("worker-kill-restart: with no worker running, the kill left deliveries undone", left < total,
@@ -475,7 +494,8 @@ def s_worker_kill_restart(graph):
     load.stop()
     errors = check_errors("worker-kill-restart", load, allowed=set())
     lost, dup, vt = verify("worker-kill-restart", expected_homes(graph, load, [(set(ids), graph["big_followers"])]))
-    return (f"killed worker 1 (-9) at {at_kill}/{total} big deliveries, worker 2 stopped; worker 1 restarted in "
+    return (f"killed worker 1 (-9) at {at_kill}/{total} big deliveries holding {leased} leased rows, worker 2 stopped; "
+            f"worker 1 restarted in "
             f"{took:.1f}s, rest delivered {recovered:.1f}s later; load {load.describe()}; errors: {error_text(errors)}; "
             f"lost {lost}, duplicated {dup} (verified in {vt:.1f}s)"), compact(load, errors, lost, dup)
 
@@ -485,7 +505,17 @@ def s_worker_kill_no_restart(graph):
     section("worker 1 killed -9 mid fan-out, not restarted: worker 2 finishes")
     load = Load(ENV["STARLING_URL"], graph["authors"], graph["fans"]).start()
     time.sleep(2)
-    ids, at_kill, total = big_fanout_kill(graph, load, "worker-kill-no-restart")
+    # Worker 2 is paused (SIGSTOP) while the big author posts, so that worker 1 leases the fan-out
+    # chunks and dies holding some (with both running, worker 2 may take them all and the kill
+    # would leave nothing to redo); it resumes right after the kill and must finish alone.
+    w2 = node_pid("worker2")
+    if not w2:
+        raise AssertionError("worker 2 is not running")
+    os.kill(w2, signal.SIGSTOP)
+    try:
+        ids, at_kill, total, leased = big_fanout_kill(graph, load, "worker-kill-no-restart")
+    finally:
+        os.kill(w2, signal.SIGCONT)
     t = time.monotonic()
     ok, done, _ = poll(lambda: ((lambda d: (d >= total, d))(
         sum(1 for head in redis_heads(graph["big_only"]).values() for i in ids if i in head))), 30, 0.2)
@@ -496,7 +526,8 @@ def s_worker_kill_no_restart(graph):
     load.stop()
     errors = check_errors("worker-kill-no-restart", load, allowed=set())
     lost, dup, vt = verify("worker-kill-no-restart", expected_homes(graph, load, [(set(ids), graph["big_followers"])]))
-    return (f"killed worker 1 (-9) at {at_kill}/{total} big deliveries, worker 2 up; all delivered {recovered:.1f}s later; "
+    return (f"killed worker 1 (-9) at {at_kill}/{total} big deliveries holding {leased} leased rows, worker 2 paused "
+            f"meanwhile; worker 2 delivered the rest {recovered:.1f}s later; "
             f"load {load.describe()}; errors: {error_text(errors)}; lost {lost}, duplicated {dup} (verified in {vt:.1f}s)"), compact(load, errors, lost, dup)
 
 
