@@ -37,6 +37,7 @@ func buildAPIRouter(services: APIServices, hub: StreamingHub) -> Router<Starling
     MastodonRoutes(services: services).register(on: routes)
     OAuthRoutes(services: services).register(on: routes)
     StreamingRoutes(services: services, hub: hub).register(on: routes)
+    WebClientRoutes(services: services).register(on: routes)  // the web client, public pages and feeds
     return router
 }
 

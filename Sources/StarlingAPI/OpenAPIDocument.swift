@@ -3,9 +3,11 @@
 /// Kept true by `OpenAPIDocumentTests`, which fails when a route the router has is missing here or an
 /// operation here has no route, and by the schemathesis run in the e2e suite
 /// (`tests/fuzz/run_schemathesis.py`), which fails when a response breaks it. When you add or change
-/// a route, describe it here: its parameters, body (JSON and form), scope and responses.
+/// a route, describe it here: its parameters, body (JSON and form), scope and responses — in `core`, or
+/// in a fragment of its own (`OpenAPIDocument+Feature.swift`, listed in `fragments`) for a feature's routes.
 enum OpenAPIDocument {
-    static let json = #"""
+    /// The document's base: info, tags, the core routes and the shared components.
+    static let core = #"""
 {
  "openapi": "3.1.0",
  "info": {

@@ -47,6 +47,11 @@ struct MastodonRoutes: Sendable {
         registerConversations(on: routes)
         registerPush(on: routes)
         registerLaunch(on: routes)  // the instance, markers, followed tags, nodeinfo, WebFinger (LaunchRoutes.swift)
+        registerMedia(on: routes)  // attachments (MediaRoutes.swift)
+        registerRelationships(on: routes)  // blocks, mutes, follow requests, follow import/export (RelationshipRoutes.swift)
+        registerListsAndBookmarks(on: routes)  // lists, bookmarks, pins, favourites (ListRoutes.swift)
+        registerEditsAndPolls(on: routes)  // edits and polls (EditPollRoutes.swift)
+        registerConversationsAndFilters(on: routes)  // direct conversations and filters v2 (DirectFilterRoutes.swift)
     }
 
     // MARK: Apps, OAuth, registration

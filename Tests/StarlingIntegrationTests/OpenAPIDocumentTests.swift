@@ -77,7 +77,7 @@ import Testing
         }
         // Every reference resolves to a component.
         let components = try #require(document["components"] as? [String: [String: Any]])
-        let pattern = try NSRegularExpression(pattern: ##""\$ref": "#/components/(\w+)/(\w+)""##)
+        let pattern = try NSRegularExpression(pattern: ##""\$ref"\s*:\s*"#/components/(\w+)/(\w+)""##)
         let matches = pattern.matches(in: text, range: NSRange(text.startIndex..., in: text))
         #expect(!matches.isEmpty)
         for match in matches {

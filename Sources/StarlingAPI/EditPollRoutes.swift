@@ -1,0 +1,7 @@
+import Hummingbird
+import StarlingDomain
+
+extension MastodonRoutes {
+    func registerEditsAndPolls(on routes: APIRoutes) {
+    }
+}

@@ -1,0 +1,7 @@
+import Hummingbird
+import StarlingDomain
+
+extension MastodonRoutes {
+    func registerMedia(on routes: APIRoutes) {
+    }
+}

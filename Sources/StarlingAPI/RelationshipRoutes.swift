@@ -1,0 +1,7 @@
+import Hummingbird
+import StarlingDomain
+
+extension MastodonRoutes {
+    func registerRelationships(on routes: APIRoutes) {
+    }
+}
