@@ -71,6 +71,16 @@ if [[ "${STARLING_BROWSER_TEST:-1}" != 0 ]]; then
     BROWSER_RC=1
   fi
 fi
+# Each feature's end-to-end checks (tests/e2e/features/*.py, python3, exit status non-zero on a
+# failure), on the same cluster while every node is up. STARLING_URL, API1_URL… are exported from the
+# cluster's env file; they may use Selenium (ensure_browser ran above unless STARLING_BROWSER_TEST=0).
+FEATURES_RC=0
+for feature in "$ROOT"/tests/e2e/features/*.py; do
+  [[ -e "$feature" ]] || continue
+  echo "e2e: feature checks $(basename "$feature")"
+  (set -a; . "$STARLING_CLUSTER_DIR/env"; set +a
+   SCREENSHOT_DIR="$STARLING_CLUSTER_DIR/screenshots" python3 -u "$feature") || { echo "e2e: FAILED $(basename "$feature")"; FEATURES_RC=1; }
+done
 # Schemathesis against /api/openapi.json with real tokens (~3 minutes), while every node is up and
 # before the scenarios below kill any: no 5xx, no hang, no response that breaks the document.
 # STARLING_FUZZ=0 skips it. Reports: $STARLING_CLUSTER_DIR/schemathesis.
@@ -84,5 +94,6 @@ RC=$?
 ((RC == 0)) && RC=$PUSH_RC
 ((RC == 0)) && RC=$BROWSER_RC
 ((RC == 0)) && RC=$FUZZ_RC
+((RC == 0)) && RC=$FEATURES_RC
 set -e
 exit "$RC"
