@@ -33,6 +33,18 @@ let package = Package(
             pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]
         ),
+        // libvips from Debian's libvips-dev; its variadic calls wrapped in plain C functions (CVipsShim).
+        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        .target(name: "CVipsShim", dependencies: ["CVips"]),
+        // Media attachments: image processing off the event loops and the file storage every node reads.
+        .target(
+            name: "StarlingMedia",
+            dependencies: [
+                "CVipsShim", "StarlingDomain",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // Pure domain logic: ids, text, shard map, timeline merge and paging, fan-out planning. No I/O.
         .target(name: "StarlingDomain"),
         // Web Push message encryption (RFC 8291) and VAPID (RFC 8292): pure crypto, no I/O.
@@ -73,6 +85,7 @@ let package = Package(
             name: "StarlingAPI",
             dependencies: [
                 "StarlingDomain", "StarlingStore", "StarlingRedis", "StarlingTimelines", "StarlingOps", "StarlingPush",
+                "StarlingMedia",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -87,6 +100,7 @@ let package = Package(
             name: "StarlingWorker",
             dependencies: [
                 "StarlingDomain", "StarlingStore", "StarlingRedis", "StarlingTimelines", "StarlingOps", "StarlingPush",
+                "StarlingMedia",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
@@ -143,6 +157,7 @@ let package = Package(
             name: "StarlingIntegrationTests",
             dependencies: [
                 "StarlingAPI", "StarlingWorker", "StarlingStore", "StarlingRedis", "StarlingTimelines", "StarlingPush",
+                "StarlingMedia",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import StarlingDomain
+
+@Suite struct MediaSnifferTests {
+    static func png(width: UInt32, height: UInt32) -> [UInt8] {
+        var bytes: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]
+        bytes += Array("IHDR".utf8)
+        for value in [width, height] { bytes += withUnsafeBytes(of: value.bigEndian, Array.init) }
+        bytes += [8, 2, 0, 0, 0, 0, 0, 0, 0]
+        return bytes
+    }
+
+    @Test func formatsFromMagicBytes() throws {
+        #expect(try MediaSniffer.format(of: [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]) == .jpeg)
+        #expect(try MediaSniffer.format(of: Self.png(width: 1, height: 1)) == .png)
+        #expect(try MediaSniffer.format(of: Array("GIF89a".utf8) + [1, 0, 1, 0]) == .gif)
+        #expect(try MediaSniffer.format(of: Array("RIFF\u{0}\u{0}\u{0}\u{0}WEBPVP8 ".utf8)) == .webp)
+        #expect(try MediaSniffer.format(of: [0, 0, 0, 24] + Array("ftypheic".utf8) + [0, 0, 0, 0]) == .heic)
+    }
+
+    @Test(arguments: [
+        ("<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>", MediaError.unsupported),
+        ("<!DOCTYPE html><html><body>hi</body></html>", .unsupported),
+        ("%PDF-1.7", .unsupported),
+        ("\u{1A}\u{45}\u{DF}\u{A3}webm", .unsupported),  // not UTF-8-safe as text; checked as bytes below
+    ])
+    func textIsNotAnImage(text: String, error: MediaError) {
+        guard !text.hasPrefix("\u{1A}") else { return }
+        #expect(throws: error) { try MediaSniffer.format(of: Array(text.utf8)) }
+    }
+
+    @Test func videoAndAudioAreNamed() {
+        #expect(throws: MediaError.videoOrAudio) { try MediaSniffer.format(of: [0, 0, 0, 24] + Array("ftypisom".utf8) + [0, 0, 2, 0]) }
+        #expect(throws: MediaError.videoOrAudio) { try MediaSniffer.format(of: [0x1A, 0x45, 0xDF, 0xA3, 1, 0, 0]) }
+        #expect(throws: MediaError.videoOrAudio) { try MediaSniffer.format(of: Array("ID3\u{4}".utf8)) }
+        #expect(throws: MediaError.videoOrAudio) { try MediaSniffer.format(of: Array("OggS".utf8)) }
+    }
+
+    @Test func emptyAndOversized() {
+        #expect(throws: MediaError.empty) { try MediaSniffer.check([], limits: .standard) }
+        let limits = MediaLimits(maxBytes: 10)
+        #expect(throws: MediaError.tooLarge(limit: 10)) { try MediaSniffer.check(Self.png(width: 1, height: 1), limits: limits) }
+    }
+
+    @Test func decompressionBombRefusedByHeader() throws {
+        #expect(try MediaSniffer.check(Self.png(width: 640, height: 480), limits: .standard) == .png)
+        #expect(throws: MediaError.tooManyPixels(width: 100_000, height: 100_000, limit: 7680 * 4320)) {
+            try MediaSniffer.check(Self.png(width: 100_000, height: 100_000), limits: .standard)
+        }
+        // A size that overflows when multiplied is still refused.
+        #expect(throws: (any Error).self) { try MediaSniffer.check(Self.png(width: .max, height: .max), limits: .standard) }
+        #expect(throws: MediaError.truncated) { try MediaSniffer.check(Array(Self.png(width: 1, height: 1).prefix(14)), limits: .standard) }
+    }
+
+    @Test func gifAndJpegHeaders() throws {
+        let gif = Array("GIF89a".utf8) + [0x10, 0x27, 0x10, 0x27]  // 10000 × 10000
+        #expect(try MediaSniffer.declaredSize(of: gif, format: .gif)! == (10_000, 10_000))
+        #expect(throws: MediaError.tooManyPixels(width: 10_000, height: 10_000, limit: 7680 * 4320)) {
+            try MediaSniffer.check(gif, limits: .standard)
+        }
+        // SOI, an APP0 of 16 bytes, then SOF0: precision, height 300, width 400.
+        let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0, 0, 16] + [UInt8](repeating: 0, count: 14)
+            + [0xFF, 0xC0, 0, 17, 8, 0x01, 0x2C, 0x01, 0x90, 3] + [UInt8](repeating: 0, count: 9)
+        #expect(try MediaSniffer.declaredSize(of: jpeg, format: .jpeg)! == (400, 300))
+        #expect(throws: MediaError.truncated) { try MediaSniffer.declaredSize(of: Array(jpeg.prefix(12)), format: .jpeg) }
+    }
+}
+
+@Suite struct MediaFocusTests {
+    @Test func parsesInRange() throws {
+        #expect(try MediaFocus.parse("0.5,-0.25") == MediaFocus(x: 0.5, y: -0.25))
+        #expect(try MediaFocus.parse(" -1 , 1 ") == MediaFocus(x: -1, y: 1))
+    }
+
+    @Test(arguments: ["", "0.5", "1.5,0", "0,-2", "a,b", "0,0,0", "nan,0", "inf,0", ","])
+    func refusesOthers(text: String) {
+        #expect(throws: MediaError.invalidFocus) { try MediaFocus.parse(text) }
+    }
+}
+
+@Suite struct BlurHashTests {
+    @Test func solidRedByHand() {
+        // DC sRGB (255, 0, 0) = 16711680 = 29·83³ + 18·83² + 70·83 + 45 → "TI:j"; size flag 3 + 2·9 = 21 → "L";
+        // no AC energy → max "0" and every AC component quantised to 9·361 + 9·19 + 9 = 3429 = 41·83 + 26 → "fQ".
+        let pixels = [UInt8](repeating: 0, count: 8 * 6 * 3).enumerated().map { $0.offset % 3 == 0 ? 255 : 0 } as [UInt8]
+        #expect(BlurHash.encode(pixels: pixels, width: 8, height: 6) == "L0TI:j" + String(repeating: "fQ", count: 11))
+    }
+
+    @Test func gradientHasEnergyAndLength() throws {
+        var pixels: [UInt8] = []
+        for _ in 0..<16 { for x in 0..<32 { pixels += [UInt8(x * 8), 128, UInt8(255 - x * 8)] } }
+        let hash = try #require(BlurHash.encode(pixels: pixels, width: 32, height: 16))
+        #expect(hash.count == 4 + 2 * 12)
+        #expect(hash.dropFirst().first != "0")  // a left-to-right gradient has AC energy
+        #expect(BlurHash.encode(pixels: pixels, width: 31, height: 16) == nil)
+    }
+
+    @Test func base83() {
+        #expect(BlurHash.encode83(0, length: 1) == "0")
+        #expect(BlurHash.encode83(82, length: 1) == "~")
+        #expect(BlurHash.encode83(83, length: 2) == "10")
+    }
+}
