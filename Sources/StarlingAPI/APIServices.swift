@@ -64,6 +64,8 @@ public struct APIServices: Sendable {
     let tokenOwners: ExpiringCache<TokenDigest, TokenOwner>
     /// Accounts a home read merges at read time, per user (invalidated on follows, on every node).
     let pulledAuthors: ExpiringCache<Int64, [Int64]>
+    /// Users' lists with their members, for list timeline reads (ListRoutes.swift); dropped with `pulledAuthors`.
+    let ownerLists: ExpiringCache<Int64, OwnerLists>
     /// Accounts as embedded in statuses (invalidated on every node when a row changes).
     let accountRows: ExpiringCache<Int64, AccountRow>
     /// bcrypt is slow by design: it runs here, never on the Swift concurrency pool or an event loop.
@@ -95,6 +97,7 @@ public struct APIServices: Sendable {
         self.bcryptThreads = bcryptThreads
         self.tokenOwners = ExpiringCache(ttl: settings.tokenCacheTTL)
         self.pulledAuthors = ExpiringCache(ttl: settings.readCacheTTL)
+        self.ownerLists = ExpiringCache(ttl: settings.readCacheTTL)
         self.accountRows = ExpiringCache(ttl: settings.readCacheTTL)
     }
 
@@ -161,8 +164,10 @@ public struct APIServices: Sendable {
         tokenOwners.invalidate(message.tokens)
         if message.allPulled {
             pulledAuthors.invalidateAll()
+            ownerLists.invalidateAll()
         } else {
             pulledAuthors.invalidate(message.pulledOf)
+            ownerLists.invalidate(message.pulledOf)
         }
     }
 

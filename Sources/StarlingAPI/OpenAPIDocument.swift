@@ -811,6 +811,15 @@ enum OpenAPIDocument {
       "OAuth2": [
        "read:statuses"
       ]
+     },
+     {
+      "name": "pinned",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "boolean"
+      },
+      "description": "Only the account's pinned statuses (at most 5, most recently pinned first; no paging)."
      }
     ],
     "responses": {

@@ -33,6 +33,8 @@ public final class RebuildQueue: Service {
                 switch list {
                 case .home(let user): try await statuses.homeRebuild(user: user, threshold: policy.pushedBelow, limit: length)
                 case .authored(let author): try await statuses.recentIds(author: author, limit: length)
+                case .list(let owner, let id):
+                    try await ListStore(database: database).rebuildIds(list: id, owner: owner, threshold: policy.pushedBelow, limit: length)
                 }
             }
         }

@@ -51,11 +51,15 @@ struct Renderer: Sendable {
         entity.favouritesCount = interactions.favouritesCount
         entity.favourited = interactions.favourited
         entity.reblogged = interactions.reblogged
+        entity.bookmarked = interactions.bookmarked
+        entity.pinned = interactions.pinned
         if let reblog {
             entity.reblog = Nullable(ReblogBox(reblog))
             entity.content = ""
             entity.favourited = reblog.favourited
             entity.reblogged = reblog.reblogged
+            entity.bookmarked = reblog.bookmarked
+            entity.pinned = false  // a reblog is never pinned
         }
         return entity
     }

@@ -183,6 +183,7 @@ struct MastodonRoutes: Sendable {
 
     func accountStatuses(_ request: Request, _ context: StarlingRequestContext, id: String?) async throws -> Response {
         let target = try await accountRow(id)
+        if context.params.bool("pinned") { return try await pinnedStatuses(context, account: target.id) }  // ListRoutes.swift
         let page = try context.page()
         let viewer = context.viewer
         let ids = try await services.statuses.page(authors: [target.id], page: page)

@@ -64,6 +64,8 @@ struct TimelineReader: Sendable {
                 return try await services.statuses.homeByPull(user: user, page: page)
             case .authored(let author):
                 missingAuthors.append(author)
+            case .list:
+                continue  // not read here (ListRoutes.swift reads lists)
             }
         }
         if !missingAuthors.isEmpty {
@@ -84,6 +86,7 @@ struct TimelineReader: Sendable {
             rows.merge(originalRows) { a, _ in a }
             lookup.counts.merge(more.counts) { a, _ in a }
             lookup.flags.merge(more.flags) { a, _ in a }
+            lookup.marks.merge(more.marks) { a, _ in a }
             if lookup.rebuildGeneration == nil { lookup.rebuildGeneration = more.rebuildGeneration }
         }
         let authorIds = Set(rows.values.map(\.accountId)), statusIds = Array(rows.keys)
@@ -137,20 +140,33 @@ struct TimelineReader: Sendable {
     }
     /// Counters and flags for every id: from the lookup, the rest from PostgreSQL (which fills Redis).
     private func completeInteractions(_ ids: [Int64], viewer: Int64?, lookup: InteractionCache.Lookup) async throws -> [Int64: StatusInteractions] {
-        var flags = lookup.flags
+        var flags = lookup.flags, marks = lookup.marks
         if let viewer, let generation = lookup.rebuildGeneration {
-            // The viewer's action set is missing: rebuild it (one query) and answer from it.
+            // The viewer's action set is missing: rebuild it (two queries) and answer from it.
+            async let recentMarks = ListStore(database: services.database).recentMarks(of: viewer, limit: InteractionCache.actionsLimit)
             let recent = try await services.interactions.recentActions(of: viewer, limit: InteractionCache.actionsLimit)
+            let mine = try await recentMarks
+            let floor = max(recent.floor, mine.floor)
             try? await services.interactionCache.fillActions(viewer: viewer, favourites: recent.favourites, reblogs: recent.reblogs,
-                                                             floor: recent.floor, generation: generation)
+                                                             bookmarks: mine.bookmarks, pins: mine.pins, floor: floor, generation: generation)
             let favourited = Set(recent.favourites), reblogged = Set(recent.reblogs)
-            for id in ids where id >= recent.floor { flags[id] = (favourited.contains(id), reblogged.contains(id)) }
+            let bookmarked = Set(mine.bookmarks), pinned = Set(mine.pins)
+            for id in ids where id >= floor {
+                flags[id] = (favourited.contains(id), reblogged.contains(id))
+                marks[id] = (bookmarked.contains(id), pinned.contains(id))
+            }
         }
         let missing = ids.filter { lookup.counts[$0] == nil || (viewer != nil && flags[$0] == nil) }
         var fresh: [Int64: StatusInteractions] = [:]
         if !missing.isEmpty {
+            let unmarked = ids.filter { viewer != nil && marks[$0] == nil }
+            async let freshMarks: [Int64: (bookmarked: Bool, pinned: Bool)] = {
+                guard let viewer, !unmarked.isEmpty else { return [:] }
+                return try await ListStore(database: services.database).marks(ids: unmarked, viewer: viewer)
+            }()
             fresh = try await services.interactions.interactions(ids: missing, viewer: viewer)
             try? await services.interactionCache.fillCounts(fresh.filter { lookup.counts[$0.key] == nil })
+            marks.merge(try await freshMarks) { a, _ in a }
         }
         var out: [Int64: StatusInteractions] = [:]
         for id in ids {
@@ -161,6 +177,10 @@ struct TimelineReader: Sendable {
             } else if let known = fresh[id] {
                 value.favourited = known.favourited
                 value.reblogged = known.reblogged
+            }
+            if let (bookmarked, pinned) = marks[id] {
+                value.bookmarked = bookmarked
+                value.pinned = pinned
             }
             out[id] = value
         }

@@ -255,5 +255,6 @@ public enum Migrations {
         CREATE INDEX web_sessions_by_account ON web_sessions (account_id);
         """),
         webPush,  // version 7, in WebPushMigration.swift
+        listsAndBookmarks,  // version 10, in ListsMigration.swift
     ]
 }

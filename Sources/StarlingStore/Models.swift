@@ -64,6 +64,9 @@ public struct StatusInteractions: Sendable, Equatable {
     public var favouritesCount: Int64 = 0
     public var favourited = false
     public var reblogged = false
+    /// The viewer bookmarked it; pinned: the viewer is its author and pinned it (ListStore).
+    public var bookmarked = false
+    public var pinned = false
 
     public init() {}
 }

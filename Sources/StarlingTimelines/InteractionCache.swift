@@ -31,6 +31,9 @@ public struct InteractionCache: Sendable {
         public var counts: [Int64: StatusInteractions] = [:]
         /// The viewer's (favourited, reblogged) by status id, for the statuses Redis can answer.
         public var flags: [Int64: (favourited: Bool, reblogged: Bool)] = [:]
+        /// The viewer's (bookmarked, pinned) by status id, for the same statuses as `flags`
+        /// (members `b<id>` and `p<id>` of the same set; ListStore.recentMarks fills them).
+        public var marks: [Int64: (bookmarked: Bool, pinned: Bool)] = [:]
         /// Set when the viewer's action set must be rebuilt: the generation seen (nil if none).
         public var rebuildGeneration: String??
 
@@ -54,8 +57,8 @@ public struct InteractionCache: Sendable {
         guard let viewer, !ids.isEmpty else { return LookupTickets(ids: ids, counts: counts, viewer: nil) }
         let shard = batch.shard(forKey: RedisKeys.actions(viewer))
         var members = ["SMISMEMBER", RedisKeys.actions(viewer)]
-        members.reserveCapacity(2 + ids.count * 2)
-        for id in ids { members += ["f\(id)", "r\(id)"] }
+        members.reserveCapacity(2 + ids.count * 4)
+        for id in ids { members += ["f\(id)", "r\(id)", "b\(id)", "p\(id)"] }
         return LookupTickets(ids: ids, counts: counts, viewer: (
             batch.add(RedisCommand("GET", RedisKeys.actionsReady(viewer)), shard: shard),
             batch.add(RedisCommand("GET", RedisKeys.actionsGeneration(viewer)), shard: shard),
@@ -69,12 +72,13 @@ public struct InteractionCache: Sendable {
             if let counts = Self.parseCounts(replies[ticket]) { lookup.counts[id] = counts }
         }
         guard let viewer = queued.viewer else { return lookup }
-        guard let floor = replies[viewer.ready].int64, let flags = replies[viewer.members].array, flags.count == queued.ids.count * 2 else {
+        guard let floor = replies[viewer.ready].int64, let flags = replies[viewer.members].array, flags.count == queued.ids.count * 4 else {
             lookup.rebuildGeneration = .some(replies[viewer.generation].string)
             return lookup
         }
         for (index, id) in queued.ids.enumerated() where id >= floor {
-            lookup.flags[id] = (flags[index * 2].int64 == 1, flags[index * 2 + 1].int64 == 1)
+            lookup.flags[id] = (flags[index * 4].int64 == 1, flags[index * 4 + 1].int64 == 1)
+            lookup.marks[id] = (flags[index * 4 + 2].int64 == 1, flags[index * 4 + 3].int64 == 1)
         }
         return lookup
     }
@@ -115,8 +119,9 @@ public struct InteractionCache: Sendable {
 
     /// Installs a viewer's action set read from PostgreSQL, unless an action of theirs happened
     /// since `generation` was read.
-    public func fillActions(viewer: Int64, favourites: [Int64], reblogs: [Int64], floor: Int64, generation: String?) async throws {
-        let members = favourites.map { "f\($0)" } + reblogs.map { "r\($0)" }
+    public func fillActions(viewer: Int64, favourites: [Int64], reblogs: [Int64], bookmarks: [Int64] = [], pins: [Int64] = [],
+                            floor: Int64, generation: String?) async throws {
+        let members = favourites.map { "f\($0)" } + reblogs.map { "r\($0)" } + bookmarks.map { "b\($0)" } + pins.map { "p\($0)" }
         let arguments = ["EVAL", Self.fillActionsScript, "3", RedisKeys.actions(viewer), RedisKeys.actionsReady(viewer),
                          RedisKeys.actionsGeneration(viewer), generation ?? "", String(actionsTTLSeconds), String(floor)] + members
         _ = try await redis.send(key: RedisKeys.actions(viewer), RedisCommand(arguments))

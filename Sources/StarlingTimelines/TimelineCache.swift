@@ -52,11 +52,14 @@ public struct TimelineCache: Sendable {
     public enum List: Sendable, Hashable {
         case home(Int64)
         case authored(Int64)
+        /// A list's timeline, on its owner's shard (ListRoutes.swift).
+        case list(owner: Int64, id: Int64)
 
         public var key: String {
             switch self {
             case .home(let id): RedisKeys.home(id)
             case .authored(let id): RedisKeys.authored(id)
+            case .list(let owner, let id): RedisKeys.list(owner: owner, list: id)
             }
         }
 
@@ -64,6 +67,7 @@ public struct TimelineCache: Sendable {
             switch self {
             case .home(let id): RedisKeys.homeReady(id)
             case .authored(let id): RedisKeys.authoredReady(id)
+            case .list(let owner, let id): RedisKeys.listReady(owner: owner, list: id)
             }
         }
     }

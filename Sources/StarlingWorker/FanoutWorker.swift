@@ -285,7 +285,7 @@ public final class FanoutWorker: Service {
         let fanned = work.filter { reach($0) != .none || tagReach($0) != nil }
         if fanned.isEmpty { return recordLag(jobs) }
         let chunkSize = settings.policy.chunkSize
-        let recipients = try await fanout.recipients(of: fanned.map { item in
+        var recipients = try await fanout.recipients(of: fanned.map { item in
             FanoutStore.ChunkRequest(job: item.job.id, author: item.status.accountId, cursor: item.job.cursor,
                                      reach: reach(item), tags: tagReach(item))
         }, limit: chunkSize, activeWithinSeconds: settings.inactiveAfterSeconds)
@@ -295,6 +295,8 @@ public final class FanoutWorker: Service {
             guard let page = recipients[item.job.id], page.count == chunkSize, let last = page.last else { return nil }
             return (item.job, last)
         })
+        // Lists holding the authors get the statuses; exclusive ones keep them out of homes (ListFanout.swift).
+        recipients = try await deliverToLists(fanned.filter(\.pushes).map { ($0.job, $0.status) }, homes: recipients)
 
         var plain: [TimelineCache.HomeDelivery] = []
         var reached: [(Work, [Int64])] = []
@@ -366,6 +368,7 @@ public final class FanoutWorker: Service {
         if job.cursor == 0 {
             try await cache.tombstone(job.statusId)
             try await cache.remove([job.statusId], from: [.authored(job.accountId), .home(job.accountId)])
+            try await removeFromLists(job)  // ListFanout.swift
             try await cache.publish(event, on: [StreamChannels.user(job.accountId), StreamChannels.publicTimeline, StreamChannels.pulled])
         }
         // Every follower, active or not: a status that once reached a list must leave it. So must
