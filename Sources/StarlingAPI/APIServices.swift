@@ -68,6 +68,11 @@ public struct APIServices: Sendable {
     let ownerLists: ExpiringCache<Int64, OwnerLists>
     /// Accounts as embedded in statuses (invalidated on every node when a row changes).
     let accountRows: ExpiringCache<Int64, AccountRow>
+    /// Blocks, mutes and follow requests (RelationshipRoutes.swift).
+    let relationStore: RelationshipStore
+    /// Each viewer's blocks (both ways) and mutes, for every read path: a home read in steady state
+    /// asks no PostgreSQL for them (invalidated on every node when either side blocks or mutes).
+    let blocksAndMutes: ExpiringCache<Int64, BlocksAndMutes>
     /// bcrypt is slow by design: it runs here, never on the Swift concurrency pool or an event loop.
     let bcryptThreads: NIOThreadPool
     /// The server's VAPID key, loaded on first use (PushRoutes.swift).
@@ -99,6 +104,8 @@ public struct APIServices: Sendable {
         self.pulledAuthors = ExpiringCache(ttl: settings.readCacheTTL)
         self.ownerLists = ExpiringCache(ttl: settings.readCacheTTL)
         self.accountRows = ExpiringCache(ttl: settings.readCacheTTL)
+        self.relationStore = RelationshipStore(database: database)
+        self.blocksAndMutes = ExpiringCache(ttl: settings.readCacheTTL)
     }
 
     /// Accounts by id, from the short-lived cache, the rest from PostgreSQL in one query.
@@ -134,8 +141,8 @@ public struct APIServices: Sendable {
     ///   - accounts: accounts whose rows changed.
     ///   - pulledOf: users whose pulled-author lists changed (they followed or unfollowed).
     ///   - allPulled: an author crossed the celebrity threshold: every pulled-author list is stale.
-    func accountsChanged(_ accounts: [Int64], pulledOf: [Int64] = [], allPulled: Bool = false) async {
-        await publish(CacheInvalidation(accounts: accounts, pulledOf: pulledOf, allPulled: allPulled))
+    func accountsChanged(_ accounts: [Int64], pulledOf: [Int64] = [], allPulled: Bool = false, relationsOf: [Int64] = []) async {
+        await publish(CacheInvalidation(accounts: accounts, pulledOf: pulledOf, allPulled: allPulled, relationsOf: relationsOf))
     }
 
     /// After tokens were revoked (their digests, as PostgreSQL's `encode(token_hash, 'hex')` gives
@@ -162,6 +169,7 @@ public struct APIServices: Sendable {
     func apply(_ message: CacheInvalidation) {
         accountRows.invalidate(message.accounts)
         tokenOwners.invalidate(message.tokens)
+        blocksAndMutes.invalidate(message.relationsOf)
         if message.allPulled {
             pulledAuthors.invalidateAll()
             ownerLists.invalidateAll()
@@ -183,15 +191,17 @@ public struct APIServices: Sendable {
 
 /// What changed, as carried on `RedisKeys.cacheInvalidationChannel`: `a<id>` for an account row,
 /// `p<id>` for a user's pulled-author list, `P` for every pulled-author list, `t<hex digest>` for
-/// a revoked token; space-separated.
+/// a revoked token, `r<id>` for a user's blocks and mutes; space-separated.
 struct CacheInvalidation: Sendable, Equatable {
     var accounts: [Int64] = []
     var pulledOf: [Int64] = []
     var allPulled = false
     var tokens: [TokenDigest] = []
+    var relationsOf: [Int64] = []
 
     var payload: [UInt8] {
         let parts = accounts.map { "a\($0)" } + pulledOf.map { "p\($0)" } + (allPulled ? ["P"] : []) + tokens.map { "t\($0.hex)" }
+            + relationsOf.map { "r\($0)" }
         return Array(parts.joined(separator: " ").utf8)
     }
 
@@ -208,16 +218,18 @@ struct CacheInvalidation: Sendable, Equatable {
             switch (kind, number) {
             case (UInt8(ascii: "a"), let id?): accounts.append(id)
             case (UInt8(ascii: "p"), let id?): pulledOf.append(id)
+            case (UInt8(ascii: "r"), let id?): relationsOf.append(id)
             case (UInt8(ascii: "P"), nil): allPulled = true
             default: return nil
             }
         }
     }
 
-    init(accounts: [Int64] = [], pulledOf: [Int64] = [], allPulled: Bool = false, tokens: [TokenDigest] = []) {
+    init(accounts: [Int64] = [], pulledOf: [Int64] = [], allPulled: Bool = false, tokens: [TokenDigest] = [], relationsOf: [Int64] = []) {
         self.accounts = accounts
         self.pulledOf = pulledOf
         self.allPulled = allPulled
         self.tokens = tokens
+        self.relationsOf = relationsOf
     }
 }

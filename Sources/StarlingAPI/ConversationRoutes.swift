@@ -35,8 +35,8 @@ extension MastodonRoutes {
         let status = try await visibleStatus(id, viewer: viewer)
         let (ancestors, descendants) = try await services.interactions.context(of: Int64(status.id) ?? 0)
         return try JSON.response(ContextEntity(
-            ancestors: try await reader.visible(try await reader.hydrate(ancestors, viewer: viewer), to: viewer, home: false),
-            descendants: try await reader.visible(try await reader.hydrate(descendants, viewer: viewer), to: viewer, home: false)))
+            ancestors: try await reader.visible(try await reader.hydrate(ancestors, viewer: viewer), to: viewer, home: false, applyMutes: true),
+            descendants: try await reader.visible(try await reader.hydrate(descendants, viewer: viewer), to: viewer, home: false, applyMutes: true)))
     }
 
     func interact(_ context: StarlingRequestContext, id: String?, action: String) async throws -> Response {
@@ -104,7 +104,8 @@ extension MastodonRoutes {
             throw MastodonError.notFound
         }
         let ids = try await services.interactions.tagTimeline(tag: tag, page: page)
-        return try JSON.response(try await reader.hydrate(ids, viewer: viewer), headers: linkHeaders(request, page: page, ids: ids))
+        let statuses = try await reader.withoutBlockedAndMuted(try await reader.hydrate(ids, viewer: viewer), viewer: viewer)
+        return try JSON.response(statuses, headers: linkHeaders(request, page: page, ids: ids))
     }
 
     func publicTimeline(_ request: Request, _ context: StarlingRequestContext) async throws -> Response {
@@ -112,7 +113,8 @@ extension MastodonRoutes {
         let viewer = context.viewer
         // Every account is local here, so `local=true` and the federated timeline are the same.
         let ids = try await services.interactions.publicTimeline(page: page)
-        return try JSON.response(try await reader.hydrate(ids, viewer: viewer), headers: linkHeaders(request, page: page, ids: ids))
+        let statuses = try await reader.withoutBlockedAndMuted(try await reader.hydrate(ids, viewer: viewer), viewer: viewer)
+        return try JSON.response(statuses, headers: linkHeaders(request, page: page, ids: ids))
     }
 
     func search(_ context: StarlingRequestContext) async throws -> Response {
@@ -144,7 +146,7 @@ extension MastodonRoutes {
         }
         if type == nil || type == "statuses" {
             let ids = try await services.interactions.searchStatuses(query: query, limit: limit, offset: offset)
-            result.statuses = try await reader.visible(try await reader.hydrate(ids, viewer: viewer), to: viewer, home: false)
+            result.statuses = try await reader.visible(try await reader.hydrate(ids, viewer: viewer), to: viewer, home: false, applyMutes: true)
         }
         return try JSON.response(result)
     }
@@ -184,7 +186,8 @@ extension MastodonRoutes {
         if (displayName ?? "").utf8.contains(0) || (note ?? "").utf8.contains(0) {
             throw MastodonError(.unprocessableContent, "Validation failed: profile fields must not contain NUL characters")
         }
-        guard let row = try await services.accounts.updateProfile(id: user.id, displayName: displayName, note: note) else {
+        let locked = try input.locked.map(Self.booleanParameter)
+        guard let row = try await services.accounts.updateProfile(id: user.id, displayName: displayName, note: note, locked: locked) else {
             throw MastodonError.unauthorized
         }
         await services.accountsChanged([user.id])

@@ -75,8 +75,10 @@ struct TrendsQuery: Decodable {
 struct ProfileUpdate: Decodable {
     var displayName: String?
     var note: String?
+    /// Followers need approval (follow requests).
+    var locked: String?
 
     enum CodingKeys: String, CodingKey {
-        case displayName = "display_name", note
+        case displayName = "display_name", note, locked
     }
 }

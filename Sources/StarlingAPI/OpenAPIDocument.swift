@@ -498,6 +498,10 @@ enum OpenAPIDocument {
          "note": {
           "type": "string",
           "maxLength": 500
+         },
+         "locked": {
+          "type": "boolean",
+          "description": "Whether followers need approval (follow requests)."
          }
         }
        }
@@ -513,6 +517,10 @@ enum OpenAPIDocument {
          "note": {
           "type": "string",
           "maxLength": 500
+         },
+         "locked": {
+          "type": "boolean",
+          "description": "Whether followers need approval (follow requests)."
          }
         }
        }

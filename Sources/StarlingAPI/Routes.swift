@@ -145,29 +145,13 @@ struct MastodonRoutes: Sendable {
     func relationships(_ context: StarlingRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let ids = try context.input(RelationshipQuery.self).id.prefix(100).compactMap { Int64($0) }
-        let relationships = try await services.follows.relationships(viewer: user.id, targets: ids)
-        return try JSON.response(relationships.map {
-            RelationshipEntity(id: String($0.id), following: $0.following, showingReblogs: $0.following, followedBy: $0.followedBy)
-        })
+        // Blocks, mutes and follow requests included (RelationshipRoutes.swift).
+        return try JSON.response(try await relationshipEntities(viewer: user.id, targets: ids))
     }
 
+    /// Blocks refuse a follow and locked accounts turn it into a request: RelationshipRoutes.swift.
     func follow(_ context: StarlingRequestContext, id: String?, follow: Bool) async throws -> Response {
-        let user = try context.requireUser()
-        let target = try await accountRow(id)
-        guard target.id != user.id else { throw MastodonError(.forbidden, "You cannot follow yourself") }
-        let changed = follow ? try await services.follows.follow(follower: user.id, followee: target.id)
-                             : try await services.follows.unfollow(follower: user.id, followee: target.id)
-        if changed {
-            // The target may have just crossed the celebrity threshold: then everyone's pulled lists change.
-            let followers = target.followersCount + (follow ? 1 : -1)
-            let crossed = services.settings.policy.pulledFrom.map { threshold in
-                (target.followersCount >= threshold) != (followers >= threshold)
-            } ?? false
-            await services.accountsChanged([user.id, target.id], pulledOf: [user.id], allPulled: crossed)
-        }
-        let relationship = try await services.follows.relationships(viewer: user.id, targets: [target.id])[0]
-        return try JSON.response(RelationshipEntity(id: String(target.id), following: relationship.following,
-                                                    showingReblogs: relationship.following, followedBy: relationship.followedBy))
+        try await followOrRequest(context, id: id, follow: follow)
     }
 
     func followList(_ request: Request, _ context: StarlingRequestContext, id: String?, followers: Bool) async throws -> Response {

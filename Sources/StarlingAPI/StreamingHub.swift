@@ -194,11 +194,34 @@ public final class StreamingHub: Service {
                 if streams.contains(.hashtag(tag)) { targets.append((client, .hashtag(tag))) }
             }
         }
+        if event.event == .update, let id = event.status, targets.contains(where: { $0.0.userId != nil }) {
+            targets = await withoutBlockedAndMuted(targets, status: id)
+        }
         if targets.isEmpty { return }
         guard let rendered = await render(event, for: targets.first?.0.userId) else { return }
         for (client, stream) in targets {
             client.send(OutgoingEvent(event: rendered.0, payload: rendered.1, stream: stream))
         }
+    }
+
+    /// Drops the signed-in clients whose user blocks or is blocked by, or mutes, the status's author
+    /// (or, for a reblog, the original's author), as their home and listings do (`Audience.hiddenByRelations`).
+    private func withoutBlockedAndMuted(_ targets: [(StreamClient, StreamName)], status id: Int64) async -> [(StreamClient, StreamName)] {
+        guard let status = await audience(ofStatus: id) else { return targets }
+        var authors = [status.author]
+        if let original = status.reblogOf, let inner = await audience(ofStatus: original) { authors.append(inner.author) }
+        var kept: [(StreamClient, StreamName)] = []
+        var hidden: [Int64: Bool] = [:]
+        for (client, stream) in targets {
+            guard let user = client.userId else { kept.append((client, stream)); continue }
+            if hidden[user] == nil {
+                // From the node cache; if PostgreSQL cannot answer, the event is not sent rather than leaked.
+                let relations = (try? await services.viewerBlocksAndMutes(user))?.relations(at: Date())
+                hidden[user] = relations.map { Audience.hiddenByRelations(authors: authors, viewer: user, relations: $0, applyMutes: true) } ?? true
+            }
+            if hidden[user] == false { kept.append((client, stream)) }
+        }
+        return kept
     }
 
     /// The facts the audience rules read about a status: from the status cache, else PostgreSQL;

@@ -189,8 +189,9 @@ struct TimelineReader: Sendable {
 
     /// Applies who may see what, by the domain's rules (`Audience`): `mayView` everywhere, and on
     /// home timelines (`home: true`) `showsOnHome`, which adds the reply rule. A reblog is judged by
-    /// the status it shows.
-    func visible(_ statuses: [StatusEntity], to viewer: Int64?, home: Bool) async throws -> [StatusEntity] {
+    /// the status it shows. Blocks (either way) hide statuses everywhere; mutes where `applyMutes`
+    /// says (by default on the home only; listings pass true), the reblogger judged as well.
+    func visible(_ statuses: [StatusEntity], to viewer: Int64?, home: Bool, applyMutes: Bool? = nil) async throws -> [StatusEntity] {
         let judged = statuses.map { ($0, Self.audience(of: $0.reblog.value?.status ?? $0)) }
         let needsFollows = Set(judged.flatMap { _, audience in
             audience.map { Audience.followsNeeded(for: $0, onHome: home) } ?? []
@@ -203,7 +204,10 @@ struct TimelineReader: Sendable {
         let followedTags: Set<String> = if let viewer, !needsTags.isEmpty {
             try await services.tagFollows.followed(by: viewer, among: Array(needsTags))
         } else { [] }
-        let relations = ViewerRelations(follows: follows, followedTags: followedTags)
+        // The viewer's blocks and mutes come from a node cache (no PostgreSQL round trip in steady state).
+        let base = if let viewer { try await services.viewerBlocksAndMutes(viewer).relations(at: Date()) } else { ViewerRelations.none }
+        let relations = base.with(follows: follows, followedTags: followedTags)
+        let mutes = applyMutes ?? home
         return judged.compactMap { status, audience in
             guard let audience else { return nil }
             if home, let viewer {
@@ -212,6 +216,9 @@ struct TimelineReader: Sendable {
             return Audience.mayView(audience, viewer: viewer, relations: relations) ? status : nil
         }
     }
+            if let viewer, Audience.hiddenByRelations(authors: Self.authors(of: status), viewer: viewer, relations: relations, applyMutes: mutes) {
+                return nil
+            }
 
     /// The facts `Audience` reads, from a rendered status; nil (shown to nobody) if they do not parse.
     static func audience(of status: StatusEntity) -> Audience.Status? {
@@ -219,6 +226,21 @@ struct TimelineReader: Sendable {
         return Audience.Status(author: author, visibility: visibility,
                                inReplyToAccount: status.inReplyToAccountId.value.flatMap { Int64($0) },
                                mentioned: status.mentions.compactMap { Int64($0.id) },
+    /// Every account a shown status is by: its author, and for a reblog the original's author too.
+    static func authors(of status: StatusEntity) -> [Int64] {
+        [Int64(status.account.id), status.reblog.value.flatMap { Int64($0.status.account.id) }].compactMap { $0 }
+    }
+
+    /// Drops what blocks and mutes hide from a signed-in viewer (public and tag timelines, which
+    /// need no other rule).
+    func withoutBlockedAndMuted(_ statuses: [StatusEntity], viewer: Int64?) async throws -> [StatusEntity] {
+        guard let viewer else { return statuses }
+        let stored = try await services.viewerBlocksAndMutes(viewer)
+        if stored.isEmpty { return statuses }
+        let relations = stored.relations(at: Date())
+        return statuses.filter { !Audience.hiddenByRelations(authors: Self.authors(of: $0), viewer: viewer, relations: relations, applyMutes: true) }
+    }
+
                                reblogOf: status.reblog.value.flatMap { Int64($0.status.id) }, tags: status.tags.map(\.name))
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Who sees a status. Every reader of a status asks here: the API's reader (single statuses,
 /// threads, account and search results, home timelines), the streaming hub, and the fan-out
 /// worker (whose follower query is built from `homeFanout(of:)`).
@@ -22,8 +24,9 @@
 /// The public and hashtag streams and trends take public statuses that are not reblogs
 /// (`isPubliclyListed`).
 ///
-/// Blocks and mutes are not enforced yet; they belong in `ViewerRelations` and in the
-/// marked places below, so every caller gets them at once.
+/// Blocks and mutes (`ViewerRelations`): a block either way hides the other's statuses from the
+/// viewer everywhere (`mayView`); a mute hides the muted account's statuses, and reblogs by or of
+/// it, from the home and the listings (`hiddenByRelations`), not from its profile or a direct link.
 public enum Audience {
     /// The facts about a status the rules read: ids only, no rendering types.
     public struct Status: Sendable, Equatable {
@@ -63,7 +66,8 @@ public enum Audience {
     /// Whether `viewer` (nil: not signed in) may see the status at all: open it, find it in a
     /// thread, an account's statuses or search results.
     public static func mayView(_ status: Status, viewer: Int64?, relations: ViewerRelations = .none) -> Bool {
-        if status.visibility.isOpenToAnyone { return true }  // (blocks: check here first, once they exist)
+        if let viewer, viewer != status.author, relations.isBlocked(status.author) { return false }
+        if status.visibility.isOpenToAnyone { return true }
         guard let viewer else { return false }
         if viewer == status.author || status.mentions(viewer) { return true }
         switch status.visibility {
@@ -83,7 +87,7 @@ public enum Audience {
     /// author's list, or streamed) may be shown there: `mayView` and the reply rule.
     public static func showsOnHome(_ status: Status, viewer: Int64, relations: ViewerRelations) -> Bool {
         if viewer == status.author { return true }
-        guard mayView(status, viewer: viewer, relations: relations) else { return false }
+        guard mayView(status, viewer: viewer, relations: relations), !relations.isMuted(status.author) else { return false }
         // A status that reached the home through a followed tag is not subject to the reply rule
         // (FollowedTags.swift: `arrivesThroughFollowedTag`).
         if arrivesThroughFollowedTag(status, viewer: viewer, relations: relations) { return true }
@@ -128,6 +132,25 @@ public enum Audience {
         return ids
     }
 
+    // MARK: Blocks and mutes
+
+    /// Whether blocks or mutes hide a status from `viewer`. `authors` are every account the shown
+    /// item is by: the status's author, and for a reblog the reblogger too. A block either way hides
+    /// it everywhere; a mute (`applyMutes`: home, public and tag timelines, search, threads and
+    /// notifications, not an account's own page or a single status) hides it as well.
+    public static func hiddenByRelations(authors: some Sequence<Int64>, viewer: Int64, relations: ViewerRelations,
+                                         applyMutes: Bool) -> Bool {
+        authors.contains { author in
+            author != viewer && (relations.isBlocked(author) || (applyMutes && relations.isMuted(author)))
+        }
+    }
+
+    /// Whether a notification from `sender` reaches the viewer: not across a block, nor from an
+    /// account muted with its notifications.
+    public static func notifies(from sender: Int64, relations: ViewerRelations) -> Bool {
+        !relations.isBlocked(sender) && !relations.mutingNotifications.contains(sender)
+    }
+
     // MARK: Public listings
 
     /// Whether the status goes to the public stream, the hashtag streams and trends, and is
@@ -163,19 +186,82 @@ public enum HomeFanout: Sendable, Equatable {
 }
 
 /// What the rules know about the viewer's relations to other accounts.
-/// Blocks and mutes will be added here (and checked in `Audience.mayView` / `showsOnHome`).
 public struct ViewerRelations: Sendable, Equatable {
     /// Accounts the viewer follows (at least those `Audience.followsNeeded` names).
     public var following: Set<Int64>
     /// Hashtags the viewer follows, normalised (at least those `Audience.followedTagsNeeded` names).
     public var followedTags: Set<String>
+    /// Accounts the viewer blocks.
+    public var blocking: Set<Int64>
+    /// Accounts that block the viewer.
+    public var blockedBy: Set<Int64>
+    /// Accounts the viewer mutes (mutes in force only: an expired mute is no mute).
+    public var muting: Set<Int64>
+    /// Of `muting`, those whose notifications are hidden too.
+    public var mutingNotifications: Set<Int64>
 
-    public init(follows: Set<Int64> = [], followedTags: Set<String> = []) {
+    public init(follows: Set<Int64> = [], followedTags: Set<String> = [], blocking: Set<Int64> = [],
+                blockedBy: Set<Int64> = [], muting: Set<Int64> = [], mutingNotifications: Set<Int64> = []) {
         self.following = follows
         self.followedTags = followedTags
+        self.blocking = blocking
+        self.blockedBy = blockedBy
+        self.muting = muting
+        self.mutingNotifications = mutingNotifications
     }
 
     public static let none = ViewerRelations()
 
     public func follows(_ account: Int64) -> Bool { following.contains(account) }
+    /// A block either way.
+    public func isBlocked(_ account: Int64) -> Bool { blocking.contains(account) || blockedBy.contains(account) }
+    public func isMuted(_ account: Int64) -> Bool { muting.contains(account) }
+
+    /// The same relations with `follows` and `followedTags` replaced (the per-status part the
+    /// reader loads), keeping the blocks and mutes.
+    public func with(follows: Set<Int64>, followedTags: Set<String>) -> ViewerRelations {
+        var copy = self
+        copy.following = follows
+        copy.followedTags = followedTags
+        return copy
+    }
+}
+
+/// A viewer's blocks and mutes as stored: mutes carry their expiry, so a cached copy stays right
+/// as mutes run out (`relations(at:)`).
+public struct BlocksAndMutes: Sendable, Equatable {
+    public struct Mute: Sendable, Equatable {
+        public var account: Int64
+        public var notifications: Bool
+        public var expiresAt: Date?
+
+        public init(account: Int64, notifications: Bool, expiresAt: Date?) {
+            self.account = account
+            self.notifications = notifications
+            self.expiresAt = expiresAt
+        }
+
+        public func isActive(at now: Date) -> Bool { expiresAt.map { $0 > now } ?? true }
+    }
+
+    public var blocking: Set<Int64>
+    public var blockedBy: Set<Int64>
+    public var mutes: [Mute]
+
+    public init(blocking: Set<Int64> = [], blockedBy: Set<Int64> = [], mutes: [Mute] = []) {
+        self.blocking = blocking
+        self.blockedBy = blockedBy
+        self.mutes = mutes
+    }
+
+    public static let none = BlocksAndMutes()
+
+    public var isEmpty: Bool { blocking.isEmpty && blockedBy.isEmpty && mutes.isEmpty }
+
+    /// The relations in force at `now` (no follows or tags: the reader adds those it needs).
+    public func relations(at now: Date) -> ViewerRelations {
+        let active = mutes.filter { $0.isActive(at: now) }
+        return ViewerRelations(blocking: blocking, blockedBy: blockedBy, muting: Set(active.map(\.account)),
+                               mutingNotifications: Set(active.filter(\.notifications).map(\.account)))
+    }
 }

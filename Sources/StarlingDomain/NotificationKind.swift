@@ -12,5 +12,5 @@ public enum NotificationKind: String, Codable, Sendable, CaseIterable {
     case adminReport = "admin.report"
 
     /// The kinds Starling creates today; `GET /api/v1/notifications` filters within these.
-    public static let created: Set<NotificationKind> = [.mention, .follow, .reblog, .favourite]
+    public static let created: Set<NotificationKind> = [.mention, .follow, .reblog, .favourite, .followRequest, .poll, .update]
 }

@@ -11,6 +11,8 @@ public struct AccountRow: Sendable, Equatable, Codable {
     public var followersCount: Int64
     public var followingCount: Int64
     public var statusesCount: Int64
+    /// Followers need approval (follow requests).
+    public var locked: Bool = false
 }
 
 /// The immutable part of a status: what the Redis status cache holds (counts are read fresh).

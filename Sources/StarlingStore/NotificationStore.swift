@@ -24,7 +24,13 @@ public struct NotificationStore: Sendable {
         return try await database.query("notification_create", """
             WITH created AS (
                 INSERT INTO notifications (account_id, from_account_id, type, status_id)
-                VALUES (\(recipient), \(from), \(type.rawValue), \(statusId)) ON CONFLICT DO NOTHING RETURNING id
+                SELECT \(recipient), \(from), \(type.rawValue), \(statusId)
+                -- Nobody is notified across a block, nor by an account they mute with notifications.
+                WHERE NOT EXISTS (SELECT 1 FROM blocks WHERE (account_id = \(recipient) AND target_account_id = \(from))
+                                                          OR (account_id = \(from) AND target_account_id = \(recipient)))
+                  AND NOT EXISTS (SELECT 1 FROM mutes WHERE account_id = \(recipient) AND target_account_id = \(from)
+                                  AND hide_notifications AND (expires_at IS NULL OR expires_at > now()))
+                ON CONFLICT DO NOTHING RETURNING id
             ), pushes AS (
                 INSERT INTO push_deliveries (notification_id, subscription_id)
                 SELECT c.id, s.id FROM created c JOIN push_subscriptions s ON s.account_id = \(recipient)
@@ -46,12 +52,20 @@ public struct NotificationStore: Sendable {
             LEFT JOIN statuses s ON s.id = n.status_id
             WHERE n.account_id = \(account) AND n.type = ANY(\(typeList)) AND n.id < \(upper) AND n.id > \(lower)
               AND (n.status_id IS NULL OR s.deleted_at IS NULL)
+              AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = n.account_id AND b.target_account_id = n.from_account_id)
+                                                        OR (b.account_id = n.from_account_id AND b.target_account_id = n.account_id))
+              AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = n.account_id AND m.target_account_id = n.from_account_id
+                              AND m.hide_notifications AND (m.expires_at IS NULL OR m.expires_at > now()))
             ORDER BY n.id ASC LIMIT \(page.limit)
             """ : """
             SELECT n.id, n.type, n.from_account_id, n.status_id, n.created_at FROM notifications n
             LEFT JOIN statuses s ON s.id = n.status_id
             WHERE n.account_id = \(account) AND n.type = ANY(\(typeList)) AND n.id < \(upper) AND n.id > \(lower)
               AND (n.status_id IS NULL OR s.deleted_at IS NULL)
+              AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = n.account_id AND b.target_account_id = n.from_account_id)
+                                                        OR (b.account_id = n.from_account_id AND b.target_account_id = n.account_id))
+              AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = n.account_id AND m.target_account_id = n.from_account_id
+                              AND m.hide_notifications AND (m.expires_at IS NULL OR m.expires_at > now()))
             ORDER BY n.id DESC LIMIT \(page.limit)
             """)
         var out: [NotificationRow] = []

@@ -55,9 +55,10 @@ public struct StatusStore: Sendable {
         }
         if let row = first {
             let (replyToAccount, mentionIds, mentionNames, id, username, displayName, note, accountCreated, lastStatusAt,
-                 followers, following, statuses) = row
+                 followers, following, statuses, locked) = row
             let author = AccountRow(id: id, username: username, displayName: displayName, note: note, createdAt: accountCreated,
-                                    lastStatusAt: lastStatusAt, followersCount: followers, followingCount: following, statusesCount: statuses)
+                                    lastStatusAt: lastStatusAt, followersCount: followers, followingCount: following, statusesCount: statuses,
+                                    locked: locked)
             let status = StatusRow(id: new.id, accountId: new.accountId, text: new.text, spoilerText: new.spoilerText,
                                    sensitive: new.sensitive, visibility: new.visibility, language: new.language,
                                    inReplyToId: new.inReplyToId, inReplyToAccountId: replyToAccount, createdAt: createdAt,
@@ -237,13 +238,13 @@ struct CreateStatusStatement: PostgresPreparedStatement {
         ), author AS (
             UPDATE accounts SET statuses_count = statuses_count + 1, last_status_at = $9, last_active_at = now()
             WHERE id = $2 AND EXISTS (SELECT 1 FROM inserted)
-            RETURNING id, username, display_name, note, created_at, last_status_at, followers_count, following_count, statuses_count
+            RETURNING id, username, display_name, note, created_at, last_status_at, followers_count, following_count, statuses_count, locked
         ), queued AS (
             INSERT INTO outbox (kind, status_id, account_id) SELECT 'post', $1, $2 FROM inserted
         )
         SELECT i.in_reply_to_account_id, coalesce(m.ids, '{}'), coalesce(m.names, '{}'),
                au.id, au.username, au.display_name, au.note, au.created_at, au.last_status_at,
-               au.followers_count, au.following_count, au.statuses_count
+               au.followers_count, au.following_count, au.statuses_count, au.locked
         FROM inserted i CROSS JOIN author au
         CROSS JOIN LATERAL (
             SELECT array_agg(x.account_id ORDER BY x.account_id) AS ids, array_agg(a.username ORDER BY x.account_id) AS names
@@ -253,7 +254,7 @@ struct CreateStatusStatement: PostgresPreparedStatement {
     static let bindingDataTypes: [PostgresDataType] = [
         .int8, .int8, .text, .text, .bool, .text, .text, .int8, .timestamptz, .textArray, .textArray,
     ]
-    typealias Row = (Int64?, [Int64], [String], Int64, String, String, String, Date, Date?, Int64, Int64, Int64)
+    typealias Row = (Int64?, [Int64], [String], Int64, String, String, String, Date, Date?, Int64, Int64, Int64, Bool)
 
     var new: StatusStore.NewStatus
     var createdAt: Date
