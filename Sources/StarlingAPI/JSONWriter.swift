@@ -78,6 +78,16 @@ struct JSONWriter {
         needsComma = true
     }
 
+    /// As `JSONEncoder` writes it: the shortest text that reads back exactly, `1` for `1.0`
+    /// (non-finite values, which it refuses, as 0).
+    mutating func double(_ value: Double) {
+        separate()
+        var text = value.isFinite ? value.description : "0"
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        bytes.append(contentsOf: text.utf8)
+        needsComma = true
+    }
+
     mutating func string(_ value: String) {
         separate()
         bytes.append(UInt8(ascii: "\""))

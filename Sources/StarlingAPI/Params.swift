@@ -25,6 +25,8 @@ struct Params: Sendable, Decodable {
             try params.addForm(Substring(query))
         }
         guard readBody else { return params }
+        // Media uploads read their multipart body themselves, under their own limit (MediaRoutes.swift).
+        if MediaUpload.readsOwnBody(request) { return params }
         let buffer = try await request.body.collect(upTo: maxBodyBytes)
         guard buffer.readableBytes > 0 else { return params }
         let bytes = Array(buffer.readableBytesView)

@@ -28,6 +28,11 @@ public final class FileMediaStorage: MediaStorage {
 
     /// A key is ours only if it has the shape `put` makes: no `..`, no absolute path.
     public static func isValidKey(_ key: String) -> Bool {
+        if key.hasPrefix("in/") {  // an upload waiting for a worker: in/<media id>.bin
+            let name = key.dropFirst(3)
+            return name.hasSuffix(".bin") && name.dropLast(4).count <= 20 && !name.dropLast(4).isEmpty
+                && name.dropLast(4).allSatisfy(\.isASCII) && name.dropLast(4).allSatisfy(\.isNumber)
+        }
         let parts = key.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 2, parts[1].count == 2 else { return false }
         let name = parts[2].split(separator: ".")
@@ -52,6 +57,18 @@ public final class FileMediaStorage: MediaStorage {
             let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(hex).\(UInt64.random(in: 0...UInt64.max)).tmp")
             try Data(bytes).write(to: temporary)
             try manager.moveItem(at: temporary, to: url)
+        }
+        return key
+    }
+
+    /// Stores an upload awaiting processing under `in/<id>.bin` (not content-addressed: the
+    /// worker deletes it when done, and another upload of the same bytes must not lose it).
+    public func putIncoming(_ bytes: [UInt8], id: Int64) async throws -> String {
+        let key = "in/\(id).bin"
+        let url = try url(key)
+        try await pool.runIfActive {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(bytes).write(to: url, options: .atomic)
         }
         return key
     }

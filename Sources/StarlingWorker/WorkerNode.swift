@@ -51,7 +51,8 @@ public struct WorkerNode {
 
     /// The node's services in start order (shutdown runs in reverse).
     public func serviceConfigurations() -> [ServiceGroupConfiguration.ServiceConfiguration] {
-        let list: [any Service] = [database.client, redisConnections, worker, push, ops]
+        let media = MediaWorker(database: database, logger: Logger(label: "starling.media"))  // uploads and media cleanup
+        let list: [any Service] = [database.client, redisConnections, worker, push, media, ops]
         return list.map { .init(service: $0) }
     }
 }

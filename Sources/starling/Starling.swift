@@ -84,6 +84,7 @@ struct APICommand: AsyncParsableCommand {
         _ = MetricsBootstrap.registry
         let logger = try common.logger("starling.api")
         let reader = SettingReader()
+        try MediaWorker.validateSettings()  // STARLING_MEDIA_* (the API serves and checks uploads too)
         let host = listen.resolvedHost()
         let port = try listen.resolvedPort(default: 8080)
         var settings = APISettings()
@@ -155,6 +156,7 @@ struct WorkerCommand: AsyncParsableCommand {
         _ = MetricsBootstrap.registry
         let logger = try common.logger("starling.worker")
         let reader = SettingReader()
+        try MediaWorker.validateSettings()  // STARLING_MEDIA_*
         var settings = WorkerSettings()
         settings.policy = try timeline.policy()
         settings.inactiveAfterSeconds = Double(try timeline.inactiveAfterSeconds())

@@ -102,3 +102,45 @@ import Testing
         #expect(BlurHash.encode83(83, length: 2) == "10")
     }
 }
+
+@Suite struct MultipartFormTests {
+    static func body(_ parts: [(String, String?, [UInt8])], boundary: String = "XyZ") -> [UInt8] {
+        var out: [UInt8] = []
+        for (name, filename, data) in parts {
+            var header = "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\""
+            if let filename { header += "; filename=\"\(filename)\"\r\nContent-Type: image/png" }
+            header += "\r\n\r\n"
+            out += Array(header.utf8) + data + Array("\r\n".utf8)
+        }
+        return out + Array("--\(boundary)--\r\n".utf8)
+    }
+
+    @Test func boundaryFromHeader() {
+        #expect(MultipartForm.boundary(contentType: "multipart/form-data; boundary=abc") == "abc")
+        #expect(MultipartForm.boundary(contentType: "Multipart/Form-Data; charset=utf-8; boundary=\"a b\"") == "a b")
+        #expect(MultipartForm.boundary(contentType: "multipart/form-data") == nil)
+        #expect(MultipartForm.boundary(contentType: "application/json; boundary=x") == nil)
+        #expect(MultipartForm.boundary(contentType: "multipart/form-data; boundary=" + String(repeating: "a", count: 71)) == nil)
+    }
+
+    @Test func partsAndBinaryBodies() throws {
+        let binary: [UInt8] = [0, 13, 10, 45, 45, 255, 13, 10]  // CR LF "--" inside the file
+        let form = try MultipartForm.parse(Self.body([("file", "a.png", binary), ("description", nil, Array("a cat".utf8))]), boundary: "XyZ")
+        #expect(form.parts.count == 2)
+        #expect(form.part("file")?.body == binary)
+        #expect(form.part("file")?.filename == "a.png")
+        #expect(form.part("file")?.contentType == "image/png")
+        #expect(form.text("description") == "a cat")
+    }
+
+    @Test func hostileBodies() {
+        let good = Self.body([("file", "a.png", [1, 2, 3])])
+        #expect(throws: MultipartForm.ParseError.self) { try MultipartForm.parse(Array(good.dropLast(12)), boundary: "XyZ") }  // unterminated
+        #expect(throws: MultipartForm.ParseError.self) { try MultipartForm.parse(Array("hello".utf8), boundary: "XyZ") }
+        #expect(throws: MultipartForm.ParseError.self) {
+            try MultipartForm.parse(Array("--XyZ\r\n".utf8) + [UInt8](repeating: 65, count: 20_000), boundary: "XyZ")
+        }
+        let many = Self.body((0..<20).map { ("f\($0)", nil, [1]) })
+        #expect(throws: MultipartForm.ParseError.tooManyParts) { try MultipartForm.parse(many, boundary: "XyZ") }
+    }
+}
