@@ -14,6 +14,8 @@ public struct APISettings: Sendable {
     public var publicURL: String = "http://127.0.0.1:8080"
     /// The status character limit, counted as Mastodon counts.
     public var maxCharacters: Int = 280
+    /// What polls may be (`STARLING_POLL_MAX_OPTIONS`, …), as `configuration.polls` publishes it.
+    public var polls = PollLimits()
     public var policy = FanoutPolicy()
     /// Users idle longer than this got no fan-out; their home list is rebuilt when they return.
     public var inactiveAfterSeconds: Double = 7 * 24 * 3600

@@ -115,7 +115,7 @@ struct StatusEntity: Encodable, Sendable {
     var tags: [TagEntity]
     var emojis: [String] = []
     var card = Nullable<String>(nil)
-    var poll = Nullable<String>(nil)
+    var poll = Nullable<PollEntity>(nil)
 }
 
 /// A reblog's wrapped status: a class, since a struct cannot contain itself.

@@ -5,11 +5,9 @@ import StarlingStore
 // The entities of the launch calls (LaunchRoutes.swift). Cold routes: `Encodable`, written by
 // `JSON.encoder` (snake_case keys), except nodeinfo and WebFinger, whose keys are written as declared.
 
-/// What a status may carry on this server. Statuses take text only: no media and no polls yet, so
-/// their limits are zero (apps read them to decide what to offer), and accounts feature no tags.
+/// What a status may carry on this server (polls: `APISettings.polls`); accounts feature no tags.
 enum InstanceLimits {
     static let maxMediaAttachments = 0
-    static let maxPollOptions = 0
     static let maxFeaturedTags = 0
 }
 
@@ -61,6 +59,7 @@ struct InstanceConfiguration: Encodable, Sendable {
     init(settings: APISettings, streaming: String?) {
         urls = streaming.map { URLs(streaming: $0) }
         statuses = Statuses(maxCharacters: settings.maxCharacters)
+        polls = Polls(limits: settings.polls)
     }
 
     struct URLs: Encodable, Sendable { var streaming: String }
@@ -83,11 +82,19 @@ struct InstanceConfiguration: Encodable, Sendable {
         var videoFrameRateLimit = 0
         var videoMatrixLimit = 0
     }
+    /// The poll limits posts and edits are held to (`PollRules`, `APISettings.polls`).
     struct Polls: Encodable, Sendable {
-        var maxOptions = InstanceLimits.maxPollOptions
-        var maxCharactersPerOption = 0
-        var minExpiration = 0
-        var maxExpiration = 0
+        var maxOptions: Int
+        var maxCharactersPerOption: Int
+        var minExpiration: Int
+        var maxExpiration: Int
+
+        init(limits: PollLimits = PollLimits()) {
+            maxOptions = limits.maxOptions
+            maxCharactersPerOption = limits.maxCharactersPerOption
+            minExpiration = limits.minExpiration
+            maxExpiration = limits.maxExpiration
+        }
     }
     struct Translation: Encodable, Sendable { var enabled = false }
 }

@@ -82,6 +82,9 @@ struct Params: Sendable, Decodable {
         for (field, inner) in object {
             if let nested = inner as? [String: Any] {
                 addNested("\(prefix)[\(field)]", nested)
+            } else if let list = inner as? [Any] {
+                // `{"poll": {"options": ["a", "b"]}}` is `poll[options][]`, as a form would send it.
+                values["\(prefix)[\(field)][]", default: []].append(contentsOf: list.compactMap(Self.scalar))
             } else if let scalar = Self.scalar(inner) {
                 values["\(prefix)[\(field)]", default: []].append(scalar)
             }

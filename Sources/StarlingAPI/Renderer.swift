@@ -7,7 +7,13 @@ struct Renderer: Sendable {
     let baseURL: String
     /// Statuses' HTML by id: a status's text never changes, and turning it into HTML was the
     /// largest cost of rendering a timeline page (a profile showed 9 % of a node's CPU there).
-    let contentCache = ExpiringCache<Int64, String>(ttl: .seconds(3600), capacity: 50_000)
+    /// Keyed by id and edit time, so an edited status's new text is rendered on every node at once.
+    let contentCache = ExpiringCache<ContentKey, String>(ttl: .seconds(3600), capacity: 50_000)
+
+    struct ContentKey: Hashable, Sendable {
+        var id: Int64
+        var editedAt: Date?
+    }
 
     init(baseURL: String) {
         self.baseURL = baseURL
@@ -46,6 +52,7 @@ struct Renderer: Sendable {
                 MentionEntity(id: String($0.id), username: $0.username, url: "\(baseURL)/@\($0.username)", acct: $0.username)
             },
             tags: row.tags.map { TagEntity(name: $0, url: "\(baseURL)/tags/\($0)") })
+        entity.editedAt = Nullable(row.editedAt.map(JSON.timestamp))
         entity.repliesCount = interactions.repliesCount
         entity.reblogsCount = interactions.reblogsCount
         entity.favouritesCount = interactions.favouritesCount
@@ -67,9 +74,10 @@ struct Renderer: Sendable {
     /// The status text as HTML: escaped, paragraphs and line breaks kept, known mentions and tags linked.
     /// `content(row)`, computed once per status and node.
     func cachedContent(_ row: StatusRow) -> String {
-        if let html = contentCache.get(row.id) { return html }
+        let key = ContentKey(id: row.id, editedAt: row.editedAt)
+        if let html = contentCache.get(key) { return html }
         let html = content(row)
-        contentCache.set(row.id, html)
+        contentCache.set(key, html)
         return html
     }
 

@@ -192,14 +192,25 @@ struct MastodonRoutes: Sendable {
             inReplyTo = id
         }
         let language = params["language"].flatMap { $0.isEmpty ? nil : String($0.prefix(16)) }
-        let (row, author) = try await services.statuses.create(.init(
+        let poll = try Self.pollSpec(params, limits: services.settings.polls)  // EditPollRoutes.swift
+        let new = StatusStore.NewStatus(
             id: services.ids.next(), accountId: user.id, text: text, spoilerText: spoiler, sensitive: params.bool("sensitive"),
             visibility: visibility, language: language, inReplyToId: inReplyTo,
-            mentionedUsernames: StatusTextParser.mentions(in: text), tags: StatusTextParser.hashtags(in: text)))
+            mentionedUsernames: StatusTextParser.mentions(in: text), tags: StatusTextParser.hashtags(in: text))
+        let created: (StatusRow, AccountRow, PollEntity?)
+        if let poll {
+            created = try await createWithPoll(new, poll: poll, viewer: user.id)
+        } else {
+            let (row, author) = try await services.statuses.create(new)
+            created = (row, author, nil)
+        }
+        let (row, author, pollEntity) = created
         if let parent = row.inReplyToId { await services.interactionsChanged(statuses: [parent]) }  // its replies_count
         await services.accountsChanged([author.id])  // its statuses_count and last_status_at
         services.accountRows.set(author.id, author)  // as the post left it
-        return try JSON.response(services.renderer.status(row, author: author))
+        var entity = services.renderer.status(row, author: author)
+        entity.poll = Nullable(pollEntity)
+        return try JSON.response(entity)
     }
 
     func getStatus(_ context: StarlingRequestContext, id: String?) async throws -> Response {

@@ -162,7 +162,7 @@ public final class StreamingHub: Service {
         let recipients = event.users.map(Set.init)
         // A pulled author's status goes to the followers `Audience.showsOnHome` admits: read its facts once.
         var pulled: Audience.Status?
-        if channel == StreamChannels.pulled, event.event == .update, let id = event.status {
+        if channel == StreamChannels.pulled, event.event == .update || event.event == .statusUpdate, let id = event.status {
             pulled = await audience(ofStatus: id)
             if pulled == nil { return }  // deleted meanwhile (or unreadable: it could not be rendered either)
         }
@@ -194,7 +194,7 @@ public final class StreamingHub: Service {
                 if streams.contains(.hashtag(tag)) { targets.append((client, .hashtag(tag))) }
             }
         }
-        if event.event == .update, let id = event.status, targets.contains(where: { $0.0.userId != nil }) {
+        if event.event == .update || event.event == .statusUpdate, let id = event.status, targets.contains(where: { $0.0.userId != nil }) {
             targets = await withoutBlockedAndMuted(targets, status: id)
         }
         if targets.isEmpty { return }
@@ -242,11 +242,11 @@ public final class StreamingHub: Service {
             switch event.event {
             case .delete:
                 return event.status.map { ("delete", String($0)) }
-            case .update:
+            case .update, .statusUpdate:
                 guard let id = event.status, let status = try await TimelineReader(services: services).hydrate([id], viewer: nil).first else {
                     return nil
                 }
-                return ("update", JSON.string(status))
+                return (event.event.rawValue, JSON.string(status))
             case .notification:
                 guard let id = event.notification, let viewer,
                       let row = try await services.notifications.notification(id: id, account: viewer),

@@ -91,8 +91,12 @@ struct TimelineReader: Sendable {
         }
         let authorIds = Set(rows.values.map(\.accountId)), statusIds = Array(rows.keys)
         async let accounts = services.accountRows(authorIds)
+        // Polls on the page: from Redis (one more wave, only when there are any), misses from PostgreSQL.
+        let pollIds = rows.values.compactMap(\.pollId)
+        async let polls = PollReader(services: services).polls(pollIds, viewer: viewer)
         let interactions = try await completeInteractions(statusIds, viewer: viewer, lookup: lookup)
         let byId = try await accounts
+        let pollById = try await polls
 
         func render(_ id: Int64) -> StatusEntity? {
             guard let row = rows[id], let author = byId[row.accountId] else { return nil }
@@ -101,8 +105,10 @@ struct TimelineReader: Sendable {
                 guard let inner = render(original) else { return nil }  // the original was deleted
                 reblog = inner
             }
-            return services.renderer.status(row, author: author, includeSource: includeSource && row.accountId == viewer,
-                                            interactions: interactions[id] ?? StatusInteractions(), reblog: reblog)
+            var entity = services.renderer.status(row, author: author, includeSource: includeSource && row.accountId == viewer,
+                                                  interactions: interactions[id] ?? StatusInteractions(), reblog: reblog)
+            if let poll = row.pollId.flatMap({ pollById[$0] }) { entity.poll = Nullable(poll) }
+            return entity
         }
         return ids.compactMap(render)
     }

@@ -11,6 +11,18 @@ public struct InstanceOptions: ParsableArguments {
     @Option(help: "Contact address the instance entities publish. Env STARLING_CONTACT_EMAIL. Default empty.")
     var contactEmail: String?
 
+    @Option(help: "Most options a poll may have (2-20). Env STARLING_POLL_MAX_OPTIONS. Default 4.")
+    var pollMaxOptions: Int?
+
+    @Option(help: "Most characters per poll option (1-1000). Env STARLING_POLL_MAX_CHARACTERS. Default 50.")
+    var pollMaxCharacters: Int?
+
+    /// What polls may be: `configuration.polls` of the instance entities, and what posts and edits are held to.
+    public func resolvedPollLimits(_ reader: SettingReader = SettingReader()) throws -> PollLimits {
+        PollLimits(maxOptions: try reader.int(pollMaxOptions, "STARLING_POLL_MAX_OPTIONS", default: 4, range: 2...20),
+                   maxCharactersPerOption: try reader.int(pollMaxCharacters, "STARLING_POLL_MAX_CHARACTERS", default: 50, range: 1...1000))
+    }
+
     public func resolvedRules(_ reader: SettingReader = SettingReader()) throws -> [InstanceRule] {
         do {
             return try InstanceRule.parse(reader.string(rules, "STARLING_RULES", default: ""))

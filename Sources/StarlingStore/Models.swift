@@ -33,10 +33,15 @@ public struct StatusRow: Sendable, Equatable, Codable {
     public var tags: [String]
     /// Set for a reblog: the status it wraps (its own text is empty).
     public var reblogOfId: Int64?
+    /// When the status was last edited (nil if never): the cached row is rewritten by every edit.
+    public var editedAt: Date?
+    /// Its poll, if it has one (the poll's counts live in their own cache, `PollCache`).
+    public var pollId: Int64?
 
     public init(id: Int64, accountId: Int64, text: String, spoilerText: String, sensitive: Bool, visibility: Visibility,
                 language: String? = nil, inReplyToId: Int64? = nil, inReplyToAccountId: Int64? = nil, createdAt: Date,
-                mentions: [MentionRef] = [], tags: [String] = [], reblogOfId: Int64? = nil) {
+                mentions: [MentionRef] = [], tags: [String] = [], reblogOfId: Int64? = nil,
+                editedAt: Date? = nil, pollId: Int64? = nil) {
         self.id = id
         self.accountId = accountId
         self.text = text
@@ -50,6 +55,8 @@ public struct StatusRow: Sendable, Equatable, Codable {
         self.mentions = mentions
         self.tags = tags
         self.reblogOfId = reblogOfId
+        self.editedAt = editedAt
+        self.pollId = pollId
     }
 
     /// What the audience rules read (`Audience`). For a reblog, judge the original's row.

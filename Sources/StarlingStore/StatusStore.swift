@@ -112,19 +112,22 @@ public struct StatusStore: Sendable {
                    s.in_reply_to_id, s.in_reply_to_account_id, s.created_at, s.reblog_of_id,
                    coalesce((SELECT array_agg(m.account_id ORDER BY m.account_id) FROM mentions m WHERE m.status_id = s.id), '{}'),
                    coalesce((SELECT array_agg(a.username ORDER BY m.account_id) FROM mentions m JOIN accounts a ON a.id = m.account_id WHERE m.status_id = s.id), '{}'),
-                   coalesce((SELECT array_agg(t.name ORDER BY t.name) FROM status_tags st JOIN tags t ON t.id = st.tag_id WHERE st.status_id = s.id), '{}')
+                   coalesce((SELECT array_agg(t.name ORDER BY t.name) FROM status_tags st JOIN tags t ON t.id = st.tag_id WHERE st.status_id = s.id), '{}'),
+                   s.edited_at, s.poll_id
             FROM statuses s WHERE s.id = ANY(\(ids)) AND s.deleted_at IS NULL
             """)
         var out: [StatusRow] = []
         for try await row in rows {
-            let (id, accountId, text, spoiler, sensitive, visibility, language, replyTo, replyToAccount, createdAt, reblogOf, mentionIds, mentionNames, tags) =
-                try row.decode((Int64, Int64, String, String, Bool, String, String?, Int64?, Int64?, Date, Int64?, [Int64], [String], [String]).self)
+            let (id, accountId, text, spoiler, sensitive, visibility, language, replyTo, replyToAccount, createdAt, reblogOf, mentionIds, mentionNames, tags,
+                 editedAt, pollId) =
+                try row.decode((Int64, Int64, String, String, Bool, String, String?, Int64?, Int64?, Date, Int64?, [Int64], [String], [String],
+                                Date?, Int64?).self)
             out.append(StatusRow(id: id, accountId: accountId, text: text, spoilerText: spoiler, sensitive: sensitive,
                                  // An unknown value is never written; fail closed if one appears.
                                  visibility: Visibility(rawValue: visibility) ?? .direct,
                                  language: language, inReplyToId: replyTo, inReplyToAccountId: replyToAccount,
                                  createdAt: createdAt, mentions: zip(mentionIds, mentionNames).map { MentionRef(id: $0, username: $1) },
-                                 tags: tags, reblogOfId: reblogOf))
+                                 tags: tags, reblogOfId: reblogOf, editedAt: editedAt, pollId: pollId))
         }
         return out
     }

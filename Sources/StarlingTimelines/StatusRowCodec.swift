@@ -11,11 +11,14 @@ import StarlingStore
 ///     id                  Int64
 ///     accountId           Int64
 ///     flags               UInt8     bit 0 sensitive, 1 language, 2 inReplyToId,
-///                                   3 inReplyToAccountId, 4 reblogOfId (the others must be 0)
+///                                   3 inReplyToAccountId, 4 reblogOfId, 5 editedAt, 6 pollId
+///                                   (the others must be 0)
 ///     createdAt           UInt64    bit pattern of `timeIntervalSinceReferenceDate` (exact)
 ///     text, spoilerText, visibility  len + UTF-8
 ///     language            len + UTF-8     if flagged
 ///     inReplyToId, inReplyToAccountId, reblogOfId   Int64   each if flagged
+///     editedAt            UInt64    bit pattern, as createdAt, if flagged
+///     pollId              Int64     if flagged
 ///     mentions            len, then per mention: Int64 id, len + UTF-8 username
 ///     tags                len, then per tag: len + UTF-8
 ///
@@ -31,7 +34,9 @@ public enum StatusRowCodec {
         static let inReplyToId: UInt8 = 1 << 2
         static let inReplyToAccountId: UInt8 = 1 << 3
         static let reblogOfId: UInt8 = 1 << 4
-        static let all: UInt8 = 0b1_1111
+        static let editedAt: UInt8 = 1 << 5
+        static let pollId: UInt8 = 1 << 6
+        static let all: UInt8 = 0b111_1111
     }
 
     // MARK: Encoding
@@ -48,6 +53,8 @@ public enum StatusRowCodec {
         if row.inReplyToId != nil { flags |= Flag.inReplyToId }
         if row.inReplyToAccountId != nil { flags |= Flag.inReplyToAccountId }
         if row.reblogOfId != nil { flags |= Flag.reblogOfId }
+        if row.editedAt != nil { flags |= Flag.editedAt }
+        if row.pollId != nil { flags |= Flag.pollId }
         out.append(flags)
         appendUInt64(row.createdAt.timeIntervalSinceReferenceDate.bitPattern, to: &out)
         appendString(row.text, to: &out)
@@ -57,6 +64,8 @@ public enum StatusRowCodec {
         if let id = row.inReplyToId { appendInt64(id, to: &out) }
         if let id = row.inReplyToAccountId { appendInt64(id, to: &out) }
         if let id = row.reblogOfId { appendInt64(id, to: &out) }
+        if let date = row.editedAt { appendUInt64(date.timeIntervalSinceReferenceDate.bitPattern, to: &out) }
+        if let id = row.pollId { appendInt64(id, to: &out) }
         appendVarint(UInt64(row.mentions.count), to: &out)
         for mention in row.mentions {
             appendInt64(mention.id, to: &out)
@@ -119,6 +128,8 @@ public enum StatusRowCodec {
             row.inReplyToId = nil
             row.inReplyToAccountId = nil
             row.reblogOfId = nil
+            row.editedAt = nil
+            row.pollId = nil
             if flags & Flag.language != 0 {
                 guard let language = reader.string() else { return false }
                 row.language = language
@@ -134,6 +145,14 @@ public enum StatusRowCodec {
             if flags & Flag.reblogOfId != 0 {
                 guard let value = reader.int64() else { return false }
                 row.reblogOfId = value
+            }
+            if flags & Flag.editedAt != 0 {
+                guard let value = reader.uint64() else { return false }
+                row.editedAt = Date(timeIntervalSinceReferenceDate: Double(bitPattern: value))
+            }
+            if flags & Flag.pollId != 0 {
+                guard let value = reader.int64() else { return false }
+                row.pollId = value
             }
             // Each mention takes at least 9 bytes, each tag at least 1: bound counts by what is left.
             guard let mentionCount = reader.varint(), mentionCount <= UInt64(reader.remaining / 9) else { return false }

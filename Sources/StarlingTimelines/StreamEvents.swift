@@ -5,7 +5,10 @@ import StarlingRedis
 /// Real-time events, published by workers through Redis pub/sub and fanned out by every API node
 /// to its own streaming clients. Payloads carry ids only; the API node hydrates them.
 public struct StreamEvent: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable { case update, delete, notification }
+    public enum Kind: String, Codable, Sendable { case update, delete, notification
+        /// An edited status (Mastodon's `status.update`), to whoever was shown it.
+        case statusUpdate = "status.update"
+    }
 
     public var event: Kind
     public var status: Int64?

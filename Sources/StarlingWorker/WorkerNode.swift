@@ -52,7 +52,8 @@ public struct WorkerNode {
     /// The node's services in start order (shutdown runs in reverse).
     public func serviceConfigurations() -> [ServiceGroupConfiguration.ServiceConfiguration] {
         let media = MediaWorker(database: database, logger: Logger(label: "starling.media"))  // uploads and media cleanup
-        let list: [any Service] = [database.client, redisConnections, worker, push, media, ops]
+        let polls = PollCloser(database: database, cache: cache, logger: Logger(label: "starling.polls"))  // poll expiry
+        let list: [any Service] = [database.client, redisConnections, worker, push, media, polls, ops]
         return list.map { .init(service: $0) }
     }
 }

@@ -95,6 +95,7 @@ struct APICommand: AsyncParsableCommand {
         settings.maxCharacters = try reader.int(maxCharacters, "STARLING_MAX_CHARACTERS", default: 280, range: 1...100_000)
         settings.rules = try instance.resolvedRules()
         settings.contactEmail = try instance.resolvedContactEmail()
+        settings.polls = try instance.resolvedPollLimits()
         do {
             settings.rateLimits = try RateLimitPolicy.parse(reader.string(rateLimits, "STARLING_RATE_LIMITS", default: "on"))
         } catch {
