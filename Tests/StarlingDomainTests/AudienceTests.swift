@@ -244,7 +244,9 @@ struct NotificationKindTests {
         #expect(NotificationKind.allCases.map(\.rawValue) == [
             "mention", "status", "reblog", "follow", "follow_request", "favourite", "poll", "update", "admin.sign_up", "admin.report",
         ])
-        #expect(NotificationKind.created == [.mention, .follow, .reblog, .favourite])
+        // Each feature adds the kinds it creates (follow_request: locked accounts).
+        #expect(NotificationKind.created.isSuperset(of: [.mention, .follow, .reblog, .favourite, .followRequest]))
+        #expect(!NotificationKind.created.contains(.adminSignUp) && !NotificationKind.created.contains(.adminReport))
     }
 
     @Test func codableAsItsRawValue() throws {
