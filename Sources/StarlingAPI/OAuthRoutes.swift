@@ -291,6 +291,7 @@ struct OAuthRoutes: Sendable {
         }
         await services.signInGuard.recordSuccess(login: login)
         if let old = request.cookies[WebAuth.sessionCookie]?.value, WebAuth.isWellFormedSecret(old) {
+            await WebSessionToken.sessionEnding(secret: old, services: services)
             try await services.oauth.deleteSession(secret: old)  // a new sign-in replaces the old session
         }
         let (secret, _) = try await services.oauth.createSession(
@@ -306,6 +307,7 @@ struct OAuthRoutes: Sendable {
             guard let token = context.params["authenticity_token"], WebAuth.constantTimeEquals(token, session.session.csrfToken) else {
                 return HTML.errorPage(.forbidden, title: "Invalid form", message: "This form was not sent from this site's page.")
             }
+            await WebSessionToken.sessionEnding(secret: session.secret, services: services)  // its web client token
             try await services.oauth.deleteSession(secret: session.secret)
         }
         var response = redirect(to: "/auth/sign_in", status: .seeOther)

@@ -89,7 +89,7 @@ public struct RateLimitPolicy: Sendable, Equatable {
         switch path {
         case "/api/v1/statuses": return [.statuses]
         case "/api/v1/media", "/api/v2/media": return [.media]
-        case "/api/v1/accounts": return [.registrations]
+        case "/api/v1/accounts", "/auth/sign_up": return [.registrations]  // the web sign-up form too
         case "/auth/sign_in": return [.signIn]
         case "/oauth/token": return [.signIn]
         default: return []

@@ -1,0 +1,71 @@
+/// The web client's and public pages' assets: hand-written, served by every node (no build step,
+/// nothing from another site).
+enum WebAssets {
+    /// Readable at 375 px, visible focus, light and dark.
+    static let stylesheet = #"""
+:root { color-scheme: light dark; --accent: #2b6cb0; --muted: #666; --line: #8884; --bg: Canvas; --fg: CanvasText; }
+@media (prefers-color-scheme: dark) { :root { --accent: #90cdf4; --muted: #aaa; } }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto; padding: 0 .75rem 3rem; max-width: 40rem; overflow-wrap: anywhere; }
+a { color: var(--accent); }
+.skip { position: absolute; left: -9999px; }
+.skip:focus { left: .5rem; top: .5rem; background: var(--bg); padding: .5rem; z-index: 10; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+header.site { display: flex; flex-wrap: wrap; align-items: center; gap: .25rem .75rem; padding: .75rem 0; border-bottom: 1px solid var(--line); position: sticky; top: 0; background: var(--bg); z-index: 5; }
+.brand { font-weight: 800; font-size: 1.3rem; text-decoration: none; margin-right: auto; }
+header.site nav { display: flex; flex-wrap: wrap; gap: .1rem .6rem; }
+header.site nav a { text-decoration: none; padding: .35rem .1rem; }
+header.site nav a[aria-current="page"] { font-weight: 700; text-decoration: underline; text-underline-offset: .3em; }
+.sign-out { margin: 0; }
+h1 { font-size: 1.45rem; line-height: 1.25; }
+h2 { font-size: 1.15rem; margin-top: 1.5rem; }
+:focus-visible { outline: 3px solid #f6ad55; outline-offset: 2px; }
+label { display: block; margin-top: .9rem; font-weight: 600; }
+label.check { font-weight: 400; display: flex; gap: .5rem; align-items: center; }
+small { color: var(--muted); display: block; }
+input[type=text], input[type=password], input[type=email], input[type=search], textarea, select {
+  width: 100%; padding: .55rem; font: inherit; border: 1px solid #888; border-radius: .4rem; background: var(--bg); color: var(--fg); }
+textarea { min-height: 6rem; resize: vertical; }
+button, .button { display: inline-block; margin-top: .75rem; padding: .5rem 1.1rem; font: inherit; font-weight: 600; border-radius: .4rem; border: 1px solid var(--accent);
+  background: var(--accent); color: #fff; cursor: pointer; text-decoration: none; }
+@media (prefers-color-scheme: dark) { button, .button { color: #111; } }
+button.secondary, .button.secondary { background: transparent; color: var(--accent); }
+button.link { background: none; border: 0; color: var(--accent); padding: .35rem .1rem; margin: 0; font-weight: 400; text-decoration: underline; }
+button:disabled { opacity: .5; cursor: not-allowed; }
+.error { color: #c53030; font-weight: 600; }
+.empty, .loading { color: var(--muted); }
+.actions { display: flex; gap: .75rem; flex-wrap: wrap; }
+.status { border-bottom: 1px solid var(--line); padding: .8rem 0; }
+.status.focused { border: 2px solid var(--accent); border-radius: .5rem; padding: .8rem; margin: .5rem 0; font-size: 1.08rem; }
+.status header { display: flex; flex-wrap: wrap; gap: 0 .5rem; align-items: baseline; }
+.status .author { text-decoration: none; color: inherit; }
+.acct, .date, .reply-note, .counts, .boost { color: var(--muted); font-size: .9rem; }
+.status .date { margin-left: auto; }
+.status .content p { margin: .35rem 0; }
+.cw summary { cursor: pointer; font-weight: 600; }
+.counts span + span { margin-left: .75rem; }
+.boost { padding-top: .6rem; }
+.toolbar { display: flex; flex-wrap: wrap; gap: .25rem; margin-top: .4rem; }
+.toolbar button { margin: 0; padding: .3rem .6rem; font-weight: 400; font-size: .9rem; background: transparent; color: var(--fg); border-color: var(--line); }
+.toolbar button[aria-pressed="true"] { background: var(--accent); color: #fff; border-color: var(--accent); }
+.profile { border-bottom: 1px solid var(--line); padding-bottom: .5rem; }
+.figures span + span { margin-left: 1rem; }
+.compose { border: 1px solid var(--line); border-radius: .5rem; padding: .75rem; margin: 1rem 0; }
+.compose .row { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; justify-content: space-between; }
+.compose .row select { width: auto; margin-top: .75rem; }
+.counter { font-variant-numeric: tabular-nums; color: var(--muted); margin-top: .75rem; }
+.counter.over { color: #c53030; font-weight: 700; }
+.replying { font-size: .9rem; color: var(--muted); }
+.new-posts { width: 100%; }
+.notification { border-bottom: 1px solid var(--line); padding: .6rem 0; }
+.notification > p { margin: 0 0 .25rem; }
+.account-row { display: flex; justify-content: space-between; align-items: center; gap: .5rem; border-bottom: 1px solid var(--line); padding: .5rem 0; }
+.account-row button { margin: 0; }
+.tabs { display: flex; gap: .5rem; flex-wrap: wrap; }
+.landing { padding: 2rem 0; }
+.landing h1 { font-size: 2rem; }
+.rules li { margin: .3rem 0; }
+.follow-hint { display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; }
+"""#
+}

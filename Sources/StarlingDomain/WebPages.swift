@@ -1,0 +1,118 @@
+import Foundation
+
+/// Rules of the public web pages and feeds: which path names what, how feeds write dates and
+/// text, and the validators (ETags) that let browsers and caches revalidate.
+public enum WebPages {
+    /// What a public path segment names: `@alice` (a profile page), `@alice.rss` (its feed).
+    public struct Handle: Sendable, Equatable {
+        public var username: String
+        public var feed: Bool
+
+        public init(username: String, feed: Bool) {
+            self.username = username
+            self.feed = feed
+        }
+    }
+
+    /// Parses `@username` or `@username.rss` (usernames are ASCII letters, digits and `_`, at most
+    /// 30); nil for anything else, so no other text reaches a query.
+    public static func handle(_ segment: String) -> Handle? {
+        guard segment.hasPrefix("@") else { return nil }
+        var name = Substring(segment.dropFirst())
+        var feed = false
+        if name.hasSuffix(".rss") {
+            name = name.dropLast(4)
+            feed = true
+        }
+        guard isUsername(name) else { return nil }
+        return Handle(username: String(name), feed: feed)
+    }
+
+    /// A hashtag path segment (`cats` or `cats.rss`), normalised as statuses' tags are; nil if it
+    /// cannot be a tag.
+    public static func tag(_ segment: String) -> (name: String, feed: Bool)? {
+        var name = Substring(segment)
+        var feed = false
+        if name.hasSuffix(".rss") {
+            name = name.dropLast(4)
+            feed = true
+        }
+        guard !name.isEmpty, name.count <= 100, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }),
+              name.contains(where: \.isLetter) else { return nil }
+        return (StatusTextParser.normaliseTag(String(name)), feed)
+    }
+
+    static func isUsername(_ name: Substring) -> Bool {
+        !name.isEmpty && name.count <= 30 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+    }
+
+    /// RFC 822 date-time as RSS 2.0 wants it (four-digit year, GMT): `Thu, 03 Dec 2026 00:41:57 GMT`.
+    public static func rfc822(_ date: Date) -> String {
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!  // UTC always exists
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: date)
+        func two(_ value: Int?) -> String { let v = value ?? 0; return v < 10 ? "0\(v)" : String(v) }
+        return "\(days[(c.weekday ?? 1) - 1]), \(two(c.day)) \(months[(c.month ?? 1) - 1]) \(c.year ?? 1970) \(two(c.hour)):\(two(c.minute)):\(two(c.second)) GMT"
+    }
+
+    /// Text with the characters XML 1.0 forbids removed (C0 controls other than tab, newline and
+    /// carriage return; U+FFFE, U+FFFF): one stray control character in a status would otherwise
+    /// make the whole feed unparseable.
+    public static func xmlSafe(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { !isXMLCharacter($0) }) else { return text }
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: text.unicodeScalars.filter(isXMLCharacter))
+        return String(scalars)
+    }
+
+    static func isXMLCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x9, 0xA, 0xD, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: true
+        default: false
+        }
+    }
+
+    /// Plain text from the statuses' own HTML (tags dropped, `<br>` and paragraph ends as spaces,
+    /// the entities the renderer writes decoded): for OpenGraph descriptions and feed titles,
+    /// escaped again where it is written.
+    public static func plainText(fromHTML html: String, limit: Int = 200) -> String {
+        var out = ""
+        var inTag = false
+        for character in html {
+            if inTag {
+                if character == ">" { inTag = false; if out.last.map({ !$0.isWhitespace }) ?? false { out.append(" ") } }
+                continue
+            }
+            if character == "<" { inTag = true; continue }
+            out.append(character)
+        }
+        let decoded = out.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            .replacingOccurrences(of: "&amp;", with: "&")
+        let collapsed = decoded.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return collapsed.count > limit ? String(collapsed.prefix(limit - 1)) + "…" : collapsed
+    }
+
+    /// A strong validator for a representation: 64-bit FNV-1a of its bytes, quoted. Equal bytes,
+    /// equal tag, on every node.
+    public static func etag(_ bytes: some Sequence<UInt8>) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return "\"" + String(repeating: "0", count: 16 - hex.count) + hex + "\""
+    }
+
+    /// Whether an `If-None-Match` header matches `etag` (a list, `*`, or weak forms of the tag).
+    public static func matches(ifNoneMatch header: String?, etag: String) -> Bool {
+        guard let header else { return false }
+        return header.split(separator: ",").contains { part in
+            let candidate = part.trimmingCharacters(in: .whitespaces)
+            return candidate == "*" || candidate == etag || candidate == "W/" + etag
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import StarlingDomain
+import Testing
+
+@Suite struct WebPagesTests {
+    @Test func handles() {
+        #expect(WebPages.handle("@alice") == .init(username: "alice", feed: false))
+        #expect(WebPages.handle("@alice_2.rss") == .init(username: "alice_2", feed: true))
+        #expect(WebPages.handle("alice") == nil)
+        #expect(WebPages.handle("@") == nil)
+        #expect(WebPages.handle("@.rss") == nil)
+        #expect(WebPages.handle("@a<b") == nil)
+        #expect(WebPages.handle("@" + String(repeating: "a", count: 31)) == nil)
+        #expect(WebPages.handle("@alice.atom") == nil)
+    }
+
+    @Test func tags() {
+        #expect(WebPages.tag("Cats")?.name == "cats")
+        #expect(WebPages.tag("cats.rss")?.feed == true)
+        #expect(WebPages.tag("123") == nil)
+        #expect(WebPages.tag("<script>") == nil)
+        #expect(WebPages.tag("") == nil)
+    }
+
+    @Test func rfc822Dates() {
+        #expect(WebPages.rfc822(Date(timeIntervalSince1970: 0)) == "Thu, 01 Jan 1970 00:00:00 GMT")
+        #expect(WebPages.rfc822(Date(timeIntervalSince1970: 1_796_258_517)) == "Thu, 03 Dec 2026 00:41:57 GMT")
+    }
+
+    @Test func xmlSafeDropsForbiddenCharacters() {
+        #expect(WebPages.xmlSafe("a\u{1}b\u{FFFE}c\td\n") == "abc\td\n")
+        #expect(WebPages.xmlSafe("plain ünïcode 🐦") == "plain ünïcode 🐦")
+    }
+
+    @Test func plainText() {
+        #expect(WebPages.plainText(fromHTML: "<p>Hello &amp; <a href=\"x\">@bob</a></p><p>&lt;b&gt;</p>") == "Hello & @bob <b>")
+        #expect(WebPages.plainText(fromHTML: "<p>" + String(repeating: "x", count: 300) + "</p>", limit: 10) == "xxxxxxxxx…")
+    }
+
+    @Test func etags() {
+        let a = WebPages.etag(Array("page".utf8)), b = WebPages.etag(Array("page!".utf8))
+        #expect(a != b)
+        #expect(a == WebPages.etag(Array("page".utf8)))
+        #expect(a.count == 18)
+        #expect(WebPages.matches(ifNoneMatch: a, etag: a))
+        #expect(WebPages.matches(ifNoneMatch: "\"x\", W/\(a)", etag: a))
+        #expect(WebPages.matches(ifNoneMatch: "*", etag: a))
+        #expect(!WebPages.matches(ifNoneMatch: b, etag: a))
+        #expect(!WebPages.matches(ifNoneMatch: nil, etag: a))
+    }
+
+    @Test func signUpRules() {
+        #expect(SignUpRules.problem(username: "alice", email: "a@example.com", password: "long enough") == nil)
+        #expect(SignUpRules.problem(username: "al ice", email: "a@example.com", password: "long enough") != nil)
+        #expect(SignUpRules.problem(username: "alice", email: "@example.com", password: "long enough") != nil)
+        #expect(SignUpRules.problem(username: "alice", email: "a@example", password: "long enough") != nil)
+        #expect(SignUpRules.problem(username: "alice", email: "a@example.com", password: "short") != nil)
+    }
+}
