@@ -252,6 +252,12 @@ extension MastodonRoutes {
 
     // MARK: List timelines
 
+    /// Whether `user` owns `list` (for the `list` stream), from the node's list cache.
+    static func ownsList(_ services: APIServices, user: Int64?, list: Int64) async -> Bool {
+        guard let user else { return false }
+        return (try? await MastodonRoutes(services: services).ownerLists(user).lists[list]) != nil
+    }
+
     /// The owner's lists with members, from this node's cache (PostgreSQL only when it was dropped).
     func ownerLists(_ owner: Int64) async throws -> OwnerLists {
         if let cached = services.ownerLists.get(owner) { return cached }

@@ -1327,6 +1327,66 @@ extension OpenAPIDocument {
     ]
    }
   },
+  "/api/v1/streaming/list": {
+   "get": {
+    "operationId": "streamList",
+    "parameters": [
+     {
+      "description": "The list's id.",
+      "in": "query",
+      "name": "list",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "content": {
+       "text/event-stream": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      },
+      "description": "Server-sent events, until the client leaves."
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "422": {
+      "$ref": "#/components/responses/UnprocessableContent"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
+     "503": {
+      "$ref": "#/components/responses/ServiceUnavailable"
+     }
+    },
+    "security": [
+     {
+      "OAuth2": [
+       "read:statuses"
+      ]
+     }
+    ],
+    "summary": "Stream one of the caller's lists as server-sent events.",
+    "tags": [
+     "streaming"
+    ]
+   }
+  },
   "/api/v1/timelines/list/{list_id}": {
    "get": {
     "operationId": "listTimeline",

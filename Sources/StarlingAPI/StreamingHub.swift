@@ -12,8 +12,14 @@ import Synchronization
 enum StreamName: Hashable, Sendable {
     case user, userNotification, publicTimeline, publicLocal, hashtag(String)
 
-    init?(_ name: String, tag: String?) {
+    /// A list's statuses (`stream=list&list=ID`): the caller's own lists only (ListRoutes.swift checks).
+    case list(Int64)
+
+    init?(_ name: String, tag: String?, list: String? = nil) {
         switch name {
+        case "list":
+            guard let id = list.flatMap({ Int64($0) }) else { return nil }
+            self = .list(id)
         case "user": self = .user
         case "user:notification": self = .userNotification
         case "public": self = .publicTimeline
@@ -32,6 +38,7 @@ enum StreamName: Hashable, Sendable {
         case .publicTimeline: ["public"]
         case .publicLocal: ["public:local"]
         case .hashtag(let tag): ["hashtag", tag]
+        case .list(let id): ["list", String(id)]
         }
     }
 }
@@ -187,6 +194,9 @@ public final class StreamingHub: Service {
                 let relations = ViewerRelations(follows: following, followedTags: client.followedTags.withLock { $0 })
                 guard Audience.showsOnHome(status, viewer: user, relations: relations) else { continue }
                 targets.append((client, .user))
+            } else if let (owner, list) = RedisKeys.list(ofChannel: channel) {
+                guard client.userId == owner, streams.contains(.list(list)) else { continue }
+                targets.append((client, .list(list)))
             } else if channel == StreamChannels.publicTimeline {
                 if streams.contains(.publicTimeline) { targets.append((client, .publicTimeline)) }
                 if streams.contains(.publicLocal) { targets.append((client, .publicLocal)) }

@@ -24,6 +24,7 @@ struct StreamingRoutes: Sendable {
             ("/api/v1/streaming/user", "user"), ("/api/v1/streaming/user/notification", "user:notification"),
             ("/api/v1/streaming/public", "public"), ("/api/v1/streaming/public/local", "public:local"),
             ("/api/v1/streaming/hashtag", "hashtag"), ("/api/v1/streaming/hashtag/local", "hashtag:local"),
+            ("/api/v1/streaming/list", "list"),
         ]
         for (path, name) in streams {
             let scope: OAuthScope = name == "user:notification" ? .readNotifications : .readStatuses
@@ -38,8 +39,11 @@ struct StreamingRoutes: Sendable {
 
     func serverSentEvents(_ context: StarlingRequestContext, stream name: String) async throws -> Response {
         let owner = try context.requireToken()
-        guard let stream = StreamName(name, tag: context.params["tag"]) else {
+        guard let stream = StreamName(name, tag: context.params["tag"], list: context.params["list"]) else {
             throw MastodonError(.badRequest, "No such stream, or the hashtag is missing")
+        }
+        if case .list(let list) = stream, !(await MastodonRoutes.ownsList(services, user: owner.accountId, list: list)) {
+            throw MastodonError.notFound  // someone else's list does not exist for the caller
         }
         if [.user, .userNotification].contains(stream), owner.accountId == nil {
             throw MastodonError(.unprocessableContent, "This method requires an authenticated user")
@@ -118,8 +122,12 @@ struct StreamingRoutes: Sendable {
                     guard case .text(let text) = message,
                           let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
                           let type = object["type"] as? String, let name = object["stream"] as? String,
-                          let stream = StreamName(name, tag: object["tag"] as? String) else {
+                          let stream = StreamName(name, tag: object["tag"] as? String, list: object["list"] as? String) else {
                         try await outbound.write(.text("{\"error\":\"Unknown message\"}"))
+                        continue
+                    }
+                    if case .list(let list) = stream, !(await MastodonRoutes.ownsList(services, user: owner.accountId, list: list)) {
+                        try await outbound.write(.text("{\"error\":\"Record not found\"}"))
                         continue
                     }
                     if [.user, .userNotification].contains(stream), owner.accountId == nil {

@@ -121,4 +121,14 @@ extension RedisKeys {
     public static func listReady(owner: Int64, list: Int64) -> String { "listok:{\(owner)}:\(list)" }
     /// A list's stream channel (`stream=list&list=ID`), on its owner's shard.
     public static func listChannel(owner: Int64, list: Int64) -> String { "\(channelPrefix){\(owner)}:list:\(list)" }
+
+    /// The owner and list of a `listChannel` name, nil for any other channel.
+    public static func list(ofChannel channel: String) -> (owner: Int64, list: Int64)? {
+        let head = "\(channelPrefix){"
+        guard channel.hasPrefix(head), let close = channel.firstIndex(of: "}") else { return nil }
+        let rest = channel[channel.index(after: close)...]
+        guard rest.hasPrefix(":list:"), let owner = Int64(channel[channel.index(channel.startIndex, offsetBy: head.count)..<close]),
+              let list = Int64(rest.dropFirst(":list:".count)) else { return nil }
+        return (owner, list)
+    }
 }
