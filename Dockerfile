@@ -25,7 +25,7 @@ FROM ${SWIFT_IMAGE} AS build
 
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get -q update \
-    && apt-get -q install -y --no-install-recommends libhiredis-dev pkg-config \
+    && apt-get -q install -y --no-install-recommends libhiredis-dev libvips-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /build
@@ -52,9 +52,10 @@ FROM ${RUNTIME_IMAGE}
 
 # libhiredis0.14: the Redis client library. libstdc++6, zlib1g: linked by the Swift runtime and
 # the WebSocket compression. ca-certificates: TLS to PostgreSQL (sslmode=verify-full).
+# libvips42: image processing of media attachments (its loaders: JPEG, PNG, WebP, GIF, HEIF).
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get -q update \
-    && apt-get -q install -y --no-install-recommends libhiredis0.14 libstdc++6 zlib1g ca-certificates \
+    && apt-get -q install -y --no-install-recommends libhiredis0.14 libvips42 libstdc++6 zlib1g ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --system --user-group --uid 10001 --home-dir /app --create-home --shell /usr/sbin/nologin starling
@@ -68,6 +69,8 @@ RUN chmod 0755 /usr/local/bin/starling-healthcheck
 WORKDIR /app
 # `starling-loadtest` (`starling loadtest`) writes its results under ./loadtest/results.
 RUN mkdir -p /app/loadtest/results && chown -R starling:starling /app
+# Media files (STARLING_MEDIA_ROOT): docker-compose mounts one volume here on every api and worker.
+RUN mkdir -p /var/lib/starling/media && chown -R starling:starling /var/lib/starling
 
 # Crash reports (a symbolicated backtrace on stderr) when the backtracer was found at build time.
 ENV SWIFT_BACKTRACE=enable=yes,sanitize=yes,threads=all,images=all,interactive=no,swift-backtrace=/usr/local/libexec/starling/swift-backtrace-static

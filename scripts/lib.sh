@@ -86,7 +86,8 @@ pg_bin_dir() {
   return 1
 }
 
-# ensure_packages: make sure redis-server, haproxy, hiredis headers, pkg-config,
+# ensure_packages: make sure redis-server, haproxy, hiredis and libvips headers (and the
+# vips tool the media tests use to make images), pkg-config,
 # curl and the PostgreSQL server binaries are installed. Installs the missing
 # ones with apt-get when running as root; otherwise prints what to install and
 # fails.
@@ -95,6 +96,8 @@ ensure_packages() {
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   command -v haproxy >/dev/null 2>&1      || missing+=(haproxy)
   test -f /usr/include/hiredis/hiredis.h  || missing+=(libhiredis-dev)
+  test -f /usr/include/vips/vips.h        || missing+=(libvips-dev)
+  command -v vips >/dev/null 2>&1         || missing+=(libvips-tools)
   command -v pkg-config >/dev/null 2>&1   || missing+=(pkg-config)
   command -v curl >/dev/null 2>&1         || missing+=(curl)
   pg_bin_dir >/dev/null 2>&1              || missing+=(postgresql-15)

@@ -110,7 +110,7 @@ struct StatusEntity: Encodable, Sendable {
     var reblog = Nullable<ReblogBox>(nil)
     var application = Nullable<ApplicationEntity>(nil)
     var account: AccountEntity
-    var mediaAttachments: [String] = []
+    var mediaAttachments: [MediaAttachmentEntity] = []
     var mentions: [MentionEntity]
     var tags: [TagEntity]
     var emojis: [String] = []

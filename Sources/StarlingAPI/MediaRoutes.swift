@@ -242,3 +242,25 @@ enum ByteRange {
         return start..<min(end + 1, size)
     }
 }
+
+extension MastodonRoutes {
+    /// `media_ids[]` of a new status: at most four, distinct, the poster's own, ready and not attached.
+    /// - Throws: 422 naming the problem (nothing is written).
+    func mediaIdsToAttach(_ params: Params, account: Int64) async throws -> [Int64] {
+        let texts = params.list("media_ids").filter { !$0.isEmpty }
+        if texts.isEmpty { return [] }
+        let limit = MediaLimits.standard.maxAttachments
+        guard texts.count <= limit else {
+            throw MastodonError(.unprocessableContent, "Validation failed: You can attach at most \(limit) media files")
+        }
+        var ids: [Int64] = []
+        for text in texts {
+            guard let id = Int64(text) else { throw MastodonError(.unprocessableContent, "Validation failed: Media attachment \(text) was not found") }
+            if !ids.contains(id) { ids.append(id) }
+        }
+        if let problem = try await mediaStore.attachProblem(ids: ids, account: account) {
+            throw MastodonError(.unprocessableContent, problem)
+        }
+        return ids
+    }
+}

@@ -53,6 +53,7 @@ struct Renderer: Sendable {
             },
             tags: row.tags.map { TagEntity(name: $0, url: "\(baseURL)/tags/\($0)") })
         entity.editedAt = Nullable(row.editedAt.map(JSON.timestamp))
+        entity.mediaAttachments = (row.media ?? []).map { MediaAttachmentEntity($0, baseURL: baseURL) }
         entity.repliesCount = interactions.repliesCount
         entity.reblogsCount = interactions.reblogsCount
         entity.favouritesCount = interactions.favouritesCount

@@ -170,7 +170,9 @@ struct MastodonRoutes: Sendable {
         if context.params.bool("pinned") { return try await pinnedStatuses(context, account: target.id) }  // ListRoutes.swift
         let page = try context.page()
         let viewer = context.viewer
-        let ids = try await services.statuses.page(authors: [target.id], page: page)
+        let ids = context.params.bool("only_media")
+            ? try await mediaStore.statusIdsWithMedia(author: target.id, page: page)  // MediaRoutes.swift
+            : try await services.statuses.page(authors: [target.id], page: page)
         let statuses = try await reader.visible(try await reader.hydrate(ids, viewer: viewer), to: viewer, home: false)
         return try JSON.response(statuses, headers: linkHeaders(request, page: page, ids: ids))
     }
@@ -182,7 +184,9 @@ struct MastodonRoutes: Sendable {
         let user = try context.requireUser()
         let text = params["status"] ?? ""
         let spoiler = params["spoiler_text"] ?? ""
-        try services.textRules.validate(text: text, spoilerText: spoiler)
+        let mediaIds = try await mediaIdsToAttach(params, account: user.id)  // MediaRoutes.swift
+        // With media the text may be blank (as Mastodon); length and NUL rules still apply to the spoiler.
+        try services.textRules.validate(text: mediaIds.isEmpty || !text.allSatisfy(\.isWhitespace) ? text : "-", spoilerText: spoiler)
         guard let visibility = Visibility(rawValue: params["visibility"] ?? Visibility.default.rawValue) else {
             throw MastodonError(.unprocessableContent, "Validation failed: Visibility is not included in the list")
         }
@@ -193,10 +197,14 @@ struct MastodonRoutes: Sendable {
         }
         let language = params["language"].flatMap { $0.isEmpty ? nil : String($0.prefix(16)) }
         let poll = try Self.pollSpec(params, limits: services.settings.polls)  // EditPollRoutes.swift
-        let new = StatusStore.NewStatus(
+        var new = StatusStore.NewStatus(
             id: services.ids.next(), accountId: user.id, text: text, spoilerText: spoiler, sensitive: params.bool("sensitive"),
             visibility: visibility, language: language, inReplyToId: inReplyTo,
             mentionedUsernames: StatusTextParser.mentions(in: text), tags: StatusTextParser.hashtags(in: text))
+        new.mediaIds = mediaIds
+        if poll != nil, !mediaIds.isEmpty {
+            throw MastodonError(.unprocessableContent, "Validation failed: A status cannot have both media and a poll")
+        }
         let created: (StatusRow, AccountRow, PollEntity?)
         if let poll {
             created = try await createWithPoll(new, poll: poll, viewer: user.id)

@@ -235,3 +235,46 @@ extension MediaStore {
         return row
     }
 }
+
+extension MediaStore {
+    /// The attachments of `ids`, in that order.
+    public func refs(ids: [Int64]) async throws -> [MediaRef] {
+        if ids.isEmpty { return [] }
+        let rows = try await rows("media_refs", "SELECT \(unescaped: Self.columns) FROM media_attachments WHERE id = ANY(\(ids))")
+        let byId = Dictionary(rows.map { ($0.id, $0.ref) }, uniquingKeysWith: { a, _ in a })
+        return ids.compactMap { byId[$0] }
+    }
+
+    /// The rows with their attachments filled in (one query for the lot; only on status-cache misses).
+    public func withMedia(_ statuses: [StatusRow]) async throws -> [StatusRow] {
+        if statuses.isEmpty { return statuses }
+        let rows = try await rows("media_of_statuses", """
+            SELECT \(unescaped: Self.columns) FROM media_attachments
+            WHERE status_id = ANY(\(statuses.map(\.id))) ORDER BY status_id, position, id
+            """)
+        if rows.isEmpty { return statuses }
+        var byStatus: [Int64: [MediaRef]] = [:]
+        for row in rows { if let status = row.statusId { byStatus[status, default: []].append(row.ref) } }
+        return statuses.map { status in
+            var status = status
+            if let media = byStatus[status.id] { status.media = media }
+            return status
+        }
+    }
+}
+
+extension MediaStore {
+    /// A page of an author's statuses that carry media (`only_media=true`), newest first.
+    public func statusIdsWithMedia(author: Int64, page: PageRequest) async throws -> [Int64] {
+        let upper = page.maxId ?? Int64.max
+        let lower = page.lowerBound ?? -1
+        let ascending = page.direction == .justAboveLowerBound
+        let ids = try await database.query("statuses_with_media", """
+            SELECT s.id FROM statuses s
+            WHERE s.account_id = \(author) AND s.deleted_at IS NULL AND s.id < \(upper) AND s.id > \(lower)
+              AND EXISTS (SELECT 1 FROM media_attachments m WHERE m.status_id = s.id)
+            ORDER BY s.id \(unescaped: ascending ? "ASC" : "DESC") LIMIT \(page.limit)
+            """).collect(Int64.self)
+        return ascending ? ids.reversed() : ids
+    }
+}

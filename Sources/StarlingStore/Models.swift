@@ -31,6 +31,8 @@ public struct StatusRow: Sendable, Equatable, Codable {
     /// Mentioned local accounts: (id, username).
     public var mentions: [MentionRef]
     public var tags: [String]
+    /// Its media attachments in order (MediaStore.swift); nil or empty when it has none.
+    public var media: [MediaRef]? = nil
     /// Set for a reblog: the status it wraps (its own text is empty).
     public var reblogOfId: Int64?
     /// When the status was last edited (nil if never): the cached row is rewritten by every edit.

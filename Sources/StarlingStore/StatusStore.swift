@@ -21,6 +21,8 @@ public struct StatusStore: Sendable {
         public var inReplyToId: Int64?
         public var mentionedUsernames: [String]
         public var tags: [String]
+        /// Attachments, in order: own, ready and unattached, or nothing is written (MediaStore.attachProblem says why).
+        public var mediaIds: [Int64] = []
 
         public init(id: Int64, accountId: Int64, text: String, spoilerText: String, sensitive: Bool, visibility: Visibility,
                     language: String?, inReplyToId: Int64?, mentionedUsernames: [String], tags: [String]) {
@@ -64,9 +66,15 @@ public struct StatusStore: Sendable {
                                    inReplyToId: new.inReplyToId, inReplyToAccountId: replyToAccount, createdAt: createdAt,
                                    mentions: zip(mentionIds, mentionNames).map { MentionRef(id: $0, username: $1) },
                                    tags: new.tags, reblogOfId: nil)
-            return (status, author)
+            var withMedia = status
+            if !new.mediaIds.isEmpty { withMedia.media = try await MediaStore(database: database).refs(ids: new.mediaIds) }
+            return (withMedia, author)
         }
-        // No row: the status was not inserted because the status it replies to does not exist.
+        // No row: an attachment was taken meanwhile (MediaStore.attachProblem names it), or the
+        // status it replies to does not exist.
+        if !new.mediaIds.isEmpty, let problem = try await MediaStore(database: database).attachProblem(ids: new.mediaIds, account: new.accountId) {
+            throw DomainError.validation(problem)
+        }
         throw DomainError.notFound
     }
 
@@ -129,7 +137,7 @@ public struct StatusStore: Sendable {
                                  createdAt: createdAt, mentions: zip(mentionIds, mentionNames).map { MentionRef(id: $0, username: $1) },
                                  tags: tags, reblogOfId: reblogOf, editedAt: editedAt, pollId: pollId))
         }
-        return out
+        return try await MediaStore(database: database).withMedia(out)  // their attachments (MediaStore.swift)
     }
 
     /// A page of statuses by the given authors, newest first, honouring Mastodon paging.
@@ -225,7 +233,10 @@ struct CreateStatusStatement: PostgresPreparedStatement {
             INSERT INTO statuses (id, account_id, text, spoiler_text, sensitive, visibility, language,
                                   in_reply_to_id, in_reply_to_account_id, created_at)
             SELECT $1, $2, $3, $4, $5, $6, $7, $8, (SELECT account_id FROM parent), $9
-            WHERE $8 IS NULL OR EXISTS (SELECT 1 FROM parent)
+            WHERE ($8 IS NULL OR EXISTS (SELECT 1 FROM parent))
+              -- Every attachment the author's, ready and free; locked, so two posts cannot both take one.
+              AND (SELECT count(*) FROM (SELECT 1 FROM media_attachments WHERE id = ANY($12) AND account_id = $2
+                   AND status_id IS NULL AND state = 'ready' FOR UPDATE) free) = cardinality($12)
             RETURNING id, in_reply_to_account_id
         ), mentioned AS (
             INSERT INTO mentions (status_id, account_id)
@@ -244,6 +255,9 @@ struct CreateStatusStatement: PostgresPreparedStatement {
             RETURNING id, username, display_name, note, created_at, last_status_at, followers_count, following_count, statuses_count, locked
         ), queued AS (
             INSERT INTO outbox (kind, status_id, account_id) SELECT 'post', $1, $2 FROM inserted
+        ), attached AS (
+            UPDATE media_attachments SET status_id = $1, position = array_position($12::bigint[], id)
+            WHERE id = ANY($12) AND EXISTS (SELECT 1 FROM inserted)
         )
         SELECT i.in_reply_to_account_id, coalesce(m.ids, '{}'), coalesce(m.names, '{}'),
                au.id, au.username, au.display_name, au.note, au.created_at, au.last_status_at,
@@ -255,7 +269,7 @@ struct CreateStatusStatement: PostgresPreparedStatement {
         ) m
         """
     static let bindingDataTypes: [PostgresDataType] = [
-        .int8, .int8, .text, .text, .bool, .text, .text, .int8, .timestamptz, .textArray, .textArray,
+        .int8, .int8, .text, .text, .bool, .text, .text, .int8, .timestamptz, .textArray, .textArray, .int8Array,
     ]
     typealias Row = (Int64?, [Int64], [String], Int64, String, String, String, Date, Date?, Int64, Int64, Int64, Bool)
 
@@ -275,6 +289,7 @@ struct CreateStatusStatement: PostgresPreparedStatement {
         bindings.append(createdAt)
         bindings.append(new.mentionedUsernames)
         bindings.append(new.tags)
+        bindings.append(new.mediaIds)
         return bindings
     }
 

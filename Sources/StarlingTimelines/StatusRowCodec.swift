@@ -21,6 +21,7 @@ import StarlingStore
 ///     pollId              Int64     if flagged
 ///     mentions            len, then per mention: Int64 id, len + UTF-8 username
 ///     tags                len, then per tag: len + UTF-8
+///     media               len + UTF-8 JSON of the `MediaRef`s, if flagged (bit 7)
 ///
 /// Decoding returns nil for an unknown version, a truncated or over-long value, or invalid UTF-8:
 /// the caller treats that as a cache miss and reads the row from PostgreSQL. Values cached in the
@@ -36,7 +37,8 @@ public enum StatusRowCodec {
         static let reblogOfId: UInt8 = 1 << 4
         static let editedAt: UInt8 = 1 << 5
         static let pollId: UInt8 = 1 << 6
-        static let all: UInt8 = 0b111_1111
+        static let media: UInt8 = 1 << 7
+        static let all: UInt8 = 0b1111_1111
     }
 
     // MARK: Encoding
@@ -53,6 +55,7 @@ public enum StatusRowCodec {
         if row.inReplyToId != nil { flags |= Flag.inReplyToId }
         if row.inReplyToAccountId != nil { flags |= Flag.inReplyToAccountId }
         if row.reblogOfId != nil { flags |= Flag.reblogOfId }
+        if let media = row.media, !media.isEmpty { flags |= Flag.media }
         if row.editedAt != nil { flags |= Flag.editedAt }
         if row.pollId != nil { flags |= Flag.pollId }
         out.append(flags)
@@ -73,6 +76,10 @@ public enum StatusRowCodec {
         }
         appendVarint(UInt64(row.tags.count), to: &out)
         for tag in row.tags { appendString(tag, to: &out) }
+        // Rare and small (at most four): JSON keeps the format open to new attachment fields.
+        if let media = row.media, !media.isEmpty, let json = try? JSONEncoder().encode(media) {
+            appendString(String(decoding: json, as: UTF8.self), to: &out)
+        }
         return out
     }
 
@@ -171,6 +178,11 @@ public enum StatusRowCodec {
             }
             row.mentions = mentions
             row.tags = tags
+            row.media = nil
+            if flags & Flag.media != 0 {
+                guard let json = reader.string(), let media = try? JSONDecoder().decode([MediaRef].self, from: Data(json.utf8)) else { return false }
+                row.media = media
+            }
             return reader.remaining == 0
         }
         return decoded ? row : nil

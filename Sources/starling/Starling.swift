@@ -76,6 +76,7 @@ struct APICommand: AsyncParsableCommand {
     var bcryptCost: Int?
 
     @OptionGroup var push: PushOptions
+    @OptionGroup var media: MediaOptions
 
     @Option(help: "Rate limits: on (Mastodon's budgets), off, or overrides such as api=600/300,statuses=off (budgets: api, anonymous, statuses, media, registrations, sign_in; LIMIT/SECONDS). Env STARLING_RATE_LIMITS. Default on.")
     var rateLimits: String?
@@ -84,7 +85,7 @@ struct APICommand: AsyncParsableCommand {
         _ = MetricsBootstrap.registry
         let logger = try common.logger("starling.api")
         let reader = SettingReader()
-        try MediaWorker.validateSettings()  // STARLING_MEDIA_* (the API serves and checks uploads too)
+        try media.apply()  // STARLING_MEDIA_* (the API serves and checks uploads too)
         let host = listen.resolvedHost()
         let port = try listen.resolvedPort(default: 8080)
         var settings = APISettings()
@@ -152,12 +153,13 @@ struct WorkerCommand: AsyncParsableCommand {
     var pollIntervalMs: Int?
 
     @OptionGroup var push: PushOptions
+    @OptionGroup var media: MediaOptions
 
     func run() async throws {
         _ = MetricsBootstrap.registry
         let logger = try common.logger("starling.worker")
         let reader = SettingReader()
-        try MediaWorker.validateSettings()  // STARLING_MEDIA_*
+        try media.apply()  // STARLING_MEDIA_*
         var settings = WorkerSettings()
         settings.policy = try timeline.policy()
         settings.inactiveAfterSeconds = Double(try timeline.inactiveAfterSeconds())
