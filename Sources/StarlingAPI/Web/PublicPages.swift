@@ -43,6 +43,18 @@ extension WebClientRoutes {
         return try await visibleToAnyone(ids, originalsOnly: originalsOnly)
     }
 
+    /// The account's pinned statuses anyone may see (at most five, as Mastodon allows), cached
+    /// like the recent ones.
+    func pinnedStatuses(of account: Int64) async throws -> [StatusEntity] {
+        let key = "p\(account)"
+        let ids: [Int64]
+        if let cached = cache.recent.get(key) { ids = cached } else {
+            ids = Array(try await ListStore(database: services.database).pinned(account: account).prefix(5))
+            cache.recent.set(key, ids)
+        }
+        return try await visibleToAnyone(ids, originalsOnly: true)
+    }
+
     func taggedStatuses(_ tag: String) async throws -> [StatusEntity] {
         let key = "t\(tag)"
         let ids: [Int64]
@@ -87,13 +99,24 @@ extension WebClientRoutes {
             return feed(request, title: "\(WebHTML.displayName(account)) (@\(account.username))", link: account.url,
                         description: "Public posts from @\(account.username) on \(siteName)", statuses: statuses)
         }
+        async let pinned = pinnedStatuses(of: row.id)
         let statuses = try await publicStatuses(of: row.id)
+        let pins = try await pinned
+        let pinnedIds = Set(pins.map(\.id))
         let description = row.note.isEmpty ? "Posts from @\(row.username) on \(siteName)" : WebPages.plainText(fromHTML: account.note)
         let head = WebHTML.meta(title: "\(WebHTML.displayName(account)) (@\(account.username))", description: description,
                                 url: account.url, type: "profile", feed: "\(base)/@\(account.username).rss", siteName: siteName)
-        let list = statuses.isEmpty ? "<p class=\"empty\">No public posts yet.</p>" : statuses.map { WebHTML.status($0) }.joined(separator: "\n")
+        let rest = statuses.filter { !pinnedIds.contains($0.id) }
+        let list = rest.isEmpty && pins.isEmpty ? "<p class=\"empty\">No public posts yet.</p>" : rest.map { WebHTML.status($0) }.joined(separator: "\n")
+        let pinnedSection = pins.isEmpty ? "" : """
+            <section aria-labelledby="pinned-heading" class="pinned">
+            <h2 id="pinned-heading">Pinned</h2>
+            \(pins.map { WebHTML.status($0) }.joined(separator: "\n"))
+            </section>
+            """
         let body = WebHTML.document(title: "\(WebHTML.displayName(account)) (@\(account.username)) – \(siteName)", head: head, body: """
             \(WebHTML.profileCard(account))
+            \(pinnedSection)
             <p class="follow-hint"><a class="button" href="/#/@\(HTML.escape(account.username))">Follow</a> <a href="/@\(HTML.escape(account.username)).rss">RSS feed</a></p>
             <section aria-labelledby="posts-heading">
             <h2 id="posts-heading">Posts</h2>
