@@ -75,6 +75,8 @@ public struct APIServices: Sendable {
     /// Each viewer's blocks (both ways) and mutes, for every read path: a home read in steady state
     /// asks no PostgreSQL for them (invalidated on every node when either side blocks or mutes).
     let blocksAndMutes: ExpiringCache<Int64, BlocksAndMutes>
+    /// Each viewer's filters (v2), for every timeline read; invalidated on every node when they change (DirectFilterRoutes.swift).
+    let contentFilters: ExpiringCache<Int64, [ContentFilter]>
     /// bcrypt is slow by design: it runs here, never on the Swift concurrency pool or an event loop.
     let bcryptThreads: NIOThreadPool
     /// The server's VAPID key, loaded on first use (PushRoutes.swift).
@@ -108,6 +110,7 @@ public struct APIServices: Sendable {
         self.accountRows = ExpiringCache(ttl: settings.readCacheTTL)
         self.relationStore = RelationshipStore(database: database)
         self.blocksAndMutes = ExpiringCache(ttl: settings.readCacheTTL)
+        self.contentFilters = ExpiringCache(ttl: settings.readCacheTTL)
     }
 
     /// Accounts by id, from the short-lived cache, the rest from PostgreSQL in one query.
@@ -147,6 +150,13 @@ public struct APIServices: Sendable {
         await publish(CacheInvalidation(accounts: accounts, pulledOf: pulledOf, allPulled: allPulled, relationsOf: relationsOf))
     }
 
+    /// A user's filters changed (DirectFilterRoutes.swift): every node drops its cached copy.
+    func filtersChanged(_ user: Int64) async {
+        var message = CacheInvalidation()
+        message.filtersOf = [user]
+        await publish(message)
+    }
+
     /// After tokens were revoked (their digests, as PostgreSQL's `encode(token_hash, 'hex')` gives
     /// them): every node forgets their owners at once.
     func tokensRevoked(_ digests: [TokenDigest]) async {
@@ -172,6 +182,7 @@ public struct APIServices: Sendable {
         accountRows.invalidate(message.accounts)
         tokenOwners.invalidate(message.tokens)
         blocksAndMutes.invalidate(message.relationsOf)
+        contentFilters.invalidate(message.filtersOf)
         if message.allPulled {
             pulledAuthors.invalidateAll()
             ownerLists.invalidateAll()
@@ -200,10 +211,12 @@ struct CacheInvalidation: Sendable, Equatable {
     var allPulled = false
     var tokens: [TokenDigest] = []
     var relationsOf: [Int64] = []
+    /// Users whose filters changed (`f<id>`).
+    var filtersOf: [Int64] = []
 
     var payload: [UInt8] {
         let parts = accounts.map { "a\($0)" } + pulledOf.map { "p\($0)" } + (allPulled ? ["P"] : []) + tokens.map { "t\($0.hex)" }
-            + relationsOf.map { "r\($0)" }
+            + relationsOf.map { "r\($0)" } + filtersOf.map { "f\($0)" }
         return Array(parts.joined(separator: " ").utf8)
     }
 
@@ -221,6 +234,7 @@ struct CacheInvalidation: Sendable, Equatable {
             case (UInt8(ascii: "a"), let id?): accounts.append(id)
             case (UInt8(ascii: "p"), let id?): pulledOf.append(id)
             case (UInt8(ascii: "r"), let id?): relationsOf.append(id)
+            case (UInt8(ascii: "f"), let id?): filtersOf.append(id)
             case (UInt8(ascii: "P"), nil): allPulled = true
             default: return nil
             }

@@ -35,8 +35,12 @@ extension MastodonRoutes {
         let status = try await visibleStatus(id, viewer: viewer)
         let (ancestors, descendants) = try await services.interactions.context(of: Int64(status.id) ?? 0)
         return try JSON.response(ContextEntity(
-            ancestors: try await reader.visible(try await reader.hydrate(ancestors, viewer: viewer), to: viewer, home: false, applyMutes: true),
-            descendants: try await reader.visible(try await reader.hydrate(descendants, viewer: viewer), to: viewer, home: false, applyMutes: true)))
+            ancestors: try await reader.applyFilters(  // filters v2 (DirectFilterRoutes.swift)
+                try await reader.visible(try await reader.hydrate(ancestors, viewer: viewer), to: viewer, home: false, applyMutes: true),
+                viewer: viewer, context: .thread),
+            descendants: try await reader.applyFilters(
+                try await reader.visible(try await reader.hydrate(descendants, viewer: viewer), to: viewer, home: false, applyMutes: true),
+                viewer: viewer, context: .thread)))
     }
 
     func interact(_ context: StarlingRequestContext, id: String?, action: String) async throws -> Response {
@@ -104,7 +108,8 @@ extension MastodonRoutes {
             throw MastodonError.notFound
         }
         let ids = try await services.interactions.tagTimeline(tag: tag, page: page)
-        let statuses = try await reader.withoutBlockedAndMuted(try await reader.hydrate(ids, viewer: viewer), viewer: viewer)
+        let statuses = try await reader.applyFilters(  // filters v2 (DirectFilterRoutes.swift)
+            try await reader.withoutBlockedAndMuted(try await reader.hydrate(ids, viewer: viewer), viewer: viewer), viewer: viewer, context: .public)
         return try JSON.response(statuses, headers: linkHeaders(request, page: page, ids: ids))
     }
 
@@ -187,7 +192,9 @@ extension MastodonRoutes {
             throw MastodonError(.unprocessableContent, "Validation failed: profile fields must not contain NUL characters")
         }
         let locked = try input.locked.map(Self.booleanParameter)
-        guard let row = try await services.accounts.updateProfile(id: user.id, displayName: displayName, note: note, locked: locked) else {
+        let discoverable = try input.discoverable.map(Self.booleanParameter)  // e-mail search (DirectFilterRoutes.swift)
+        guard let row = try await services.accounts.updateProfile(id: user.id, displayName: displayName, note: note, locked: locked,
+                                                                  discoverable: discoverable) else {
             throw MastodonError.unauthorized
         }
         await services.accountsChanged([user.id])

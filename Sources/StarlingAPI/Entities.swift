@@ -115,6 +115,8 @@ struct StatusEntity: Encodable, Sendable {
     var tags: [TagEntity]
     var emojis: [String] = []
     var card = Nullable<String>(nil)
+    /// The viewer's filters that matched (filters v2, DirectFilterRoutes.swift); absent when none did.
+    var filtered: [FilterResultEntity]? = nil
     var poll = Nullable<PollEntity>(nil)
 }
 
@@ -374,6 +376,7 @@ extension StatusEntity: JSONWritable {
         w.field("emojis", emojis)
         w.field("card", card)
         w.field("poll", poll)
+        if let filtered { w.field("filtered", filtered) }
         w.endObject()
     }
 }

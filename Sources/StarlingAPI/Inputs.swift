@@ -77,8 +77,10 @@ struct ProfileUpdate: Decodable {
     var note: String?
     /// Followers need approval (follow requests).
     var locked: String?
+    /// Found by an exact e-mail search.
+    var discoverable: String?
 
     enum CodingKeys: String, CodingKey {
-        case displayName = "display_name", note, locked
+        case displayName = "display_name", note, locked, discoverable
     }
 }

@@ -5874,6 +5874,13 @@ enum OpenAPIDocument {
        "object",
        "null"
       ]
+     },
+     "filtered": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/FilterResult"
+      },
+      "description": "The viewer's filters (v2) that matched, when any did (`warn` filters; `hide` ones drop the status)."
      }
     },
     "required": [

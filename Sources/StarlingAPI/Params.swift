@@ -68,6 +68,10 @@ struct Params: Sendable, Decodable {
             let base = key.hasSuffix("[]") ? String(key.dropLast(2)) : key
             if let list = value as? [Any] {
                 values[base + "[]", default: []].append(contentsOf: list.compactMap(Self.scalar))
+                // Objects in a list are numbered as Rails reads them (`keywords_attributes[0][keyword]`).
+                for (index, element) in list.enumerated() {
+                    if let object = element as? [String: Any] { addNested("\(base)[\(index)]", object) }
+                }
             } else if let object = value as? [String: Any] {
                 // Nesting, named as a form would (`{"home": {"last_read_id": …}}` is `home[last_read_id]`,
                 // `{"data": {"alerts": {"mention": true}}}` is `data[alerts][mention]`), as Rails reads JSON parameters.

@@ -24,6 +24,7 @@ struct Renderer: Sendable {
         let missing = "\(baseURL)/avatars/original/missing.png"
         return AccountEntity(
             id: String(row.id), username: row.username, acct: row.username, displayName: row.displayName, locked: row.locked,
+            discoverable: row.discoverable,
             createdAt: Calendar.utcMidnight(row.createdAt), note: Self.paragraphs(row.note), url: url,
             uri: "\(baseURL)/users/\(row.username)", avatar: missing, avatarStatic: missing,
             header: "\(baseURL)/headers/original/missing.png", headerStatic: "\(baseURL)/headers/original/missing.png",

@@ -173,7 +173,8 @@ struct MastodonRoutes: Sendable {
         let ids = context.params.bool("only_media")
             ? try await mediaStore.statusIdsWithMedia(author: target.id, page: page)  // MediaRoutes.swift
             : try await services.statuses.page(authors: [target.id], page: page)
-        let statuses = try await reader.visible(try await reader.hydrate(ids, viewer: viewer), to: viewer, home: false)
+        let visible = try await reader.visible(try await reader.hydrate(ids, viewer: viewer), to: viewer, home: false)
+        let statuses = try await reader.applyFilters(visible, viewer: viewer, context: .account)  // filters v2
         return try JSON.response(statuses, headers: linkHeaders(request, page: page, ids: ids))
     }
 
@@ -254,7 +255,8 @@ struct MastodonRoutes: Sendable {
         let user = try context.requireUser()
         let page = try context.page()
         let ids = try await reader.home(user: user.id, idleSeconds: user.owner.idleSeconds, page: page)
-        let statuses = try await reader.visible(try await reader.hydrate(ids, viewer: user.id), to: user.id, home: true)
+        let visible = try await reader.visible(try await reader.hydrate(ids, viewer: user.id), to: user.id, home: true)
+        let statuses = try await reader.applyFilters(visible, viewer: user.id, context: .home)  // filters v2 (DirectFilterRoutes.swift)
         return try JSON.response(statuses, headers: linkHeaders(request, page: page, ids: ids))
     }
 

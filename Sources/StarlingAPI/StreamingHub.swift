@@ -11,6 +11,8 @@ import Synchronization
 /// Which stream a client subscribed to, as Mastodon names them.
 enum StreamName: Hashable, Sendable {
     case user, userNotification, publicTimeline, publicLocal, hashtag(String)
+    /// Direct conversations: `conversation` events (DirectFilterRoutes.swift).
+    case direct
 
     /// A list's statuses (`stream=list&list=ID`): the caller's own lists only (ListRoutes.swift checks).
     case list(Int64)
@@ -22,6 +24,7 @@ enum StreamName: Hashable, Sendable {
             self = .list(id)
         case "user": self = .user
         case "user:notification": self = .userNotification
+        case "direct": self = .direct
         case "public": self = .publicTimeline
         case "public:local": self = .publicLocal
         case "hashtag", "hashtag:local":
@@ -35,6 +38,7 @@ enum StreamName: Hashable, Sendable {
         switch self {
         case .user: ["user"]
         case .userNotification: ["user:notification"]
+        case .direct: ["direct"]
         case .publicTimeline: ["public"]
         case .publicLocal: ["public:local"]
         case .hashtag(let tag): ["hashtag", tag]
@@ -177,6 +181,10 @@ public final class StreamingHub: Service {
             let streams = client.streams.withLock { $0 }
             if let user = StreamChannels.userId(of: channel) {
                 guard client.userId == user else { continue }
+                if event.event == .conversation {
+                    if streams.contains(.direct) { targets.append((client, .direct)) }
+                    continue
+                }
                 if event.event == .notification, streams.contains(.userNotification) { targets.append((client, .userNotification)) }
                 if streams.contains(.user) { targets.append((client, .user)) }
             } else if channel == StreamChannels.users {
@@ -257,6 +265,13 @@ public final class StreamingHub: Service {
                     return nil
                 }
                 return (event.event.rawValue, JSON.string(status))
+            case .conversation:
+                guard let id = event.conversation, let viewer,
+                      let row = try await ConversationStore(database: services.database).one(id: id, account: viewer),
+                      let entity = try await MastodonRoutes(services: services).renderConversations([row], viewer: viewer).first else {
+                    return nil
+                }
+                return ("conversation", JSON.string(entity))
             case .notification:
                 guard let id = event.notification, let viewer,
                       let row = try await services.notifications.notification(id: id, account: viewer),

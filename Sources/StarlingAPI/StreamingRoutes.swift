@@ -24,6 +24,7 @@ struct StreamingRoutes: Sendable {
             ("/api/v1/streaming/user", "user"), ("/api/v1/streaming/user/notification", "user:notification"),
             ("/api/v1/streaming/public", "public"), ("/api/v1/streaming/public/local", "public:local"),
             ("/api/v1/streaming/hashtag", "hashtag"), ("/api/v1/streaming/hashtag/local", "hashtag:local"),
+            ("/api/v1/streaming/direct", "direct"),
             ("/api/v1/streaming/list", "list"),
         ]
         for (path, name) in streams {
@@ -45,7 +46,7 @@ struct StreamingRoutes: Sendable {
         if case .list(let list) = stream, !(await MastodonRoutes.ownsList(services, user: owner.accountId, list: list)) {
             throw MastodonError.notFound  // someone else's list does not exist for the caller
         }
-        if [.user, .userNotification].contains(stream), owner.accountId == nil {
+        if [.user, .userNotification, .direct].contains(stream), owner.accountId == nil {
             throw MastodonError(.unprocessableContent, "This method requires an authenticated user")
         }
         let client = try hub.register(userId: owner.accountId)
@@ -130,7 +131,7 @@ struct StreamingRoutes: Sendable {
                         try await outbound.write(.text("{\"error\":\"Record not found\"}"))
                         continue
                     }
-                    if [.user, .userNotification].contains(stream), owner.accountId == nil {
+                    if [.user, .userNotification, .direct].contains(stream), owner.accountId == nil {
                         try await outbound.write(.text("{\"error\":\"This stream requires an authenticated user\"}"))
                         continue
                     }

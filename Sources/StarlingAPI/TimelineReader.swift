@@ -257,7 +257,10 @@ struct NotificationRenderer: Sendable {
 
     func render(_ rows: [NotificationRow], viewer: Int64) async throws -> [NotificationEntity] {
         let byId = try await services.accountRows(Set(rows.map(\.fromAccountId)))
-        let statuses = try await TimelineReader(services: services).hydrate(Array(Set(rows.compactMap(\.statusId))), viewer: viewer)
+        let reader = TimelineReader(services: services)
+        // Filters v2 (DirectFilterRoutes.swift): a notification whose status a `hide` filter drops is left out with it.
+        let statuses = try await reader.applyFilters(try await reader.hydrate(Array(Set(rows.compactMap(\.statusId))), viewer: viewer),
+                                                     viewer: viewer, context: .notifications)
         let statusById = Dictionary(statuses.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return rows.compactMap { row in
             guard let account = byId[row.fromAccountId] else { return nil }

@@ -11,15 +11,15 @@ public struct AccountStore: Sendable {
     }
 
     static let accountColumns = """
-        id, username, display_name, note, created_at, last_status_at, followers_count, following_count, statuses_count, locked
+        id, username, display_name, note, created_at, last_status_at, followers_count, following_count, statuses_count, locked, discoverable
         """
 
     static func decodeAccount(_ row: PostgresRow) throws -> AccountRow {
-        let (id, username, displayName, note, createdAt, lastStatusAt, followers, following, statuses, locked) =
-            try row.decode((Int64, String, String, String, Date, Date?, Int64, Int64, Int64, Bool).self)
+        let (id, username, displayName, note, createdAt, lastStatusAt, followers, following, statuses, locked, discoverable) =
+            try row.decode((Int64, String, String, String, Date, Date?, Int64, Int64, Int64, Bool, Bool).self)
         return AccountRow(id: id, username: username, displayName: displayName, note: note, createdAt: createdAt,
                           lastStatusAt: lastStatusAt, followersCount: followers, followingCount: following, statusesCount: statuses,
-                          locked: locked)
+                          locked: locked, discoverable: discoverable)
     }
 
     /// Registers an account. - Throws: `DomainError.taken` if the username or e-mail is taken.
@@ -69,10 +69,11 @@ public struct AccountStore: Sendable {
     }
 
     /// Changes the profile fields given (nil leaves a field as it is).
-    public func updateProfile(id: Int64, displayName: String?, note: String?, locked: Bool? = nil) async throws -> AccountRow? {
+    public func updateProfile(id: Int64, displayName: String?, note: String?, locked: Bool? = nil,
+                              discoverable: Bool? = nil) async throws -> AccountRow? {
         let rows = try await database.query("account_update", """
             UPDATE accounts SET display_name = coalesce(\(displayName), display_name), note = coalesce(\(note), note),
-                                locked = coalesce(\(locked), locked)
+                                locked = coalesce(\(locked), locked), discoverable = coalesce(\(discoverable), discoverable)
             WHERE id = \(id) RETURNING \(unescaped: Self.accountColumns)
             """)
         for try await row in rows { return try Self.decodeAccount(row) }

@@ -13,6 +13,8 @@ public struct AccountRow: Sendable, Equatable, Codable {
     public var statusesCount: Int64
     /// Followers need approval (follow requests).
     public var locked: Bool = false
+    /// Found by an exact e-mail search (`GET /api/v1/accounts/search`).
+    public var discoverable: Bool = false
 }
 
 /// The immutable part of a status: what the Redis status cache holds (counts are read fresh).

@@ -5,7 +5,7 @@ import StarlingRedis
 /// Real-time events, published by workers through Redis pub/sub and fanned out by every API node
 /// to its own streaming clients. Payloads carry ids only; the API node hydrates them.
 public struct StreamEvent: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable { case update, delete, notification
+    public enum Kind: String, Codable, Sendable { case update, delete, notification, conversation
         /// An edited status (Mastodon's `status.update`), to whoever was shown it.
         case statusUpdate = "status.update"
     }
@@ -19,6 +19,8 @@ public struct StreamEvent: Codable, Sendable, Equatable {
     /// On the `users` channel: every user whose home the event concerns (one message per chunk,
     /// not one per follower).
     public var users: [Int64]?
+    /// For `conversation`: the recipient's conversation (`account_conversations.id`), on their user channel.
+    public var conversation: Int64?
 
     public init(event: Kind, status: Int64? = nil, notification: Int64? = nil, author: Int64? = nil, replyTo: Int64? = nil,
                 users: [Int64]? = nil) {
@@ -38,6 +40,7 @@ public struct StreamEvent: Codable, Sendable, Equatable {
         if let notification { out += ",\"notification\":\(notification)" }
         if let author { out += ",\"author\":\(author)" }
         if let replyTo { out += ",\"replyTo\":\(replyTo)" }
+        if let conversation { out += ",\"conversation\":\(conversation)" }
         if let users {
             out += ",\"users\":["
             out.reserveCapacity(out.utf8.count + users.count * 20 + 2)

@@ -348,6 +348,7 @@ public final class FanoutWorker: Service {
             try await trends.record(tags: status.tags, author: status.accountId, at: status.createdAt)
         }
         try await cache.publish(update, on: channels)
+        if status.visibility == .direct && status.reblogOfId == nil { try await recordConversation(status) }  // DirectConversationFanout.swift
 
         for mention in status.mentions {
             try await notify(mention.id, from: status.accountId, type: .mention, status: status.id)

@@ -53,7 +53,8 @@ public struct WorkerNode {
     public func serviceConfigurations() -> [ServiceGroupConfiguration.ServiceConfiguration] {
         let media = MediaWorker(database: database, logger: Logger(label: "starling.media"))  // uploads and media cleanup
         let polls = PollCloser(database: database, cache: cache, logger: Logger(label: "starling.polls"))  // poll expiry
-        let list: [any Service] = [database.client, redisConnections, worker, push, media, polls, ops]
+        let imports = FollowImporter(database: database, redis: cache.redis, logger: Logger(label: "starling.imports"))  // follow imports
+        let list: [any Service] = [database.client, redisConnections, worker, push, imports, media, polls, ops]
         return list.map { .init(service: $0) }
     }
 }

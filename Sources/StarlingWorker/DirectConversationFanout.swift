@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import StarlingDomain
+import StarlingRedis
+import StarlingStore
+import StarlingTimelines
+
+extension FanoutWorker {
+    /// A direct status joins its conversation for every participant (unread for recipients), and
+    /// each participant's `direct` stream gets a `conversation` event. Idempotent on a redo.
+    func recordConversation(_ status: StatusRow) async throws {
+        let mentioned = status.mentions.map(\.id)
+        let excluded = try await ConversationBlocks.recipientsExcluded(database: database, author: status.accountId, recipients: mentioned)
+        let participants = DirectConversation.participants(author: status.accountId, mentioned: mentioned, excluded: excluded)
+        let rows = try await ConversationStore(database: database).record(
+            statusId: status.id, author: status.accountId, inReplyTo: status.inReplyToId, participants: participants)
+        for row in rows {
+            var event = StreamEvent(event: .conversation, status: status.id)
+            event.conversation = row.id
+            try await cache.publish(event, on: [StreamChannels.user(row.accountId)])
+        }
+    }
+}
+
+/// Who must not receive a direct status: recipients with a block either way between them and the
+/// author (read from the `blocks` table once it exists).
+enum ConversationBlocks {
+    static func recipientsExcluded(database: Database, author: Int64, recipients: [Int64]) async throws -> Set<Int64> {
+        if recipients.isEmpty { return [] }
+        do {
+            return try await Set(database.query("conversation_blocks", """
+                SELECT account_id FROM blocks WHERE account_id = ANY(\(recipients)) AND target_account_id = \(author)
+                UNION SELECT target_account_id FROM blocks WHERE account_id = \(author) AND target_account_id = ANY(\(recipients))
+                """).collect(Int64.self))
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42P01" {
+            return []  // no blocks table yet (its migration is another feature's)
+        }
+    }
+}
+
+/// Processes follow imports (`POST /api/v1/import`) in the background: leases one job at a time,
+/// follows in batches, records progress after each batch. A worker that dies leaves its lease to
+/// run out; another worker resumes from the recorded progress (following is idempotent).
+public final class FollowImporter: Service {
+    let database: Database
+    let redis: ShardedRedis
+    let store: FollowImportStore
+    let follows: FollowStore
+    let logger: Logger
+    let pollInterval: Duration
+    static let leaseSeconds = 60
+    static let batch = 50
+
+    public init(database: Database, redis: ShardedRedis, logger: Logger, pollInterval: Duration = .seconds(1)) {
+        self.database = database
+        self.redis = redis
+        self.store = FollowImportStore(database: database)
+        self.follows = FollowStore(database: database)
+        self.logger = logger
+        self.pollInterval = pollInterval
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                while try await runOnce() {}
+            } catch {
+                if Task.isShuttingDownGracefully { break }
+                logger.warning("follow import failed; retried after its lease", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: pollInterval)
+        }
+    }
+
+    /// Leases and runs one import to its end. False when none is waiting.
+    @discardableResult
+    public func runOnce() async throws -> Bool {
+        guard let job = try await store.lease(seconds: Self.leaseSeconds) else { return false }
+        let plan = FollowImportPlan(entries: job.entries)
+        let resolved = try await store.accountIds(usernames: Array(Set(plan.usernames.compactMap { $0 })))
+        var processed = job.processed, failed = job.failed
+        var wanted = Set<Int64>()
+        for name in plan.usernames { if let name, let id = resolved[name], id != job.accountId { wanted.insert(id) } }
+        if job.mode == "overwrite" && processed == 0 {
+            // Overwrite: whom the file does not list is unfollowed first.
+            for followee in try await store.followingIds(account: job.accountId) where !wanted.contains(followee) {
+                if try await follows.unfollow(follower: job.accountId, followee: followee) { await invalidate([job.accountId, followee]) }
+            }
+        }
+        while processed < plan.usernames.count {
+            let slice = plan.usernames[processed..<min(plan.usernames.count, processed + Self.batch)]
+            var changed: [Int64] = []
+            for name in slice {
+                guard let name, let id = resolved[name], id != job.accountId else {
+                    failed += 1
+                    continue
+                }
+                if try await follows.follow(follower: job.accountId, followee: id) { changed.append(id) }
+            }
+            processed += slice.count
+            if !changed.isEmpty { await invalidate([job.accountId] + changed, pulledOf: job.accountId) }
+            try await store.progress(id: job.id, processed: processed, failed: failed, finished: processed >= plan.usernames.count,
+                                     leaseSeconds: Self.leaseSeconds)
+        }
+        if plan.usernames.isEmpty {
+            try await store.progress(id: job.id, processed: 0, failed: 0, finished: true, leaseSeconds: Self.leaseSeconds)
+        }
+        return true
+    }
+
+    /// Tells every API node that these accounts' rows (counters) and the importer's pulled list changed,
+    /// in the format of the API's `CacheInvalidation` (`a<id>`, `p<id>`, `P`: every pulled list, as a
+    /// followee may have crossed the celebrity threshold).
+    private func invalidate(_ accounts: [Int64], pulledOf: Int64? = nil) async {
+        let parts = accounts.map { "a\($0)" } + [pulledOf.map { "p\($0)" } ?? "", "P"].filter { !$0.isEmpty }
+        let channel = RedisKeys.cacheInvalidationChannel
+        _ = try? await redis.send(key: channel, RedisCommand(bytes: [Array("PUBLISH".utf8), Array(channel.utf8), Array(parts.joined(separator: " ").utf8)]))
+    }
+}
