@@ -140,7 +140,8 @@ public enum MediaSniffer {
                 if marker == 0xD9 || marker == 0xDA { throw .truncated }  // image data before any frame header
                 i += 2 + be16(i + 2)
             }
-            if bytes.count < end { throw .truncated }
+            // The whole file was searched and holds no frame header: it is cut short (or no JPEG).
+            if bytes.count <= 256 * 1024 { throw .truncated }
             return nil
         case .heic:
             return nil

@@ -80,11 +80,15 @@ import Testing
 }
 
 @Suite struct BlurHashTests {
-    @Test func solidRedByHand() {
-        // DC sRGB (255, 0, 0) = 16711680 = 29·83³ + 18·83² + 70·83 + 45 → "TI:j"; size flag 3 + 2·9 = 21 → "L";
-        // no AC energy → max "0" and every AC component quantised to 9·361 + 9·19 + 9 = 3429 = 41·83 + 26 → "fQ".
-        let pixels = [UInt8](repeating: 0, count: 8 * 6 * 3).enumerated().map { $0.offset % 3 == 0 ? 255 : 0 } as [UInt8]
-        #expect(BlurHash.encode(pixels: pixels, width: 8, height: 6) == "L0TI:j" + String(repeating: "fQ", count: 11))
+    @Test func onePixelByHand() {
+        // One pixel: every basis function is 1 there, so each AC factor is 2× the linear colour
+        // (normalisation 2) and DC 1×. Red (1, 0, 0): DC sRGB (255, 0, 0) = 16711680
+        // = 29·83³ + 18·83² + 70·83 + 45 → "TI:j"; size flag 3 + 2·9 = 21 → "L"; max |AC| 2 →
+        // quantised min(82, ⌊2·166 − 0.5⌋) = 82 → "~", maximum (82 + 1) / 166 = 0.5; each AC:
+        // red ⌊√(2 / 0.5)·9 + 9.5⌋ = 27 → 18, green and blue 9: 18·361 + 9·19 + 9 = 6678 = 80·83 + 38 → "|c".
+        #expect(BlurHash.encode(pixels: [255, 0, 0], width: 1, height: 1) == "L~TI:j" + String(repeating: "|c", count: 11))
+        // A 1×1 component grid is the DC alone: size flag 0, max "0".
+        #expect(BlurHash.encode(pixels: [255, 0, 0], width: 1, height: 1, componentsX: 1, componentsY: 1) == "00TI:j")
     }
 
     @Test func gradientHasEnergyAndLength() throws {
