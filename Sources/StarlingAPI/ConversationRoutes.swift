@@ -193,10 +193,11 @@ extension MastodonRoutes {
         }
         let locked = try input.locked.map(Self.booleanParameter)
         let discoverable = try input.discoverable.map(Self.booleanParameter)  // e-mail search (DirectFilterRoutes.swift)
-        guard let row = try await services.accounts.updateProfile(id: user.id, displayName: displayName, note: note, locked: locked,
+        guard var row = try await services.accounts.updateProfile(id: user.id, displayName: displayName, note: note, locked: locked,
                                                                   discoverable: discoverable) else {
             throw MastodonError.unauthorized
         }
+        if locked == false { row = try await approvePendingFollowers(of: row) }  // RelationshipRoutes.swift
         await services.accountsChanged([user.id])
         return try JSON.response(services.renderer.credentialAccount(row))
     }

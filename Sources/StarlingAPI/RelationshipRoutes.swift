@@ -204,12 +204,22 @@ extension APIServices {
 }
 
 extension MastodonRoutes {
+    /// An account that unlocks approves its pending requests (as Mastodon does). - Returns: the row as it is now.
+    func approvePendingFollowers(of account: AccountRow) async throws -> AccountRow {
+        let followers = try await services.relationStore.authorizeAll(target: account.id)
+        if followers.isEmpty { return account }
+        let now = try await services.accounts.account(id: account.id) ?? account
+        await services.accountsChanged(followers + [account.id], pulledOf: followers,
+                                       allPulled: crossesThreshold(now, by: -Int64(followers.count)))
+        return now
+    }
+
     /// A boolean form or JSON parameter (`locked`): true/false, 1/0 (as Rails reads them). - Throws: 422 otherwise.
     static func booleanParameter(_ text: String) throws -> Bool {
         switch text.lowercased() {
         case "true", "1", "on", "yes": return true
         case "false", "0", "off", "no", "": return false
-        default: throw MastodonError(.unprocessableContent, "Validation failed: locked must be true or false")
+        default: throw MastodonError(.unprocessableContent, "Validation failed: a boolean parameter (locked, discoverable) must be true or false")
         }
     }
 }

@@ -95,6 +95,9 @@ public struct FanoutStore: Sendable {
                                                 > now() - make_interval(secs => \(idle)))
                            AND (j.except_followers = 0
                                 OR NOT EXISTS (SELECT 1 FROM follows h WHERE h.follower_id = tf.account_id AND h.followee_id = j.author))
+                           -- Blocks end follows, so only tag followers need this: none across a block.
+                           AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = tf.account_id AND b.target_account_id = j.author)
+                                                                     OR (b.account_id = j.author AND b.target_account_id = tf.account_id))
                          ORDER BY tf.account_id LIMIT \(limit)) t
                      WHERE tg.job = j.job ORDER BY t.account_id LIMIT \(limit))
                 ) u ORDER BY u.account_id LIMIT \(limit)

@@ -255,6 +255,38 @@ public struct RelationshipStore: Sendable {
         }
     }
 
+    /// Approves every pending request of `target` at once (an account that unlocks, as Mastodon
+    /// does): the follows, counters, outbox rows and the requests' notifications in one transaction.
+    /// - Returns: the requesters who now follow.
+    public func authorizeAll(target: Int64) async throws -> [Int64] {
+        try await database.transaction("follow_requests_authorize_all") { connection in
+            let logger = database.logger
+            var requesters: [Int64] = []
+            for try await requester in try await connection.query("""
+                DELETE FROM follow_requests WHERE target_account_id = \(target) RETURNING account_id
+                """, logger: logger).decode(Int64.self) { requesters.append(requester) }
+            guard !requesters.isEmpty else { return [] }
+            try await connection.query("""
+                DELETE FROM notifications WHERE account_id = \(target) AND type = 'follow_request' AND from_account_id = ANY(\(requesters))
+                """, logger: logger)
+            var followers: [Int64] = []
+            for try await follower in try await connection.query("""
+                INSERT INTO follows (follower_id, followee_id) SELECT r, \(target) FROM unnest(\(requesters)::bigint[]) AS r
+                ON CONFLICT DO NOTHING RETURNING follower_id
+                """, logger: logger).decode(Int64.self) { followers.append(follower) }
+            guard !followers.isEmpty else { return [] }
+            try await connection.query("""
+                UPDATE accounts SET following_count = following_count + CASE WHEN id = ANY(\(followers)) THEN 1 ELSE 0 END,
+                                    followers_count = followers_count + CASE WHEN id = \(target) THEN \(Int64(followers.count)) ELSE 0 END
+                WHERE id = ANY(\(followers + [target]))
+                """, logger: logger)
+            try await connection.query("""
+                INSERT INTO outbox (kind, account_id, target_id) SELECT 'follow', f, \(target) FROM unnest(\(followers)::bigint[]) AS f
+                """, logger: logger)
+            return followers
+        }
+    }
+
     /// Rejects a pending request. - Returns: false if none was pending.
     public func reject(requester: Int64, target: Int64) async throws -> Bool {
         try await cancelRequest(account: requester, target: target)

@@ -121,6 +121,9 @@ public struct TagFollowStore: Sendable {
                   AND s.deleted_at IS NULL AND \(unescaped: VisibilitySQL.listedPublicly("s.visibility")) AND s.reblog_of_id IS NULL
                   AND s.account_id <> \(user) AND s.created_at >= f.created_at
                   AND NOT EXISTS (SELECT 1 FROM follows g WHERE g.follower_id = \(user) AND g.followee_id = s.account_id)
+                  -- A block either way keeps the author's statuses out of a rebuilt home too.
+                  AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = \(user) AND b.target_account_id = s.account_id)
+                                                            OR (b.account_id = s.account_id AND b.target_account_id = \(user)))
                 ORDER BY \(unescaped: order) LIMIT \(page.limit)
             ) st
             WHERE f.account_id = \(user)

@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 @testable import StarlingAPI
 import StarlingDomain
 import StarlingRedis
@@ -229,12 +231,52 @@ struct RelationshipTests {
             #expect(again.object["requested"] as? Bool == true)
             let withdraw = try await h.call(.post, "/api/v1/accounts/\(owner.id)/unfollow", token: rejected.token)
             #expect(withdraw.object["requested"] as? Bool == false)
+
+            // Unlocking approves whoever is still waiting (as Mastodon does).
+            _ = try await h.call(.post, "/api/v1/accounts/\(owner.id)/follow", token: rejected.token)
+            let unlock = try await h.call(.patch, "/api/v1/accounts/update_credentials", token: owner.token, form: ["locked": "false"])
+            #expect(unlock.object["locked"] as? Bool == false)
+            #expect(unlock.object["followers_count"] as? Int == 2)
+            #expect(try await relationship(h, rejected, owner)["following"] as? Bool == true)
+            #expect(try await h.call(.get, "/api/v1/follow_requests", token: owner.token).ids.isEmpty)
+        }
+    }
+
+    /// The streaming hub applies the same rule as the reader: a blocked (or muted) author's status
+    /// is not pushed to the blocker's public stream, while an unrelated author's is.
+    @Test func blockedAndMutedAuthorsAreNotStreamed() async throws {
+        let live = { var options = Harness.Options(); options.live = true; return options }()
+        try await Harness.with(live) { h in
+            let viewer = try await h.register("viewer"), blocked = try await h.register("blocked"), muted = try await h.register("muted")
+            let other = try await h.register("other")
+            #expect(try await h.call(.post, "/api/v1/accounts/\(blocked.id)/block", token: viewer.token).status == .ok)
+            #expect(try await h.call(.post, "/api/v1/accounts/\(muted.id)/mute", token: viewer.token).status == .ok)
+            var request = HTTPClientRequest(url: "\(h.baseURL)/api/v1/streaming/public?access_token=\(viewer.token)")
+            request.method = .GET
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            #expect(response.status == .ok)
+            let posted = Task {
+                try await Task.sleep(for: .milliseconds(300))  // let the subscription register
+                let hidden = [try await h.post(blocked, "from the blocked account"), try await h.post(muted, "from the muted account")]
+                await h.drain()
+                let shown = try await h.post(other, "from someone else")
+                await h.drain()
+                return (hidden, shown)
+            }
+            var received = ""
+            let deadline = ContinuousClock.now + .seconds(10)
+            for try await chunk in response.body {
+                received += String(buffer: chunk)
+                if received.contains("from someone else") || ContinuousClock.now > deadline { break }
+            }
+            let (hidden, shown) = try await posted.value
+            #expect(received.contains("\"id\":\"\(shown)\""))
+            for id in hidden { #expect(!received.contains("\"id\":\"\(id)\"")) }
         }
     }
 
     @Test func blockedAuthorIsNotStreamedToTheBlocker() async throws {
-        // The streaming hub's filter is the same rule as the reader's (Audience.hiddenByRelations);
-        // here the per-viewer set it consults is checked to follow blocks and unblocks at once.
+        // The per-viewer set the streaming hub and readers consult follows blocks and unblocks at once.
         try await Harness.with { h in
             let alice = try await h.register("alice"), bob = try await h.register("bob")
             #expect(try await h.services.viewerBlocksAndMutes(alice.id).isEmpty)
