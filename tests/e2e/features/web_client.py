@@ -162,6 +162,7 @@ def main():
         check("the follow is stored", any(a["username"] == me for a in followers), str(followers)[:200])
         shot(driver, "3-profile")
         driver.get(BASE + "/#/home")
+        driver.refresh()  # a fresh stream connection, as a person opening the app later would have
         wait_for(lambda: driver.find_element(By.ID, "page-heading").text == "Home")
         check("the stream is open", wait_for(lambda: driver.execute_script("return document.body.dataset.stream") == "open"))
         driver.execute_script("window.__notReloaded = true")
