@@ -196,6 +196,7 @@ extension MastodonRoutes {
         let current = try await ownList(context, id: id)
         let wanted = try listFields(context.params, over: current, titleRequired: false)
         guard let row = try await listStore.update(wanted) else { throw MastodonError.notFound }
+        if row.exclusive != current.exclusive { await exclusivityChanged(owner: row.owner) }
         // Exclusivity changes what the owner's home pulls (`FollowStore.pulledAuthors`) and every node's list cache.
         await services.accountsChanged([], pulledOf: [row.owner])
         return try JSON.response(ListEntity(row))
@@ -204,6 +205,7 @@ extension MastodonRoutes {
     func deleteList(_ context: StarlingRequestContext, id: String?) async throws -> Response {
         let list = try await ownList(context, id: id)
         guard try await listStore.delete(list: list.id, owner: list.owner) else { throw MastodonError.notFound }
+        if list.exclusive { await exclusivityChanged(owner: list.owner) }
         await services.accountsChanged([], pulledOf: [list.owner])
         try? await services.cache.invalidate(.list(owner: list.owner, id: list.id))
         return try JSON.response([String: String]())
@@ -240,8 +242,15 @@ extension MastodonRoutes {
             try await listStore.removeMembers(list: list.id, accounts: ids)
             try? await services.cache.invalidate(.list(owner: list.owner, id: list.id))
         }
+        if list.exclusive { await exclusivityChanged(owner: list.owner) }
         await services.accountsChanged([], pulledOf: [list.owner])
         return try JSON.response([String: String]())
+    }
+
+    /// Who an exclusive list holds decides what the owner's home shows: its next read rebuilds it
+    /// (served from PostgreSQL meanwhile), so members' statuses leave it, or come back.
+    private func exclusivityChanged(owner: Int64) async {
+        try? await services.cache.invalidate(.home(owner))
     }
 
     func listsContaining(_ context: StarlingRequestContext, id: String?) async throws -> Response {
@@ -293,7 +302,9 @@ extension MastodonRoutes {
             return ListRules.admits(audience, to: .init(owner: user.id, policy: entry.row.repliesPolicy,
                                                         replyTargetIsMember: member, ownerFollowsReplyTarget: true))
         }
-        return try JSON.response(shown, headers: linkHeaders(request, page: page, ids: ids))
+        // Filters v2 (DirectFilterRoutes.swift): the `home` context covers lists, as in Mastodon.
+        let filtered = try await reader.applyFilters(shown, viewer: user.id, context: .home)
+        return try JSON.response(filtered, headers: linkHeaders(request, page: page, ids: ids))
     }
 
     private func listIds(_ entry: OwnerLists.Entry, page: PageRequest) async throws -> [Int64] {

@@ -124,6 +124,7 @@ public struct FollowStore: Sendable {
         try await database.query("pulled_authors", """
             SELECT a.id FROM follows f JOIN accounts a ON a.id = f.followee_id
             WHERE f.follower_id = \(user) AND a.followers_count >= \(threshold)
+              AND NOT EXISTS (SELECT 1 FROM list_accounts la JOIN lists l ON l.id = la.list_id WHERE la.owner_id = \(user) AND la.account_id = f.followee_id AND l.exclusive)  -- exclusive lists' members (ListStore)
             UNION
             SELECT id FROM accounts WHERE id = \(user) AND followers_count >= \(threshold)
             """).collect(Int64.self)

@@ -169,6 +169,8 @@ public struct StatusStore: Sendable {
                 -- Driven by the user's follows, not by a scan of every account (see pulledAuthors).
                 SELECT a.id FROM follows f JOIN accounts a ON a.id = f.followee_id
                 WHERE f.follower_id = \(user) AND a.followers_count < \(threshold)
+                  -- Members of the user's exclusive lists stay out of the home (ListStore).
+                  AND NOT EXISTS (SELECT 1 FROM list_accounts la JOIN lists l ON l.id = la.list_id WHERE la.owner_id = \(user) AND la.account_id = f.followee_id AND l.exclusive)
                 UNION
                 SELECT id FROM accounts WHERE id = \(user) AND followers_count < \(threshold))
             ORDER BY s.id DESC LIMIT \(limit)
@@ -181,6 +183,7 @@ public struct StatusStore: Sendable {
     public func homeByPull(user: Int64, page: PageRequest) async throws -> [Int64] {
         let authors = try await database.query("home_authors", """
             SELECT \(user)::bigint UNION ALL SELECT followee_id FROM follows WHERE follower_id = \(user)
+              AND NOT EXISTS (SELECT 1 FROM list_accounts la JOIN lists l ON l.id = la.list_id WHERE la.owner_id = \(user) AND la.account_id = followee_id AND l.exclusive)  -- exclusive lists' members (ListStore)
             """).collect(Int64.self)
         async let tagged = TagFollowStore(database: database).taggedForHome(user: user, page: page)
         let followed = try await self.page(authors: authors, page: page)
