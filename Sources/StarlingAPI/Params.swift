@@ -98,8 +98,10 @@ struct Params: Sendable, Decodable {
     private static func scalar(_ value: Any) -> String? {
         switch value {
         case let s as String: return s
+        // JSON numbers and booleans both arrive as NSNumber, and 0 and 1 cast to Bool: only
+        // objCType "c" is a JSON true/false (else `"choices": [0, 1]` would read "false", "true").
+        case let n as NSNumber: return String(cString: n.objCType) == "c" ? (n.boolValue ? "true" : "false") : n.stringValue
         case let b as Bool: return b ? "true" : "false"
-        case let n as NSNumber: return n.stringValue
         default: return nil
         }
     }

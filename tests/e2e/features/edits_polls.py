@@ -88,6 +88,30 @@ def find(statuses, status_id):
     return next((s for s in statuses or [] if s["id"] == status_id), None)
 
 
+class EventStream(threading.Thread):
+    """Reads a server-sent event stream in the background, keeping (event, data) pairs."""
+
+    def __init__(self, url, token):
+        super().__init__(daemon=True)
+        self.url, self.token, self.events, self.ready = url, token, [], threading.Event()
+
+    def run(self):
+        request = urllib.request.Request(self.url)
+        request.add_header("Authorization", f"Bearer {self.token}")
+        try:
+            with urllib.request.urlopen(request, timeout=20) as response:
+                self.ready.set()
+                event = None
+                for raw in response:
+                    line = raw.decode("utf-8", "replace").rstrip("\n")
+                    if line.startswith("event:"):
+                        event = line[6:].strip()
+                    elif line.startswith("data:") and event:
+                        self.events.append((event, line[5:].strip()))
+        except Exception:  # noqa: BLE001 - the stream ends with the test
+            self.ready.set()
+
+
 @e2elib.scenario
 def edit_through_cached_home(app):
     section("edits: an edit seen at once through a cached home on the other node")
@@ -100,6 +124,9 @@ def edit_through_cached_home(app):
     ok, seen, took = poll(lambda: (lambda s: (s is not None, s))(find(home(API1, follower), status_id)), 10)
     check("the status reaches the follower's home (read through api1, now cached)", ok and "first version" in seen["content"], f"{took:.2f}s")
     home(API2, follower)  # cached and rendered on api2 too
+    stream = EventStream(API2 + "/api/v1/streaming/user", follower["token"])
+    stream.start()
+    stream.ready.wait(5)
     edited = call("PUT", f"{API1}/api/v1/statuses/{status_id}", author["token"], {"status": "second version #after", "spoiler_text": "cw"})
     check("PUT /api/v1/statuses/:id answers the edited status", edited.status == 200 and "second version" in edited.json.get("content", "")
           and edited.json.get("edited_at"), repr(edited))
@@ -107,6 +134,9 @@ def edit_through_cached_home(app):
     check("the follower's home through api2 shows the new text at once", seen is not None and "second version" in seen["content"]
           and seen.get("edited_at") == edited.json.get("edited_at") and seen.get("spoiler_text") == "cw", repr(seen))
     print(f"  transcript: GET {API2}/api/v1/timelines/home -> content={seen and seen['content']!r} edited_at={seen and seen['edited_at']}")
+    ok, _, took = poll(lambda: (any(e == "status.update" and json.loads(d).get("id") == status_id for e, d in stream.events), None), 5)
+    check("the follower's user stream (on api2) gets status.update with the new version", ok and any(
+        "second version" in json.loads(d).get("content", "") for e, d in stream.events if e == "status.update"), f"{took:.2f}s")
     seen1 = find(home(API1, follower), status_id)
     check("and so does api1", seen1 is not None and "second version" in seen1["content"], repr(seen1))
     tags = [t["name"] for t in (seen or {}).get("tags", [])]
