@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import StarlingDomain
 import StarlingRedis
 import StarlingStore
@@ -307,6 +309,45 @@ struct ListTests {
             #expect(home.contains(atHome))
             #expect(!home.contains(inList))
             #expect(!(try await h.redisHome(owner)).contains(inList))
+        }
+    }
+
+    /// The `list` stream: a member's status is streamed to the list's owner, a followed non-member's is not.
+    @Test func listStreamCarriesMembersStatuses() async throws {
+        let live = { var options = Harness.Options(); options.live = true; return options }()
+        try await Harness.with(live) { h in
+            let owner = try await h.register("lsowner"), member = try await h.register("lsmember"), other = try await h.register("lsother")
+            try await h.follow(owner, member)
+            try await h.follow(owner, other)
+            let list = try await h.call(.post, "/api/v1/lists", token: owner.token, form: ["title": "S"]).string("id")
+            #expect(try await h.call(.post, "/api/v1/lists/\(list)/accounts", token: owner.token, form: ["account_ids[]": String(member.id)]).status == .ok)
+            await h.drain()
+            // Someone else's list cannot be streamed.
+            #expect(try await h.call(.get, "/api/v1/streaming/list?list=\(list)", token: other.token).status == .notFound)
+            #expect(try await h.call(.get, "/api/v1/streaming/list", token: owner.token).status == .badRequest)
+
+            var request = HTTPClientRequest(url: "\(h.baseURL)/api/v1/streaming/list?list=\(list)&access_token=\(owner.token)")
+            request.method = .GET
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            #expect(response.status == .ok)
+            let posted = Task {
+                try await Task.sleep(for: .milliseconds(300))  // let the subscription register
+                let outside = try await h.post(other, "not for the list")
+                await h.drain()
+                let inside = try await h.post(member, "streamed to the list")
+                await h.drain()
+                return (outside, inside)
+            }
+            var received = ""
+            let deadline = ContinuousClock.now + .seconds(10)
+            for try await chunk in response.body {
+                received += String(buffer: chunk)
+                if received.contains("streamed to the list") || ContinuousClock.now > deadline { break }
+            }
+            let (outside, inside) = try await posted.value
+            #expect(received.contains("event: update"))
+            #expect(received.contains("\"id\":\"\(inside)\""))
+            #expect(!received.contains("\"id\":\"\(outside)\""))
         }
     }
 
