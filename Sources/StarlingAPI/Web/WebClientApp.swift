@@ -87,9 +87,8 @@ extension WebClientRoutes {
             <a href="#/explore" data-nav="explore">Explore</a>
             <a href="#/@\(HTML.escape(account.username))" data-nav="profile">Profile</a>
             <a href="#/settings" data-nav="settings">Settings</a>
+            <form method="post" action="/auth/sign_out" class="sign-out">\(HTML.hidden("authenticity_token", csrf))<button type="submit" class="link" id="sign-out">Sign out</button></form>
             </nav>
-            <form method="post" action="/auth/sign_out" class="sign-out">\(HTML.hidden("authenticity_token", csrf))
-            <button type="submit" class="link" id="sign-out">Sign out</button></form>
             </header>
             <main id="main" tabindex="-1"><p class="loading">Loading…</p></main>
             <div id="live" class="visually-hidden" aria-live="polite"></div>

@@ -105,10 +105,12 @@ enum WebHTML {
             <header><a class="author" href="/@\(HTML.escape(account.username))"><strong>\(HTML.escape(displayName(account)))</strong> <span class="acct">@\(HTML.escape(account.username))</span></a>
             \(reply)<a class="date" href="\(path)"><time datetime="\(isoDate(status.createdAt))">\(shortDate(status.createdAt))</time></a></header>
             \(content)
-            <footer class="counts"><span>\(status.repliesCount) replies</span> <span>\(status.reblogsCount) boosts</span> <span>\(status.favouritesCount) favourites</span></footer>
+            <footer class="counts"><span>\(count(status.repliesCount, "reply", "replies"))</span> <span>\(count(status.reblogsCount, "boost", "boosts"))</span> <span>\(count(status.favouritesCount, "favourite", "favourites"))</span></footer>
             </article>
             """
     }
+
+    static func count(_ n: Int64, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
 
     /// The profile's header card.
     static func profileCard(_ account: AccountEntity) -> String {
@@ -116,7 +118,7 @@ enum WebHTML {
         <section class="profile" aria-labelledby="profile-name">
         <h1 id="profile-name">\(HTML.escape(displayName(account))) <span class="acct">@\(HTML.escape(account.username))</span></h1>
         <div class="note">\(account.note)</div>
-        <p class="figures"><span><strong>\(account.statusesCount)</strong> posts</span> <span><strong>\(account.followingCount)</strong> following</span> <span><strong>\(account.followersCount)</strong> followers</span></p>
+        <p class="figures"><span><strong>\(account.statusesCount)</strong> \(account.statusesCount == 1 ? "post" : "posts")</span> <span><strong>\(account.followingCount)</strong> following</span> <span><strong>\(account.followersCount)</strong> \(account.followersCount == 1 ? "follower" : "followers")</span></p>
         </section>
         """
     }

@@ -83,6 +83,7 @@ extension WebAssets {
     return data;
   }
   function errorBox(error) { return el('p', { class: 'error', role: 'alert', text: error.message || String(error) }); }
+  function plural(n, one, many) { return n + ' ' + (n === 1 ? one : many); }
   function displayName(account) { return account.display_name || account.username; }
   function when(iso) {
     const date = new Date(iso);
@@ -356,8 +357,8 @@ extension WebAssets {
       setTitle(displayName(account) + ' (@' + account.username + ')');
       const card = el('section', { class: 'profile', 'aria-labelledby': 'page-heading' }, [
         el('div', { class: 'note', html: account.note }),
-        el('p', { class: 'figures' }, [el('span', { text: account.statuses_count + ' posts' }), el('span', { text: account.following_count + ' following' }),
-          el('span', { class: 'followers-count', text: account.followers_count + ' followers' })])]);
+        el('p', { class: 'figures' }, [el('span', { text: plural(account.statuses_count, 'post', 'posts') }), el('span', { text: account.following_count + ' following' }),
+          el('span', { class: 'followers-count', text: plural(account.followers_count, 'follower', 'followers') })])]);
       const h = heading(displayName(account));
       h.append(' ', el('span', { class: 'acct', text: '@' + account.username }));
       main.replaceChildren(h, card);
@@ -374,6 +375,10 @@ extension WebAssets {
           button.disabled = true;
           try {
             const relationship = await api('POST', '/api/v1/accounts/' + account.id + (following ? '/unfollow' : '/follow'));
+            if (relationship.following !== following) {
+              account.followers_count += relationship.following ? 1 : -1;
+              card.querySelector('.followers-count').textContent = plural(account.followers_count, 'follower', 'followers');
+            }
             setFollow(button, relationship.following);
             say(relationship.following ? 'Following @' + account.username : 'Unfollowed @' + account.username);
           } catch (error) { alert(error.message); }

@@ -6,6 +6,7 @@ enum WebAssets {
 :root { color-scheme: light dark; --accent: #2b6cb0; --muted: #666; --line: #8884; --bg: Canvas; --fg: CanvasText; }
 @media (prefers-color-scheme: dark) { :root { --accent: #90cdf4; --muted: #aaa; } }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 html { -webkit-text-size-adjust: 100%; }
 body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto; padding: 0 .75rem 3rem; max-width: 40rem; overflow-wrap: anywhere; }
 a { color: var(--accent); }
@@ -17,7 +18,7 @@ header.site { display: flex; flex-wrap: wrap; align-items: center; gap: .25rem .
 header.site nav { display: flex; flex-wrap: wrap; gap: .1rem .6rem; }
 header.site nav a { text-decoration: none; padding: .35rem .1rem; }
 header.site nav a[aria-current="page"] { font-weight: 700; text-decoration: underline; text-underline-offset: .3em; }
-.sign-out { margin: 0; }
+.sign-out { margin: 0; display: inline; }
 h1 { font-size: 1.45rem; line-height: 1.25; }
 h2 { font-size: 1.15rem; margin-top: 1.5rem; }
 :focus-visible { outline: 3px solid #f6ad55; outline-offset: 2px; }
@@ -53,6 +54,7 @@ button:disabled { opacity: .5; cursor: not-allowed; }
 .figures span + span { margin-left: 1rem; }
 .compose { border: 1px solid var(--line); border-radius: .5rem; padding: .75rem; margin: 1rem 0; }
 .compose .row { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; justify-content: space-between; }
+.compose label { margin-top: .4rem; }
 .compose .row select { width: auto; margin-top: .75rem; }
 .counter { font-variant-numeric: tabular-nums; color: var(--muted); margin-top: .75rem; }
 .counter.over { color: #c53030; font-weight: 700; }
@@ -67,5 +69,6 @@ button:disabled { opacity: .5; cursor: not-allowed; }
 .landing h1 { font-size: 2rem; }
 .rules li { margin: .3rem 0; }
 .follow-hint { display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; }
+.follow-hint .button { margin-top: 0; }
 """#
 }
