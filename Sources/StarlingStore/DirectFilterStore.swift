@@ -380,12 +380,12 @@ public struct FollowImportStore: Sendable {
             """).collect(Int64.self)
     }
 
-    /// Local accounts by username (lowercased), for resolving an import's entries.
-    public func accountIds(usernames: [String]) async throws -> [String: Int64] {
-        var out: [String: Int64] = [:]
-        for try await (name, id) in try await database.query("import_resolve", """
-            SELECT lower(username), id FROM accounts WHERE lower(username) = ANY(\(usernames))
-            """).decode((String, Int64).self) { out[name] = id }
+    /// Local accounts by username (lowercased), for resolving an import's entries: (id, locked).
+    public func accountIds(usernames: [String]) async throws -> [String: (id: Int64, locked: Bool)] {
+        var out: [String: (id: Int64, locked: Bool)] = [:]
+        for try await (name, id, locked) in try await database.query("import_resolve", """
+            SELECT lower(username), id, locked FROM accounts WHERE lower(username) = ANY(\(usernames))
+            """).decode((String, Int64, Bool).self) { out[name] = (id, locked) }
         return out
     }
 

@@ -48,6 +48,8 @@ public final class FollowImporter: Service {
     let redis: ShardedRedis
     let store: FollowImportStore
     let follows: FollowStore
+    let relations: RelationshipStore
+    let notifications: NotificationStore
     let logger: Logger
     let pollInterval: Duration
     static let leaseSeconds = 60
@@ -58,6 +60,8 @@ public final class FollowImporter: Service {
         self.redis = redis
         self.store = FollowImportStore(database: database)
         self.follows = FollowStore(database: database)
+        self.relations = RelationshipStore(database: database)
+        self.notifications = NotificationStore(database: database)
         self.logger = logger
         self.pollInterval = pollInterval
     }
@@ -82,7 +86,7 @@ public final class FollowImporter: Service {
         let resolved = try await store.accountIds(usernames: Array(Set(plan.usernames.compactMap { $0 })))
         var processed = job.processed, failed = job.failed
         var wanted = Set<Int64>()
-        for name in plan.usernames { if let name, let id = resolved[name], id != job.accountId { wanted.insert(id) } }
+        for name in plan.usernames { if let name, let target = resolved[name], target.id != job.accountId { wanted.insert(target.id) } }
         if job.mode == "overwrite" && processed == 0 {
             // Overwrite: whom the file does not list is unfollowed first.
             for followee in try await store.followingIds(account: job.accountId) where !wanted.contains(followee) {
@@ -93,11 +97,20 @@ public final class FollowImporter: Service {
             let slice = plan.usernames[processed..<min(plan.usernames.count, processed + Self.batch)]
             var changed: [Int64] = []
             for name in slice {
-                guard let name, let id = resolved[name], id != job.accountId else {
+                // As the follow route: nobody across a block either way; a locked account gets a request.
+                guard let name, let target = resolved[name], target.id != job.accountId,
+                      try await !relations.blockedEitherWay(job.accountId, target.id) else {
                     failed += 1
                     continue
                 }
-                if try await follows.follow(follower: job.accountId, followee: id) { changed.append(id) }
+                if target.locked {
+                    if try await follows.relationships(viewer: job.accountId, targets: [target.id]).first?.following != true,
+                       try await relations.requestFollow(account: job.accountId, target: target.id) {
+                        await notifyFollowRequest(from: job.accountId, to: target.id)
+                    }
+                } else if try await follows.follow(follower: job.accountId, followee: target.id) {
+                    changed.append(target.id)
+                }
             }
             processed += slice.count
             if !changed.isEmpty { await invalidate([job.accountId] + changed, pulledOf: job.accountId) }
@@ -108,6 +121,18 @@ public final class FollowImporter: Service {
             try await store.progress(id: job.id, processed: 0, failed: 0, finished: true, leaseSeconds: Self.leaseSeconds)
         }
         return true
+    }
+
+    /// The `follow_request` notification, created once, streamed to the target.
+    private func notifyFollowRequest(from requester: Int64, to target: Int64) async {
+        do {
+            guard let id = try await notifications.create(recipient: target, from: requester, type: .followRequest, statusId: nil) else { return }
+            let channel = StreamChannels.user(target)
+            _ = try await redis.send(key: channel, RedisCommand(bytes: [Array("PUBLISH".utf8), Array(channel.utf8),
+                                                                        StreamEvent(event: .notification, notification: id).payload]))
+        } catch {
+            logger.warning("could not notify a follow request", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Tells every API node that these accounts' rows (counters) and the importer's pulled list changed,

@@ -262,6 +262,24 @@ struct DirectFilterTests {
         }
     }
 
+    @Test func followImportAsksLockedAccountsAndSkipsBlocks() async throws {
+        try await Harness.with { h in
+            let alice = try await h.register("alice"), locked = try await h.register("locked"), blocker = try await h.register("blocker")
+            #expect(try await h.call(.patch, "/api/v1/accounts/update_credentials", token: locked.token, form: ["locked": "true"]).status == .ok)
+            #expect(try await h.call(.post, "/api/v1/accounts/\(alice.id)/block", token: blocker.token).status == .ok)
+            let created = try await h.call(.post, "/api/v1/import", token: alice.token,
+                                           form: ["type": "following", "data": "\(locked.username)\n\(blocker.username)\n"])
+            #expect(created.status == .ok)
+            let importer = FollowImporter(database: h.database, redis: h.redis, logger: Logger(label: "test"))
+            while try await importer.runOnce() {}
+            let done = try await h.call(.get, "/api/v1/imports/\(created.string("id"))", token: alice.token)
+            #expect(done.object["processed"] as? Int == 2 && done.object["failed"] as? Int == 1)
+            let relationships = try await h.call(.get, "/api/v1/accounts/relationships?id[]=\(locked.id)&id[]=\(blocker.id)", token: alice.token).array
+            #expect(relationships.map { $0["following"] as? Bool } == [false, false])
+            #expect(relationships.first?["requested"] as? Bool == true)  // a follow request to the locked account
+        }
+    }
+
     @Test func emailSearchFindsOnlyDiscoverableAccounts() async throws {
         try await Harness.with { h in
             let alice = try await h.register("alice"), bob = try await h.register("bob")
