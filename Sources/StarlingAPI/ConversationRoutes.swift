@@ -137,7 +137,11 @@ extension MastodonRoutes {
         var result = SearchEntity(accounts: [], statuses: [], hashtags: [])
         if type == nil || type == "accounts" {
             let name = query.hasPrefix("@") ? String(query.dropFirst()) : query
-            let ids = try await services.interactions.searchAccounts(prefix: name, limit: limit, offset: offset)
+            var ids = try await services.interactions.searchAccounts(prefix: name, limit: limit, offset: offset)
+            if let viewer {  // accounts across a block are not found (RelationshipRoutes.swift)
+                let relations = try await services.viewerBlocksAndMutes(viewer).relations(at: Date())
+                ids.removeAll(where: relations.isBlocked)
+            }
             let rows = Dictionary(try await services.accounts.accounts(ids: ids).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             result.accounts = ids.compactMap { rows[$0].map(services.renderer.account) }
         }

@@ -110,6 +110,10 @@ struct RelationshipTests {
             #expect(try await h.call(.get, "/api/v1/timelines/tag/blocktest\(alice.id)", token: other.token).ids.count == 3)
             let search = try await h.call(.get, "/api/v2/search?type=statuses&q=uniqueword\(alice.id)", token: alice.token)
             #expect((search.object["statuses"] as? [Any])?.count == 0)
+            let accounts = try await h.call(.get, "/api/v2/search?type=accounts&q=\(troll.username)", token: alice.token)
+            #expect((accounts.object["accounts"] as? [Any])?.count == 0)
+            let found = try await h.call(.get, "/api/v2/search?type=accounts&q=\(troll.username)", token: other.token)
+            #expect((found.object["accounts"] as? [Any])?.count == 1)
             let trollSearch = try await h.call(.get, "/api/v2/search?type=statuses&q=uniqueword\(alice.id)", token: other.token)
             #expect((trollSearch.object["statuses"] as? [Any])?.count == 1)
             // Reblogs of the blocked account's statuses are hidden too.
