@@ -3,6 +3,7 @@ import HTTPTypes
 import StarlingDomain
 import StarlingMedia
 import StarlingStore
+import StarlingTimelines
 @testable import StarlingAPI
 @testable import StarlingWorker
 import Testing
@@ -278,5 +279,45 @@ struct MediaTests {
             #expect(try await h.call(.get, "/api/v1/media/\(fresh.string("id"))", token: user.token).status == .ok)
             #expect(try await h.call(.get, try Harness.mediaPath(fresh.object["url"])).status == .ok)
         }
+    }
+}
+
+@Suite struct MediaCodecTests {
+    static let row: StatusRow = {
+        var row = StatusRow(id: 42, accountId: 7, text: "a photo", spoilerText: "", sensitive: false, visibility: .public,
+                            createdAt: Date(timeIntervalSince1970: 1_700_000_000))
+        row.media = [
+            MediaRef(id: 1, fileKey: "ab/cd/" + String(repeating: "a", count: 64) + ".jpg", previewKey: nil, width: 640, height: 480,
+                     previewWidth: 320, previewHeight: 240, blurhash: "L00000fQfQfQfQfQfQfQfQfQfQfQ", description: "ünïcode \"quoted\"",
+                     focusX: 0.5, focusY: -1),
+            MediaRef(id: 2, fileKey: nil, previewKey: nil, width: nil, height: nil, previewWidth: nil, previewHeight: nil,
+                     blurhash: nil, description: "", focusX: 0, focusY: 0),
+        ]
+        return row
+    }()
+
+    @Test func mediaSurviveTheStatusCache() throws {
+        let decoded = try #require(StatusRowCodec.decode(StatusRowCodec.encode(Self.row)))
+        #expect(decoded == Self.row)
+        var plain = Self.row
+        plain.media = nil
+        #expect(StatusRowCodec.decode(StatusRowCodec.encode(plain))?.media == nil)
+        // A row without media is coded exactly as before media existed (flag bit 7 clear).
+        #expect(StatusRowCodec.encode(plain)[17] & 0x80 == 0)
+    }
+
+    @Test func corruptMediaAreACacheMiss() {
+        var bytes = StatusRowCodec.encode(Self.row)
+        // Break the JSON (its last byte, `]`): the value is not a row, so it is read from PostgreSQL.
+        bytes[bytes.count - 1] = UInt8(ascii: "x")
+        #expect(StatusRowCodec.decode(bytes) == nil)
+    }
+
+    @Test func entityMatchesTheReferenceEncoder() throws {
+        let entity = MediaAttachmentEntity(Self.row.media![0], baseURL: "https://example.test")
+        let fast = try #require(try JSONSerialization.jsonObject(with: Data(JSON.bytes(entity, capacity: 1024))) as? NSDictionary)
+        let reference = try #require(try JSONSerialization.jsonObject(with: JSON.encoder.encode(entity)) as? NSDictionary)
+        #expect(fast == reference)
+        #expect((fast["url"] as? String)?.hasPrefix("https://example.test/media/ab/cd/") == true)
     }
 }
