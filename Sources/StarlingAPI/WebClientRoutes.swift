@@ -18,13 +18,19 @@ struct WebClientRoutes: Sendable {
         plain.get("/about") { request, _ in aboutPage(request) }
         // `/@alice` is one path segment: captured whole, the `@` (and `.rss`) checked by WebPages.
         plain.get("/:handle") { request, context in
-            try await profile(request, segment: context.parameters.get("handle") ?? "")
+            try await profile(request, segment: Self.decoded(context.parameters.get("handle")))
         }
         plain.get("/:handle/:id") { request, context in
-            try await statusPage(request, segment: context.parameters.get("handle") ?? "", id: context.parameters.get("id") ?? "")
+            try await statusPage(request, segment: Self.decoded(context.parameters.get("handle")), id: context.parameters.get("id") ?? "")
         }
         plain.get("/tags/:name") { request, context in try await tagPage(request, segment: context.parameters.get("name") ?? "") }
         open.get("/auth/sign_up") { request, _ in signUpForm(request, username: "", email: "", error: nil, status: .ok) }
         open.post("/auth/sign_up") { request, context in try await signUp(request, context) }
+    }
+
+    /// A path segment percent-decoded (`%40alice` is `@alice`); left as it is if it does not decode.
+    static func decoded(_ segment: String?) -> String {
+        guard let segment else { return "" }
+        return Params.tryDecode(segment) ?? segment
     }
 }

@@ -58,6 +58,7 @@ struct WebPageTests {
             #expect(again.status == .notModified)
             #expect(again.bytes.isEmpty)
             #expect(again.headers[.eTag] == etag)
+            #expect(try await Self.get(h, "/%40\(alice.username)").status == .ok, "a percent-encoded @ names the same page")
             let other = try await Self.get(h, "/@\(alice.username)", ifNoneMatch: "\"0000000000000000\"")
             #expect(other.status == .ok)
         }

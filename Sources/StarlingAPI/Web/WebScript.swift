@@ -365,9 +365,30 @@ extension WebAssets {
       if (account.id !== ME) {
         const button = el('button', { type: 'button', class: 'follow', id: 'follow-button', text: 'Follow', 'aria-pressed': 'false', disabled: true });
         card.append(button);
+        // Mute and block, as the relationships API offers them.
+        const mute = el('button', { type: 'button', class: 'secondary mute', id: 'mute-button', 'aria-pressed': 'false', text: 'Mute' });
+        const block = el('button', { type: 'button', class: 'secondary block', id: 'block-button', 'aria-pressed': 'false', text: 'Block' });
+        const setMute = (on) => { mute.setAttribute('aria-pressed', on ? 'true' : 'false'); mute.textContent = on ? 'Unmute' : 'Mute'; };
+        const setBlock = (on) => { block.setAttribute('aria-pressed', on ? 'true' : 'false'); block.textContent = on ? 'Unblock' : 'Block'; };
+        card.append(' ', mute, ' ', block);
+        const relate = (control, verb, undo, apply) => control.addEventListener('click', async () => {
+          const on = control.getAttribute('aria-pressed') === 'true';
+          if (!on && verb === 'block' && !confirm('Block @' + account.username + '? You will stop following each other.')) return;
+          control.disabled = true;
+          try {
+            const relationship = await api('POST', '/api/v1/accounts/' + account.id + '/' + (on ? undo : verb));
+            apply(relationship);
+            say((on ? undo : verb) + ' @' + account.username);
+          } catch (error) { alert(error.message); }
+          control.disabled = false;
+        });
+        relate(mute, 'mute', 'unmute', (r) => setMute(r.muting));
+        relate(block, 'block', 'unblock', (r) => { setBlock(r.blocking); setFollow(button, r.following); });
         try {
           const [relationship] = await api('GET', '/api/v1/accounts/relationships?id[]=' + encodeURIComponent(account.id));
           setFollow(button, relationship && relationship.following);
+          setMute(relationship && relationship.muting);
+          setBlock(relationship && relationship.blocking);
         } catch (error) { card.append(errorBox(error)); }
         button.disabled = false;
         button.addEventListener('click', async () => {

@@ -160,6 +160,11 @@ def main():
         check("the follow button turns into unfollow", wait_for(lambda: driver.find_element(By.ID, "follow-button").get_attribute("aria-pressed") == "true"))
         followers = api("GET", f"/api/v1/accounts/{bob['id']}/followers")[1]
         check("the follow is stored", any(a["username"] == me for a in followers), str(followers)[:200])
+        driver.find_element(By.ID, "mute-button").click()
+        muted = wait_for(lambda: driver.find_element(By.ID, "mute-button").get_attribute("aria-pressed") == "true")
+        driver.find_element(By.ID, "mute-button").click()
+        unmuted = wait_for(lambda: driver.find_element(By.ID, "mute-button").get_attribute("aria-pressed") == "false")
+        check("mute and unmute from the profile", muted and unmuted)
         shot(driver, "3-profile")
         driver.get(BASE + "/#/home")
         driver.refresh()  # a fresh stream connection, as a person opening the app later would have
