@@ -191,6 +191,8 @@ public final class StreamingHub: Service {
                 guard let user = client.userId, recipients?.contains(user) == true, streams.contains(.user) else { continue }
                 targets.append((client, .user))
             } else if channel == StreamChannels.pulled {
+                // A pulled (celebrity) member's status reaches its lists' streams here (ListStreaming.swift).
+                if let status = pulled { targets += await listTargets(client, streams: streams, status: status) }
                 guard streams.contains(.user), let user = client.userId else { continue }
                 if event.event == .delete {
                     targets.append((client, .user))

@@ -317,10 +317,14 @@ struct ListTests {
         let live = { var options = Harness.Options(); options.live = true; return options }()
         try await Harness.with(live) { h in
             let owner = try await h.register("lsowner"), member = try await h.register("lsmember"), other = try await h.register("lsother")
+            let star = try await h.register("lsstar")  // a pulled member: merged by each node, not fanned out
             try await h.follow(owner, member)
             try await h.follow(owner, other)
+            try await h.follow(owner, star)
+            for _ in 0..<2 { try await h.follow(try await h.register("lsfan"), star) }
             let list = try await h.call(.post, "/api/v1/lists", token: owner.token, form: ["title": "S"]).string("id")
             #expect(try await h.call(.post, "/api/v1/lists/\(list)/accounts", token: owner.token, form: ["account_ids[]": String(member.id)]).status == .ok)
+            #expect(try await h.call(.post, "/api/v1/lists/\(list)/accounts", token: owner.token, form: ["account_ids[]": String(star.id)]).status == .ok)
             await h.drain()
             // Someone else's list cannot be streamed.
             #expect(try await h.call(.get, "/api/v1/streaming/list?list=\(list)", token: other.token).status == .notFound)
@@ -334,9 +338,11 @@ struct ListTests {
                 try await Task.sleep(for: .milliseconds(300))  // let the subscription register
                 let outside = try await h.post(other, "not for the list")
                 await h.drain()
+                let famous = try await h.post(star, "a pulled member")
+                await h.drain()
                 let inside = try await h.post(member, "streamed to the list")
                 await h.drain()
-                return (outside, inside)
+                return (outside, [famous, inside])
             }
             var received = ""
             let deadline = ContinuousClock.now + .seconds(10)
@@ -346,7 +352,7 @@ struct ListTests {
             }
             let (outside, inside) = try await posted.value
             #expect(received.contains("event: update"))
-            #expect(received.contains("\"id\":\"\(inside)\""))
+            for id in inside { #expect(received.contains("\"id\":\"\(id)\"")) }
             #expect(!received.contains("\"id\":\"\(outside)\""))
         }
     }
