@@ -1245,6 +1245,47 @@ enum OpenAPIDocument {
          },
          "language": {
           "type": "string"
+         },
+         "poll": {
+          "type": "object",
+          "properties": {
+           "options": {
+            "type": "array",
+            "items": {
+             "type": "string"
+            }
+           },
+           "expires_in": {
+            "oneOf": [
+             {
+              "type": "integer"
+             },
+             {
+              "type": "string"
+             }
+            ]
+           },
+           "multiple": {
+            "oneOf": [
+             {
+              "type": "boolean"
+             },
+             {
+              "type": "string"
+             }
+            ]
+           },
+           "hide_totals": {
+            "oneOf": [
+             {
+              "type": "boolean"
+             },
+             {
+              "type": "string"
+             }
+            ]
+           }
+          }
          }
         }
        }
@@ -1283,12 +1324,48 @@ enum OpenAPIDocument {
          },
          "language": {
           "type": "string"
+         },
+         "poll[options][]": {
+          "type": "array",
+          "items": {
+           "type": "string"
+          }
+         },
+         "poll[expires_in]": {
+          "oneOf": [
+           {
+            "type": "integer"
+           },
+           {
+            "type": "string"
+           }
+          ]
+         },
+         "poll[multiple]": {
+          "oneOf": [
+           {
+            "type": "boolean"
+           },
+           {
+            "type": "string"
+           }
+          ]
+         },
+         "poll[hide_totals]": {
+          "oneOf": [
+           {
+            "type": "boolean"
+           },
+           {
+            "type": "string"
+           }
+          ]
          }
         }
        }
       }
      },
-     "description": "`status` counts at most the instance's `max_characters`, as Mastodon counts."
+     "description": "`status` counts at most the instance's `max_characters`, as Mastodon counts. A poll: 2 to `configuration.polls.max_options` options, `expires_in` seconds within its bounds (EditPollRoutes.swift)."
     },
     "security": [
      {
