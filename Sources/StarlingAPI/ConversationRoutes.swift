@@ -138,6 +138,10 @@ extension MastodonRoutes {
         if type == nil || type == "accounts" {
             let name = query.hasPrefix("@") ? String(query.dropFirst()) : query
             var ids = try await services.interactions.searchAccounts(prefix: name, limit: limit, offset: offset)
+            if EmailQuery.looksLikeEmail(query), offset == 0,  // an exact e-mail finds a discoverable account (DirectFilterRoutes.swift)
+               let found = try await FollowImportStore(database: services.database).discoverable(email: query) {
+                ids = [found.id]
+            }
             if let viewer {  // accounts across a block are not found (RelationshipRoutes.swift)
                 let relations = try await services.viewerBlocksAndMutes(viewer).relations(at: Date())
                 ids.removeAll(where: relations.isBlocked)

@@ -291,10 +291,13 @@ struct DirectFilterTests {
             let found = try await h.call(.get, "/api/v1/accounts/search?q=\(email)", token: alice.token)
             #expect(found.ids == [String(bob.id)])
             #expect(try await h.call(.get, "/api/v1/accounts/search?q=x\(email)", token: alice.token).array.isEmpty)
+            let v2 = try await h.call(.get, "/api/v2/search?type=accounts&q=\(email)", token: alice.token).object["accounts"] as? [[String: Any]]
+            #expect(v2?.compactMap { $0["id"] as? String } == [String(bob.id)])
             #expect(try await h.account(bob)["discoverable"] as? Bool == true)
             #expect(try await h.account(alice)["discoverable"] as? Bool == false)
             _ = try await h.call(.patch, "/api/v1/accounts/update_credentials", token: bob.token, form: ["discoverable": "false"])
             #expect(try await h.call(.get, "/api/v1/accounts/search?q=\(email)", token: alice.token).array.isEmpty)
+            #expect((try await h.call(.get, "/api/v2/search?type=accounts&q=\(email)", token: alice.token).object["accounts"] as? [Any])?.isEmpty == true)
             #expect(try await h.call(.get, "/api/v1/accounts/search", token: alice.token).status == .badRequest)
         }
     }

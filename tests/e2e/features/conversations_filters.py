@@ -14,6 +14,8 @@ import os
 import random
 import string
 import sys
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -90,6 +92,30 @@ def home(user, node=API2):
     return ids(call("GET", node + "/api/v1/timelines/home", user["token"])) or []
 
 
+def listen_direct(user):
+    """Opens the user's direct stream (server-sent events) through api2; collects lines until a data line."""
+    request = urllib.request.Request(API2 + "/api/v1/streaming/direct")
+    request.add_header("Authorization", f"Bearer {user['token']}")
+    stream = urllib.request.urlopen(request, timeout=15)
+    state = {"lines": []}
+
+    def read():
+        try:
+            for raw in stream:
+                line = raw.decode().rstrip("\n")
+                state["lines"].append(line)
+                if line.startswith("data:"):
+                    break
+        except Exception as error:  # noqa: BLE001 - reported through the check
+            state["lines"].append(repr(error))
+        finally:
+            stream.close()
+    state["thread"] = threading.Thread(target=read, daemon=True)
+    state["thread"].start()
+    time.sleep(0.3)  # subscribed before the post
+    return state
+
+
 @e2elib.scenario
 def direct_message(app):
     section("conversations: a direct message reaches only its addressee")
@@ -98,6 +124,7 @@ def direct_message(app):
         check(f"{reader['name']} follows the sender", call("POST", f"{API1}/api/v1/accounts/{sender['id']}/follow", reader["token"]).status == 200)
         home(reader)  # builds the home list
     public_post = post(sender, "a public one, for comparison")
+    events = listen_direct(addressee)
     dm = post(sender, f"@{addressee['name']} just between us", visibility="direct")
     ok, _, took = poll(lambda: (public_post in home(follower) and dm in home(addressee), None), 10)
     check("the addressee's home has it (and the follower has the public post)", ok, f"{took:.2f}s")
@@ -107,6 +134,10 @@ def direct_message(app):
     ok, convs, took = poll(lambda: (lambda c: (len(c or []) == 1, c))(call("GET", API2 + "/api/v1/conversations", addressee["token"]).json), 10)
     check("it is in the addressee's conversations (read through api2)", ok and convs[0]["last_status"]["id"] == dm
           and convs[0]["unread"] is True and [a["id"] for a in convs[0]["accounts"]] == [sender["id"]], repr(convs)[:300])
+    events["thread"].join(10)
+    event = events["lines"]
+    got_event = "event: conversation" in event and any(l.startswith("data:") and dm in l for l in event)
+    check("the addressee's direct stream (on api2) gets a conversation event", got_event, repr(event)[:300])
     for who, user in (("the follower", follower), ("a third person", third)):
         got = call("GET", f"{API2}/api/v1/statuses/{dm}", user["token"])
         check(f"{who} gets 404 for it through api2", got.status == 404, repr(got))
