@@ -116,7 +116,9 @@ struct MastodonRoutes: Sendable {
     func verifyCredentials(_ context: StarlingRequestContext) async throws -> Response {
         let user = try context.requireUser()
         guard let row = try await services.accounts.account(id: user.id) else { throw MastodonError.unauthorized }
-        return try JSON.response(services.renderer.credentialAccount(row))
+        var entity = services.renderer.credentialAccount(row)
+        entity.source.followRequestsCount = try await services.relationStore.pendingRequests(of: user.id)  // RelationshipRoutes.swift
+        return try JSON.response(entity)
     }
 
     private func accountRow(_ id: String?) async throws -> AccountRow {

@@ -198,6 +198,13 @@ public struct RelationshipStore: Sendable {
         try await database.query("account_is_locked", "SELECT locked FROM accounts WHERE id = \(account)").collect(Bool.self).first ?? false
     }
 
+    /// How many follow requests wait for `target`'s approval (`source.follow_requests_count`).
+    public func pendingRequests(of target: Int64) async throws -> Int {
+        Int(try await database.query("follow_requests_count", """
+            SELECT count(*) FROM follow_requests WHERE target_account_id = \(target)
+            """).collect(Int64.self).first ?? 0)
+    }
+
     /// Records a follow request, unless already following. - Returns: true if a request was created now.
     public func requestFollow(account: Int64, target: Int64) async throws -> Bool {
         try await database.query("follow_request_create", """

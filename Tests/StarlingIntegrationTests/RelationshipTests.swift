@@ -196,6 +196,8 @@ struct RelationshipTests {
             #expect(try await h.account(owner)["followers_count"] as? Int == 0)
             _ = try await h.call(.post, "/api/v1/accounts/\(owner.id)/follow", token: rejected.token)
             #expect(try await notificationTypes(h, owner).filter { $0.0 == "follow_request" }.count == 2)
+            let me = try await h.call(.get, "/api/v1/accounts/verify_credentials", token: owner.token)
+            #expect((me.object["source"] as? [String: Any])?["follow_requests_count"] as? Int == 2)
 
             // A private status does not reach a pending follower.
             let early = try await h.post(owner, "for followers only", visibility: "private")
