@@ -385,13 +385,18 @@ extension OpenAPIDocument {
      },
      "403": {
       "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       },
        "text/html": {
         "schema": {
          "type": "string"
         }
        }
       },
-      "description": "The form again, saying what is wrong (403: the form token is missing or wrong; 422: a field is invalid or taken)."
+      "description": "The form again, saying what is wrong (403: the form token is missing or wrong; 422: a field is invalid or taken); parameters that cannot be decoded at all (control characters) get Mastodon's JSON error."
      },
      "413": {
       "$ref": "#/components/responses/ContentTooLarge"
@@ -401,13 +406,18 @@ extension OpenAPIDocument {
      },
      "422": {
       "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       },
        "text/html": {
         "schema": {
          "type": "string"
         }
        }
       },
-      "description": "The form again, saying what is wrong (403: the form token is missing or wrong; 422: a field is invalid or taken)."
+      "description": "The form again, saying what is wrong (403: the form token is missing or wrong; 422: a field is invalid or taken); parameters that cannot be decoded at all (control characters) get Mastodon's JSON error."
      },
      "429": {
       "$ref": "#/components/responses/TooManyRequests"
