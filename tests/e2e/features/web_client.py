@@ -178,6 +178,18 @@ def main():
         check("bob's new post arrives on the home timeline without a reload",
               arrived and driver.execute_script("return window.__notReloaded === true"))
         shot(driver, "4-home")
+        # More than a page of posts, written through the API with the page's own token.
+        my_token = driver.execute_script("return document.querySelector('meta[name=\"starling-token\"]').content")
+        for n in range(21):
+            api("POST", "/api/v1/statuses", {"status": f"Filler post {n}"}, my_token)
+        time.sleep(1)  # fan-out
+        driver.refresh()
+        first_page = wait_for(lambda: len(driver.find_elements(By.CSS_SELECTOR, ".timeline article.status")) == 20)
+        driver.find_element(By.CSS_SELECTOR, "button.load-more").click()
+        more = wait_for(lambda: len(driver.find_elements(By.CSS_SELECTOR, ".timeline article.status")) > 20)
+        count = len(driver.find_elements(By.CSS_SELECTOR, ".timeline article.status"))
+        check("the home shows 20 posts, and 'Load more' pages on (max_id)", first_page and more and
+              live_text in driver.find_element(By.CSS_SELECTOR, ".timeline").text, f"{count} posts")
 
         section("web client: status page, reply, favourite")
         driver.get(BASE + f"/#/statuses/{live_post['id']}")
