@@ -33,6 +33,11 @@ public struct PollCache: Sendable {
     public struct CachedVote: Sendable, Equatable {
         public var epoch: Int64
         public var choices: [Int]
+
+        public init(epoch: Int64, choices: [Int]) {
+            self.epoch = epoch
+            self.choices = choices
+        }
     }
 
     public struct Tickets: Sendable {

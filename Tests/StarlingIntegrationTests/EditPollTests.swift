@@ -281,6 +281,50 @@ struct EditPollTests {
         }
     }
 
+    /// The cache writes that race PostgreSQL reads never install an older value.
+    @Test func cacheWritesNeverGoBackwards() async throws {
+        try await Harness.with { h in
+            let cache = h.services.pollCache
+            let id = Int64.random(in: 1_000_000...Int64.max / 2)
+            func poll(version: Int64, epoch: Int64 = 0, tallies: [Int64]) -> PollRow {
+                PollRow(id: id, statusId: id, accountId: 1, options: ["a", "b"], tallies: tallies, multiple: false, hideTotals: false,
+                        expiresAt: Date(timeIntervalSince1970: 2_000_000_000), votesCount: tallies.reduce(0, +), votersCount: 0,
+                        version: version, epoch: epoch)
+            }
+            func read(viewer: Int64) async throws -> ([Int64: PollRow], [Int64: PollCache.CachedVote]) {
+                var batch = h.redis.batch()
+                let tickets = cache.queue([id], viewer: viewer, in: &batch)
+                let replies = try await h.redis.send(batch)
+                let (polls, votes) = cache.read(tickets, from: replies)
+                return (polls, votes)
+            }
+            try await cache.store([poll(version: 3, tallies: [1, 2])])
+            try await cache.store([poll(version: 2, tallies: [1, 1])])  // a fill that read before the vote
+            #expect(try await read(viewer: 7).0[id]?.tallies == [1, 2])
+            try await cache.store([poll(version: 4, tallies: [2, 2])])
+            #expect(try await read(viewer: 7).0[id]?.tallies == [2, 2])
+
+            try await cache.storeVotes(viewer: 7, [(id, 0, [1])], authoritative: true)  // the vote
+            try await cache.storeVotes(viewer: 7, [(id, 0, [])], authoritative: false)  // a fill that read before it
+            #expect(try await read(viewer: 7).1[id] == PollCache.CachedVote(epoch: 0, choices: [1]))
+            try await cache.storeVotes(viewer: 7, [(id, 1, [])], authoritative: false)  // after a reset: replaces the old epoch
+            #expect(try await read(viewer: 7).1[id] == PollCache.CachedVote(epoch: 1, choices: []))
+
+            // The status row: a rewrite never replaces a tombstone, nor a later edit's row.
+            let statusId = Int64.random(in: 1_000_000...Int64.max / 2)
+            var row = StatusRow(id: statusId, accountId: 1, text: "v2", spoilerText: "", sensitive: false, visibility: .public,
+                                createdAt: Date(), editedAt: Date())
+            try await cache.rewrite(row, version: 2, statusTTLSeconds: 60)
+            row.text = "v1"
+            try await cache.rewrite(row, version: 1, statusTTLSeconds: 60)
+            if case .row(let cached)? = try await h.services.cache.cachedStatuses([statusId])[statusId] { #expect(cached.text == "v2") } else { Issue.record("not cached") }
+            try await h.services.cache.tombstone(statusId)
+            row.text = "v3"
+            try await cache.rewrite(row, version: 3, statusTTLSeconds: 60)
+            #expect(try await h.services.cache.cachedStatuses([statusId])[statusId] == .deleted)
+        }
+    }
+
     @Test func expiryNotifiesVotersAndAuthorExactlyOnce() async throws {
         try await Harness.with { h in
             let author = try await h.register("closer"), first = try await h.register("first"), second = try await h.register("second")
