@@ -200,6 +200,33 @@ struct ListTests {
         }
     }
 
+    @Test func badListInputIsRefusedAndChangesNothing() async throws {
+        try await Harness.with { h in
+            let owner = try await h.register("lbad"), friend = try await h.register("lbadfriend")
+            try await h.follow(owner, friend)
+            let long = try await h.call(.post, "/api/v1/lists", token: owner.token, form: ["title": String(repeating: "t", count: 257)])
+            #expect(long.status == .unprocessableContent)
+            #expect(long.error?.contains("too long") == true)
+            #expect(try await h.call(.post, "/api/v1/lists", token: owner.token, form: ["title": "a\u{01}b"]).status == .unprocessableContent)
+            let list = try await h.call(.post, "/api/v1/lists", token: owner.token, form: ["title": "ok"]).string("id")
+            #expect(try await h.call(.put, "/api/v1/lists/\(list)", token: owner.token, form: ["title": ""]).status == .unprocessableContent)
+            #expect(try await h.call(.put, "/api/v1/lists/\(list)", token: owner.token, form: ["replies_policy": "everyone"]).status == .unprocessableContent)
+            #expect(try await h.call(.get, "/api/v1/lists/\(list)", token: owner.token).string("title") == "ok")
+            for bad in ["abc", "99999999999999999999", "-1", ""] {
+                #expect(try await h.call(.post, "/api/v1/lists/\(list)/accounts", token: owner.token, form: ["account_ids[]": bad]).status == .unprocessableContent)
+            }
+            #expect(try await h.call(.post, "/api/v1/lists/\(list)/accounts", token: owner.token, form: [:]).status == .unprocessableContent)
+            #expect(try await h.call(.get, "/api/v1/lists/\(list)/accounts", token: owner.token).ids == [])
+            #expect(try await h.call(.get, "/api/v1/lists/\(list)/accounts?limit=-1", token: owner.token).status == .badRequest)
+            #expect(try await h.call(.get, "/api/v1/timelines/list/\(list)?max_id=x", token: owner.token).status == .badRequest)
+            #expect(try await h.call(.get, "/api/v1/timelines/list/99999999999999999999", token: owner.token).status == .notFound)
+            #expect(try await h.call(.get, "/api/v1/accounts/12345/lists", token: owner.token).status == .notFound)
+            #expect(try await h.call(.get, "/api/v1/lists").status == .unauthorized)
+            // An app's token (no user) cannot own lists.
+            #expect(try await h.call(.get, "/api/v1/lists", token: h.appToken).status == .unprocessableContent)
+        }
+    }
+
     /// Reads a list timeline until its Redis list is built (the first read serves by pull and queues the rebuild).
     func buildList(_ h: Harness, _ owner: Harness.User, _ list: String) async throws {
         _ = try await h.call(.get, "/api/v1/timelines/list/\(list)", token: owner.token)
