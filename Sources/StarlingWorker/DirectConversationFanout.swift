@@ -55,7 +55,7 @@ public final class FollowImporter: Service {
     static let leaseSeconds = 60
     static let batch = 50
 
-    public init(database: Database, redis: ShardedRedis, logger: Logger, pollInterval: Duration = .seconds(1)) {
+    public init(database: Database, redis: ShardedRedis, logger: Logger, pollInterval: Duration = .seconds(5)) {
         self.database = database
         self.redis = redis
         self.store = FollowImportStore(database: database)
@@ -67,14 +67,49 @@ public final class FollowImporter: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                while try await runOnce() {}
-            } catch {
-                if Task.isShuttingDownGracefully { break }
-                logger.warning("follow import failed; retried after its lease", metadata: ["error": "\(error)"])
+        // Woken by the NOTIFY of a new import (follow_imports_notify), polling as a fallback for
+        // a lost notification and for leases that ran out.
+        let (bell, ring) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.listen { ring.yield() } }
+            group.addTask {
+                while !Task.isCancelled {
+                    ring.yield()
+                    try? await Task.sleep(for: self.pollInterval)
+                }
             }
-            try? await Task.sleep(for: pollInterval)
+            group.addTask {
+                try? await gracefulShutdown()
+                ring.finish()
+            }
+            for await _ in bell {
+                do {
+                    while !Task.isShuttingDownGracefully, try await runOnce() {}
+                } catch {
+                    if Task.isShuttingDownGracefully { break }
+                    logger.warning("follow import failed; retried after its lease", metadata: ["error": "\(error)"])
+                }
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// LISTEN for new imports, reconnecting after a failure, until cancelled.
+    private func listen(_ wake: @escaping @Sendable () -> Void) async {
+        let client = database.client
+        while !Task.isCancelled {
+            do {
+                try await Database.abandoning {
+                    try await client.withConnection { connection in
+                        try await connection.listen(on: FollowImportStore.channel) { notifications in
+                            for try await _ in notifications { wake() }
+                        }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                try? await Task.sleep(for: .seconds(1))
+            }
         }
     }
 
