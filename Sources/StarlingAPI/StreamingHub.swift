@@ -227,21 +227,23 @@ public final class StreamingHub: Service {
     /// Drops the signed-in clients whose user blocks or is blocked by, or mutes, the status's author
     /// (or, for a reblog, the original's author), as their home and listings do (`Audience.hiddenByRelations`).
     private func withoutBlockedAndMuted(_ targets: [(StreamClient, StreamName)], status id: Int64) async -> [(StreamClient, StreamName)] {
+        // The users' sets come from the node cache; if PostgreSQL cannot answer, the event is not
+        // sent to that user rather than leaked. Most users block and mute nobody: then the status
+        // itself need not be read.
+        let now = Date()
+        var relations: [Int64: ViewerRelations?] = [:]
+        for user in Set(targets.compactMap(\.0.userId)) {
+            relations[user] = (try? await services.viewerBlocksAndMutes(user)).map { $0.isEmpty ? ViewerRelations.none : $0.relations(at: now) }
+        }
+        if relations.values.allSatisfy({ $0 == ViewerRelations.none }) { return targets }
         guard let status = await audience(ofStatus: id) else { return targets }
         var authors = [status.author]
         if let original = status.reblogOf, let inner = await audience(ofStatus: original) { authors.append(inner.author) }
-        var kept: [(StreamClient, StreamName)] = []
-        var hidden: [Int64: Bool] = [:]
-        for (client, stream) in targets {
-            guard let user = client.userId else { kept.append((client, stream)); continue }
-            if hidden[user] == nil {
-                // From the node cache; if PostgreSQL cannot answer, the event is not sent rather than leaked.
-                let relations = (try? await services.viewerBlocksAndMutes(user))?.relations(at: Date())
-                hidden[user] = relations.map { Audience.hiddenByRelations(authors: authors, viewer: user, relations: $0, applyMutes: true) } ?? true
-            }
-            if hidden[user] == false { kept.append((client, stream)) }
+        return targets.filter { client, _ in
+            guard let user = client.userId else { return true }
+            guard let userRelations = relations[user] ?? nil else { return false }
+            return !Audience.hiddenByRelations(authors: authors, viewer: user, relations: userRelations, applyMutes: true)
         }
-        return kept
     }
 
     /// The facts the audience rules read about a status: from the status cache, else PostgreSQL;
