@@ -72,10 +72,12 @@ extension MastodonRoutes {
         let poll = try Self.pollSpec(params, limits: services.settings.polls)
         let language = params["language"].map { $0.isEmpty ? nil : String($0.prefix(16)) } ?? current.language.value
         let sensitive = params["sensitive"] != nil ? params.bool("sensitive") : current.sensitive
+        let mediaIds = try await mediaIdsForEdit(params, status: statusId, account: user.id)  // MediaRoutes.swift
         let result = try await services.editPolls.edit(.init(
             statusId: statusId, editor: user.id, text: text, spoilerText: spoiler, sensitive: sensitive, language: language,
             mentionedUsernames: StatusTextParser.mentions(in: text), tags: StatusTextParser.hashtags(in: text),
             poll: poll, newPollId: services.ids.next()))
+        if let mediaIds { try await mediaStore.replaceAttachments(status: statusId, account: user.id, ids: mediaIds) }  // before the cache is rewritten
         await afterEdit(statusId, author: user.id, result: result, oldPoll: current.poll.value.flatMap { Int64($0.id) })
         guard let status = try await reader.hydrate([statusId], viewer: user.id).first else { throw MastodonError.notFound }
         return try JSON.response(status)

@@ -176,8 +176,9 @@ extension MastodonRoutes {
         guard row.statusId == nil, let deleted = try await mediaStore.deleteUnattached(id: row.id, account: user.id) else {
             throw MastodonError(.unprocessableContent, "Validation failed: Media attachment is attached to a status")
         }
-        // Its files go with the next sweep if no other row shares them (content-addressed keys).
-        if let incoming = deleted.incomingKey { try? await mediaComponents.storage.delete(incoming) }
+        // Its files go unless another row shares them (content-addressed keys).
+        let keys = [deleted.ref.fileKey, deleted.ref.previewKey, deleted.incomingKey].compactMap { $0 }
+        for key in try await mediaStore.unusedKeys(keys) { try? await mediaComponents.storage.delete(key) }
         return try JSON.response(mediaEntity(deleted.ref))
     }
 
@@ -246,7 +247,7 @@ enum ByteRange {
 extension MastodonRoutes {
     /// `media_ids[]` of a new status: at most four, distinct, the poster's own, ready and not attached.
     /// - Throws: 422 naming the problem (nothing is written).
-    func mediaIdsToAttach(_ params: Params, account: Int64) async throws -> [Int64] {
+    func mediaIdsToAttach(_ params: Params, account: Int64, editing: Int64? = nil) async throws -> [Int64] {
         let texts = params.list("media_ids").filter { !$0.isEmpty }
         if texts.isEmpty { return [] }
         let limit = MediaLimits.standard.maxAttachments
@@ -258,9 +259,18 @@ extension MastodonRoutes {
             guard let id = Int64(text) else { throw MastodonError(.unprocessableContent, "Validation failed: Media attachment \(text) was not found") }
             if !ids.contains(id) { ids.append(id) }
         }
-        if let problem = try await mediaStore.attachProblem(ids: ids, account: account) {
+        if let problem = try await mediaStore.attachProblem(ids: ids, account: account, editing: editing) {
             throw MastodonError(.unprocessableContent, problem)
         }
         return ids
+    }
+}
+
+extension MastodonRoutes {
+    /// An edit's `media_ids[]`: nil when the edit does not name them (the attachments stay), else
+    /// the new list (empty removes them), checked as for a post but the status's own may stay.
+    func mediaIdsForEdit(_ params: Params, status: Int64, account: Int64) async throws -> [Int64]? {
+        guard params["media_ids[]"] != nil || params["media_ids"] != nil else { return nil }
+        return try await mediaIdsToAttach(params, account: account, editing: status)
     }
 }

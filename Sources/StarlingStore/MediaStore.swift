@@ -173,13 +173,14 @@ public struct MediaStore: Sendable {
     }
 
     /// Of `ids`, why they cannot be attached by `account`: nil if all can (own, ready, unattached).
-    public func attachProblem(ids: [Int64], account: Int64) async throws -> String? {
+    /// (`editing`: a status whose own attachments may stay.)
+    public func attachProblem(ids: [Int64], account: Int64, editing: Int64? = nil) async throws -> String? {
         let rows = try await rows("media_attachable",
                                   "SELECT \(unescaped: Self.columns) FROM media_attachments WHERE id = ANY(\(ids))")
         let byId = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for id in ids {
             guard let row = byId[id], row.accountId == account else { return "Validation failed: Media attachment \(id) was not found" }
-            if row.statusId != nil { return "Validation failed: Media attachment \(id) is already attached to a status" }
+            if let status = row.statusId, status != editing { return "Validation failed: Media attachment \(id) is already attached to a status" }
             switch row.state {
             case .ready: continue
             case .pending: return "Validation failed: Media attachment \(id) is still being processed"
@@ -276,5 +277,35 @@ extension MediaStore {
             ORDER BY s.id \(unescaped: ascending ? "ASC" : "DESC") LIMIT \(page.limit)
             """).collect(Int64.self)
         return ascending ? ids.reversed() : ids
+    }
+}
+
+extension MediaStore {
+    /// Of `keys`, those no row refers to any more (their files may go).
+    public func unusedKeys(_ keys: [String]) async throws -> [String] {
+        if keys.isEmpty { return [] }
+        let used = try await database.query("media_keys_used", """
+            SELECT k FROM unnest(\(keys)::text[]) AS k WHERE EXISTS (
+                SELECT 1 FROM media_attachments WHERE file_key = k OR preview_key = k OR incoming_key = k)
+            """).collect(String.self)
+        return Array(Set(keys).subtracting(used)).sorted()
+    }
+}
+
+extension MediaStore {
+    /// An edit's attachments: those of `status` not in `ids` are detached (the sweep removes them),
+    /// `ids` attached in their order. The caller checked them (`attachProblem(editing:)`).
+    public func replaceAttachments(status: Int64, account: Int64, ids: [Int64]) async throws {
+        try await database.transaction("media_replace") { connection in
+            let logger = database.logger
+            try await connection.query("""
+                UPDATE media_attachments SET status_id = NULL, position = 0
+                WHERE status_id = \(status) AND NOT (id = ANY(\(ids)))
+                """, logger: logger)
+            try await connection.query("""
+                UPDATE media_attachments SET status_id = \(status), position = array_position(\(ids)::bigint[], id)
+                WHERE id = ANY(\(ids)) AND account_id = \(account) AND (status_id IS NULL OR status_id = \(status)) AND state = 'ready'
+                """, logger: logger)
+        }
     }
 }

@@ -265,6 +265,41 @@ struct MediaTests {
         }
     }
 
+    @Test func editsChangeTheAttachments() async throws {
+        try await Harness.with { h in
+            let author = try await h.register("media")
+            var ids: [String] = []
+            for _ in 0..<3 {
+                let reply = try await h.upload(author, try TestImages.make(64, 48))
+                try #require(reply.status == .ok)
+                ids.append(reply.string("id"))
+            }
+            let posted = try await h.postJSON(author, ["status": "first", "media_ids": [ids[0]]])
+            try #require(posted.status == .ok)
+            let statusId = posted.string("id")
+            func edit(_ body: [String: Any]) async throws -> Harness.Reply {
+                try await h.call(.put, "/api/v1/statuses/\(statusId)", token: author.token,
+                                 rawBody: [UInt8](try JSONSerialization.data(withJSONObject: body)), contentType: "application/json")
+            }
+            func attached(_ reply: Harness.Reply) -> [String] {
+                (reply.object["media_attachments"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            }
+            var reply = try await edit(["status": "second", "media_ids": [ids[1], ids[0]]])
+            #expect(reply.status == .ok && attached(reply) == [ids[1], ids[0]])
+            reply = try await edit(["status": "third"])  // no media_ids: unchanged
+            #expect(attached(reply) == [ids[1], ids[0]])
+            let fetched = try await h.call(.get, "/api/v1/statuses/\(statusId)", token: author.token)
+            #expect(attached(fetched) == [ids[1], ids[0]] && fetched.object["content"] as? String == "<p>third</p>")
+            let stranger = try await h.register("media")
+            let theirs = try await h.upload(stranger, try TestImages.make(64, 48))
+            #expect(try await edit(["status": "x", "media_ids": [theirs.string("id")]]).status == .unprocessableContent)
+            reply = try await edit(["status": "fourth", "media_ids": [ids[2]]])
+            #expect(attached(reply) == [ids[2]])
+            // The dropped ones are free again (and swept with the unattached).
+            #expect(try await h.call(.get, "/api/v1/media/\(ids[0])", token: author.token).status == .ok)
+        }
+    }
+
     @Test func unattachedMediaAreSweptAfterADay() async throws {
         try await Harness.with { h in
             let user = try await h.register("media")
@@ -278,6 +313,11 @@ struct MediaTests {
             #expect(try await h.call(.get, try Harness.mediaPath(stale.object["url"])).status == .notFound)
             #expect(try await h.call(.get, "/api/v1/media/\(fresh.string("id"))", token: user.token).status == .ok)
             #expect(try await h.call(.get, try Harness.mediaPath(fresh.object["url"])).status == .ok)
+            // Deleted by its owner: the row and its files go at once.
+            #expect(try await h.call(.delete, "/api/v1/media/\(fresh.string("id"))", token: user.token).status == .ok)
+            #expect(try await h.call(.get, "/api/v1/media/\(fresh.string("id"))", token: user.token).status == .notFound)
+            #expect(try await h.call(.get, try Harness.mediaPath(fresh.object["url"])).status == .notFound)
+            #expect(try await h.call(.get, try Harness.mediaPath(fresh.object["preview_url"])).status == .notFound)
         }
     }
 }
