@@ -1,13 +1,14 @@
 import Foundation
 import StarlingDomain
+import StarlingMedia
 import StarlingStore
 
 // The entities of the launch calls (LaunchRoutes.swift). Cold routes: `Encodable`, written by
 // `JSON.encoder` (snake_case keys), except nodeinfo and WebFinger, whose keys are written as declared.
 
-/// What a status may carry on this server (polls: `APISettings.polls`); accounts feature no tags.
+/// What a status may carry on this server (polls: `APISettings.polls`, media: `MediaLimits`); accounts feature no tags.
 enum InstanceLimits {
-    static let maxMediaAttachments = 0
+    static let maxMediaAttachments = MediaLimits.standard.maxAttachments
     static let maxFeaturedTags = 0
 }
 
@@ -74,10 +75,11 @@ struct InstanceConfiguration: Encodable, Sendable {
         /// Every URL counts as this many characters (`StatusTextRules.urlLength`).
         var charactersReservedPerUrl = StatusTextRules.urlLength
     }
+    /// Images only (MediaRoutes.swift): what the sniffer accepts, the upload limit, the pixel limit.
     struct MediaAttachments: Encodable, Sendable {
-        var supportedMimeTypes: [String] = []
-        var imageSizeLimit = 0
-        var imageMatrixLimit = 0
+        var supportedMimeTypes: [String] = MediaFormat.allCases.map(\.mimeType)
+        var imageSizeLimit = MediaComponents.shared.settings.maxBytes
+        var imageMatrixLimit = MediaLimits.standard.maxInputPixels
         var videoSizeLimit = 0
         var videoFrameRateLimit = 0
         var videoMatrixLimit = 0

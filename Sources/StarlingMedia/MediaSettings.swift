@@ -5,8 +5,10 @@ import StarlingDomain
 public struct MediaSettings: Sendable {
     /// `STARLING_MEDIA_ROOT`: the folder every node shares (default: `starling-media` in the temporary folder).
     public var root: String = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("starling-media").path
-    /// `STARLING_MEDIA_CONCURRENCY`: images processed at once per process (default 2).
-    public var concurrency = 2
+    /// `STARLING_MEDIA_CONCURRENCY`: images processed at once per process (default: half the cores,
+    /// at least 1, so a burst of uploads leaves fan-out the other half; on 2 cores, 2 at once took
+    /// twice as long per image as 1 and doubled post-to-home latency).
+    public var concurrency = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
     /// `STARLING_MEDIA_MAX_BYTES`: largest upload (default 16 MB).
     public var maxBytes = 16 * 1_048_576
     /// `STARLING_MEDIA_POLL_MS`: how often a worker looks for queued uploads (default 200 ms).

@@ -8,7 +8,7 @@ struct MediaOptions: ParsableArguments {
     @Option(help: "Folder of media files, shared by every api and worker node. Env STARLING_MEDIA_ROOT. Default: starling-media in the temporary folder.")
     var mediaRoot: String?
 
-    @Option(help: "Images processed at once per process (libvips, on its own threads). Env STARLING_MEDIA_CONCURRENCY. Default 2.")
+    @Option(help: "Images processed at once per process (libvips, on its own threads). Env STARLING_MEDIA_CONCURRENCY. Default: half the cores (at least 1).")
     var mediaConcurrency: Int?
 
     @Option(help: "Largest upload in bytes. Env STARLING_MEDIA_MAX_BYTES. Default 16777216 (16 MB).")

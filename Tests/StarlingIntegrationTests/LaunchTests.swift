@@ -48,14 +48,16 @@ struct LaunchTests {
             let statuses = Self.dict(configuration["statuses"])
             #expect(statuses["max_characters"] as? Int == 777, "the setting, not a constant")
             #expect(statuses["characters_reserved_per_url"] as? Int == 23)
-            #expect(statuses["max_media_attachments"] as? Int == 0)
+            #expect(statuses["max_media_attachments"] as? Int == 4)
             let polls = Self.dict(configuration["polls"])  // PollLimits: the limits posts and edits are held to
             #expect(polls["max_options"] as? Int == 4)
             #expect(polls["max_characters_per_option"] as? Int == 50)
             #expect(polls["min_expiration"] as? Int == 300)
             #expect(polls["max_expiration"] as? Int == 2_629_746)
             #expect(Self.dict(configuration["accounts"])["max_featured_tags"] as? Int == 0)
-            #expect(Self.dict(configuration["media_attachments"])["supported_mime_types"] as? [String] == [])
+            let media = Self.dict(configuration["media_attachments"])  // images only (MediaTests)
+            #expect(media["supported_mime_types"] as? [String] == ["image/jpeg", "image/png", "image/webp", "image/gif", "image/heic"])
+            #expect(media["image_size_limit"] as? Int == 16 * 1_048_576 && media["video_size_limit"] as? Int == 0)
             let activeMonth = Self.dict(Self.dict(v2.object["usage"])["users"])["active_month"] as? Int ?? 0
             #expect(activeMonth >= 1, "the user just seen counts")
             #expect(Self.dict(v2.object["registrations"])["enabled"] as? Bool == true)
