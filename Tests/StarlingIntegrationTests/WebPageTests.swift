@@ -221,6 +221,23 @@ struct WebPageTests {
         }
     }
 
+    @Test func aSessionThatEndedLeavesNoTokenBehind() async throws {
+        try await Harness.with { h in
+            let user = try await h.register("webidle")
+            let (secret, _) = try await h.services.oauth.createSession(accountId: user.id, userAgent: nil)
+            let page = try await Self.get(h, "/", cookie: "\(WebAuth.sessionCookie)=\(secret)")
+            let token = try #require(Self.meta("starling-token", in: Self.text(page)))
+            #expect(try await h.call(.get, "/api/v1/accounts/verify_credentials", token: token).status == .ok)
+            // The session goes idle past its limit: the next visit finds it ended and deletes its remains.
+            for try await _ in try await h.database.query("age_session",
+                "UPDATE web_sessions SET last_seen_at = now() - interval '31 days' WHERE account_id = \(user.id)") {}
+            let after = try await Self.get(h, "/", cookie: "\(WebAuth.sessionCookie)=\(secret)")
+            #expect(!Self.text(after).contains("starling-token"))
+            #expect(after.headers[values: .setCookie].contains { $0.hasPrefix("\(WebAuth.sessionCookie)=;") || $0.contains("Max-Age=0") })
+            #expect(try await h.call(.get, "/api/v1/accounts/verify_credentials", token: token).status == .unauthorized)
+        }
+    }
+
     static func meta(_ name: String, in html: String) -> String? {
         let marker = "<meta name=\"\(name)\" content=\""
         guard let range = html.range(of: marker) else { return nil }

@@ -28,15 +28,23 @@ extension WebClientRoutes {
 
     /// `/`: the app for a signed-in browser, the landing page otherwise.
     func home(_ request: Request) async throws -> Response {
-        if let secret = request.cookies[WebAuth.sessionCookie]?.value, WebAuth.isWellFormedSecret(secret),
-           let session = try await services.oauth.session(secret: secret),
+        guard let secret = request.cookies[WebAuth.sessionCookie]?.value, WebAuth.isWellFormedSecret(secret) else {
+            return landing(request)
+        }
+        if let session = try await services.oauth.session(secret: secret),
            let account = try await services.accountRows([session.accountId])[session.accountId] {
             let token = WebSessionToken.token(sessionSecret: secret)
             if try await WebStore(database: services.database).ensureSessionToken(token, sessionSecret: secret, accountId: account.id) {
                 return appShell(request, token: token, csrf: session.csrfToken, account: account)
             }
         }
-        return landing(request)
+        // The cookie names a session that ended or went idle too long: delete what is left of it
+        // (its row, and with it its web token), so the token cannot outlive it.
+        await WebSessionToken.sessionEnding(secret: secret, services: services)
+        try await services.oauth.deleteSession(secret: secret)
+        var response = landing(request)
+        response.setCookie(WebAuth.cookie(WebAuth.sessionCookie, "", secure: secureCookies, maxAge: 0))
+        return response
     }
 
     func landing(_ request: Request) -> Response {

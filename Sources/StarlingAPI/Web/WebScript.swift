@@ -148,6 +148,9 @@ extension WebAssets {
     }
     bar.append(toggle('favourite', 'Favourite', status.favourited, counts.favourites, 'favourite', 'unfavourite'));
     bar.append(toggle('bookmark', 'Bookmark', status.bookmarked, null, 'bookmark', 'unbookmark'));
+    if (status.account.id === ME && (status.visibility === 'public' || status.visibility === 'unlisted')) {
+      bar.append(toggle('pin', 'Pin', status.pinned, null, 'pin', 'unpin'));
+    }
     if (status.account.id === ME) {
       bar.append(el('button', { type: 'button', class: 'delete', text: 'Delete', onclick: async (event) => {
         if (!confirm('Delete this post?')) return;
@@ -407,7 +410,12 @@ extension WebAssets {
         });
       }
       main.append(el('p', {}, [el('a', { href: '/@' + account.username, text: 'Public page' }), ' · ', el('a', { href: '/@' + account.username + '.rss', text: 'RSS feed' })]));
-      main.append(el('h2', { text: 'Posts' }), timeline('/api/v1/accounts/' + account.id + '/statuses', 'No posts yet.'));
+      const pinned = el('section', { class: 'pinned', 'aria-labelledby': 'pinned-heading', hidden: true }, [el('h2', { id: 'pinned-heading', text: 'Pinned' })]);
+      main.append(pinned, el('h2', { text: 'Posts' }), timeline('/api/v1/accounts/' + account.id + '/statuses', 'No posts yet.'));
+      api('GET', '/api/v1/accounts/' + account.id + '/statuses?pinned=true').then((pins) => {
+        for (const status of pins) pinned.append(statusView(status));
+        pinned.hidden = pins.length === 0;
+      }).catch(() => {});
     },
     async status(id, query) {
       setTitle('Post');
