@@ -84,6 +84,17 @@ public struct EditPollStore: Sendable {
         )
         """
 
+    /// Nobody is notified across a block, nor by an account they mute with notifications (as
+    /// `NotificationStore.create`): SQL over the columns named `recipient` and `sender`.
+    static func notBlocked(recipient: String, sender: String) -> String {
+        """
+        NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = \(recipient) AND b.target_account_id = \(sender))
+                                              OR (b.account_id = \(sender) AND b.target_account_id = \(recipient)))
+        AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = \(recipient) AND m.target_account_id = \(sender)
+                        AND m.hide_notifications AND (m.expires_at IS NULL OR m.expires_at > now()))
+        """
+    }
+
     // MARK: Posting with a poll
 
     /// A post with a poll: the post's one statement and the poll in one transaction.
@@ -200,11 +211,15 @@ public struct EditPollStore: Sendable {
                     language = \(edit.language), edited_at = clock_timestamp()
                 WHERE id = \(edit.statusId)
                 """, logger: logger)
-            try await connection.query("DELETE FROM mentions WHERE status_id = \(edit.statusId)", logger: logger)
-            try await connection.query("""
+            let mentionedBefore = Set(try await connection.query(
+                "DELETE FROM mentions WHERE status_id = \(edit.statusId) RETURNING account_id", logger: logger).collect(Int64.self))
+            let mentioned = try await connection.query("""
                 INSERT INTO mentions (status_id, account_id)
                 SELECT \(edit.statusId), a.id FROM accounts a WHERE lower(a.username) = ANY(\(edit.mentionedUsernames)) ON CONFLICT DO NOTHING
-                """, logger: logger)
+                RETURNING account_id
+                """, logger: logger).collect(Int64.self)
+            // Those the edit mentions for the first time hear of it, as Mastodon's edit does.
+            let newlyMentioned = mentioned.filter { !mentionedBefore.contains($0) && $0 != author }
             let previousTags = try await connection.query("""
                 DELETE FROM status_tags st USING tags t WHERE st.status_id = \(edit.statusId) AND t.id = st.tag_id RETURNING t.name
                 """, logger: logger).collect(String.self)
@@ -251,6 +266,10 @@ public struct EditPollStore: Sendable {
                     INSERT INTO notifications (account_id, from_account_id, type, status_id)
                     SELECT DISTINCT r.account_id, \(author)::bigint, 'update', \(edit.statusId)::bigint FROM statuses r
                     WHERE r.reblog_of_id = \(edit.statusId) AND r.deleted_at IS NULL AND r.account_id <> \(author)
+                      AND \(unescaped: Self.notBlocked(recipient: "r.account_id", sender: String(author)))
+                    UNION
+                    SELECT m, \(author)::bigint, 'mention', \(edit.statusId)::bigint FROM unnest(\(newlyMentioned)::bigint[]) AS m
+                    WHERE \(unescaped: Self.notBlocked(recipient: "m", sender: String(author)))
                     ON CONFLICT DO NOTHING
                     RETURNING id, account_id, from_account_id, type
                 ), \(unescaped: Self.pushesCTE)
@@ -353,6 +372,7 @@ public struct EditPollStore: Sendable {
                 INSERT INTO notifications (account_id, from_account_id, type, status_id)
                 SELECT r.recipient, r.author, 'poll', r.status_id FROM recipients r
                 JOIN statuses s ON s.id = r.status_id AND s.deleted_at IS NULL
+                WHERE r.recipient = r.author OR (\(unescaped: Self.notBlocked(recipient: "r.recipient", sender: "r.author")))
                 ON CONFLICT DO NOTHING
                 RETURNING id, account_id, from_account_id, type
             ), \(unescaped: Self.pushesCTE)

@@ -60,6 +60,9 @@ struct EditPollTests {
             #expect(home?["language"] as? String == "fr")
             #expect((home?["tags"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["new"])
             #expect((home?["mentions"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [String(named.id)])
+            // Mentioned for the first time by the edit: notified, as Mastodon does.
+            let mention = try await h.call(.get, "/api/v1/notifications?types[]=mention", token: named.token)
+            #expect(mention.array.compactMap { ($0["status"] as? [String: Any])?["id"] as? String } == [String(id)])
             // The Redis row itself was rewritten (other nodes read it from there).
             if case .row(let row)? = try await h.services.cache.cachedStatuses([id])[id] {
                 #expect(row.text.hasPrefix("second"))
@@ -119,6 +122,9 @@ struct EditPollTests {
             let refused = try await h.call(.put, "/api/v1/statuses/\(reblogId)", token: follower.token, form: ["status": "mine now"])
             #expect(refused.status == .unprocessableContent)
 
+            // Someone who reblogged it and then blocked its author is not notified (as NotificationStore).
+            #expect(try await h.call(.post, "/api/v1/statuses/\(id)/reblog", token: other.token).status == .ok)
+            #expect(try await h.call(.post, "/api/v1/accounts/\(author.id)/block", token: other.token).status == .ok)
             // The reblogger hears of the edit (`update`), once per status however often it is edited.
             _ = try await h.call(.put, "/api/v1/statuses/\(id)", token: author.token, form: ["status": "mine, edited"])
             _ = try await h.call(.put, "/api/v1/statuses/\(id)", token: author.token, form: ["status": "mine, edited again"])
