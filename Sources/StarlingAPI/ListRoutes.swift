@@ -272,8 +272,11 @@ extension MastodonRoutes {
         if let cached = services.ownerLists.get(owner) { return cached }
         let ticket = services.ownerLists.fillTicket()
         var entries: [Int64: OwnerLists.Entry] = [:]
-        for row in try await listStore.lists(owner: owner) {
-            let info = try await listStore.memberInfo(list: row.id, pulledFrom: services.settings.policy.pulledFrom)
+        async let members = listStore.membersOfLists(owner: owner, pulledFrom: services.settings.policy.pulledFrom)
+        let rows = try await listStore.lists(owner: owner)
+        let byList = try await members
+        for row in rows {
+            let info = byList[row.id] ?? ([], [])
             entries[row.id] = .init(row: row, members: Set(info.members), pulled: info.pulled)
         }
         let value = OwnerLists(lists: entries)

@@ -214,6 +214,20 @@ public struct ListStore: Sendable {
         return (members, pulled)
     }
 
+    /// The owner's lists with every member and each member's follower count, in one query (what a
+    /// node caches for list timeline reads): by list id, (members, those at or above `threshold`).
+    public func membersOfLists(owner: Int64, pulledFrom threshold: Int64?) async throws -> [Int64: (members: [Int64], pulled: [Int64])] {
+        var out: [Int64: (members: [Int64], pulled: [Int64])] = [:]
+        for try await (list, member, followers) in try await database.query("owner_list_members", """
+            SELECT la.list_id, la.account_id, a.followers_count FROM list_accounts la JOIN accounts a ON a.id = la.account_id
+            WHERE la.owner_id = \(owner)
+            """).decode((Int64, Int64, Int64).self) {
+            out[list, default: ([], [])].members.append(member)
+            if let threshold, followers >= threshold { out[list, default: ([], [])].pulled.append(member) }
+        }
+        return out
+    }
+
     /// Adds accounts the owner follows to the owner's list, all or none.
     /// - Throws: `DomainError.validation` when one is not followed by the owner, or the list would
     ///   pass `ListRules.maximumMembers`.
