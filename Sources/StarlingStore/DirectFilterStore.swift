@@ -59,6 +59,35 @@ public struct ConversationStore: Sendable {
         }
     }
 
+    /// After a status was deleted: rows it ended move to the conversation's newest status left,
+    /// or go when none is left.
+    public func statusDeleted(_ statusId: Int64) async throws {
+        try await database.transaction("conversation_status_deleted") { connection in
+            let logger = database.logger
+            var conversation: Int64?
+            for try await id in try await connection.query(
+                "SELECT conversation_id FROM status_conversations WHERE status_id = \(statusId)", logger: logger).decode(Int64.self) {
+                conversation = id
+            }
+            guard let conversation else { return }  // not a direct status
+            var previous: Int64?
+            for try await id in try await connection.query("""
+                SELECT max(sc.status_id) FROM status_conversations sc JOIN statuses s ON s.id = sc.status_id
+                WHERE sc.conversation_id = \(conversation) AND s.deleted_at IS NULL
+                """, logger: logger).decode(Int64?.self) { previous = id }
+            if let previous {
+                try await connection.query("""
+                    UPDATE account_conversations SET last_status_id = \(previous)
+                    WHERE conversation_id = \(conversation) AND last_status_id = \(statusId)
+                    """, logger: logger)
+            } else {
+                try await connection.query("""
+                    DELETE FROM account_conversations WHERE conversation_id = \(conversation) AND last_status_id = \(statusId)
+                    """, logger: logger)
+            }
+        }
+    }
+
     /// A page of the account's conversations, newest last status first; paging ids are last status ids.
     public func page(account: Int64, page: PageRequest) async throws -> [Row] {
         let upper = page.maxId ?? Int64.max, lower = page.lowerBound ?? -1

@@ -24,6 +24,14 @@ extension FanoutWorker {
     }
 }
 
+extension FanoutWorker {
+    /// A deleted direct status no longer ends its conversation: the conversation's newest
+    /// remaining status does, and a conversation with none left is removed. Idempotent.
+    func conversationStatusDeleted(_ statusId: Int64) async throws {
+        try await ConversationStore(database: database).statusDeleted(statusId)
+    }
+}
+
 /// Who must not receive a direct status: recipients with a block either way between them and the
 /// author (read from the `blocks` table once it exists).
 enum ConversationBlocks {

@@ -368,6 +368,7 @@ public final class FanoutWorker: Service {
         let event = StreamEvent(event: .delete, status: job.statusId)
         if job.cursor == 0 {
             try await cache.tombstone(job.statusId)
+            try await conversationStatusDeleted(job.statusId)  // DirectConversationFanout.swift
             try await cache.remove([job.statusId], from: [.authored(job.accountId), .home(job.accountId)])
             try await removeFromLists(job)  // ListFanout.swift
             try await cache.publish(event, on: [StreamChannels.user(job.accountId), StreamChannels.publicTimeline, StreamChannels.pulled])

@@ -88,6 +88,15 @@ struct DirectFilterTests {
             #expect(try await conversations(h, alice).count == 2)
             #expect(try await h.call(.delete, "/api/v1/conversations/\(bobConversation)", token: bob.token).status == .notFound)
             #expect(try await h.call(.post, "/api/v1/conversations/abc/read", token: bob.token).status == .notFound)
+
+            // Deleting a conversation's last status moves it back to the one before; deleting the only one removes it.
+            #expect(try await h.call(.delete, "/api/v1/statuses/\(reply)", token: bob.token).status == .ok)
+            await h.drain()
+            #expect(try await conversations(h, alice).map(lastStatusId).contains(String(dm)))
+            #expect(try await h.call(.delete, "/api/v1/statuses/\(group)", token: alice.token).status == .ok)
+            await h.drain()
+            #expect(try await conversations(h, carol).isEmpty)
+            #expect(try await conversations(h, alice).map(lastStatusId) == [String(dm)])
             #expect(try await h.call(.get, "/api/v1/conversations?limit=x", token: bob.token).status == .badRequest)
         }
     }
