@@ -118,7 +118,8 @@ extension MastodonRoutes {
         let viewer = context.viewer
         // Every account is local here, so `local=true` and the federated timeline are the same.
         let ids = try await services.interactions.publicTimeline(page: page)
-        let statuses = try await reader.withoutBlockedAndMuted(try await reader.hydrate(ids, viewer: viewer), viewer: viewer)
+        let statuses = try await reader.applyFilters(  // filters v2 (DirectFilterRoutes.swift)
+            try await reader.withoutBlockedAndMuted(try await reader.hydrate(ids, viewer: viewer), viewer: viewer), viewer: viewer, context: .public)
         return try JSON.response(statuses, headers: linkHeaders(request, page: page, ids: ids))
     }
 

@@ -811,14 +811,6 @@ enum OpenAPIDocument {
        "minimum": 1
       },
       "description": "Page size (capped by the call's maximum)."
-     }
-    ],
-    "security": [
-     {},
-     {
-      "OAuth2": [
-       "read:statuses"
-      ]
      },
      {
       "name": "pinned",
@@ -828,6 +820,14 @@ enum OpenAPIDocument {
        "type": "boolean"
       },
       "description": "Only the account's pinned statuses (at most 5, most recently pinned first; no paging)."
+     }
+    ],
+    "security": [
+     {},
+     {
+      "OAuth2": [
+       "read:statuses"
+      ]
      }
     ],
     "responses": {

@@ -24,8 +24,8 @@ struct StreamingRoutes: Sendable {
             ("/api/v1/streaming/user", "user"), ("/api/v1/streaming/user/notification", "user:notification"),
             ("/api/v1/streaming/public", "public"), ("/api/v1/streaming/public/local", "public:local"),
             ("/api/v1/streaming/hashtag", "hashtag"), ("/api/v1/streaming/hashtag/local", "hashtag:local"),
-            ("/api/v1/streaming/direct", "direct"),
             ("/api/v1/streaming/list", "list"),
+            ("/api/v1/streaming/direct", "direct"),
         ]
         for (path, name) in streams {
             let scope: OAuthScope = name == "user:notification" ? .readNotifications : .readStatuses

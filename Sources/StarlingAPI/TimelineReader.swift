@@ -216,22 +216,16 @@ struct TimelineReader: Sendable {
         let mutes = applyMutes ?? home
         return judged.compactMap { status, audience in
             guard let audience else { return nil }
+            if let viewer, Audience.hiddenByRelations(authors: Self.authors(of: status), viewer: viewer, relations: relations, applyMutes: mutes) {
+                return nil
+            }
             if home, let viewer {
                 return Audience.showsOnHome(audience, viewer: viewer, relations: relations) ? status : nil
             }
             return Audience.mayView(audience, viewer: viewer, relations: relations) ? status : nil
         }
     }
-            if let viewer, Audience.hiddenByRelations(authors: Self.authors(of: status), viewer: viewer, relations: relations, applyMutes: mutes) {
-                return nil
-            }
 
-    /// The facts `Audience` reads, from a rendered status; nil (shown to nobody) if they do not parse.
-    static func audience(of status: StatusEntity) -> Audience.Status? {
-        guard let author = Int64(status.account.id), let visibility = Visibility(rawValue: status.visibility) else { return nil }
-        return Audience.Status(author: author, visibility: visibility,
-                               inReplyToAccount: status.inReplyToAccountId.value.flatMap { Int64($0) },
-                               mentioned: status.mentions.compactMap { Int64($0.id) },
     /// Every account a shown status is by: its author, and for a reblog the original's author too.
     static func authors(of status: StatusEntity) -> [Int64] {
         [Int64(status.account.id), status.reblog.value.flatMap { Int64($0.status.account.id) }].compactMap { $0 }
@@ -247,6 +241,12 @@ struct TimelineReader: Sendable {
         return statuses.filter { !Audience.hiddenByRelations(authors: Self.authors(of: $0), viewer: viewer, relations: relations, applyMutes: true) }
     }
 
+    /// The facts `Audience` reads, from a rendered status; nil (shown to nobody) if they do not parse.
+    static func audience(of status: StatusEntity) -> Audience.Status? {
+        guard let author = Int64(status.account.id), let visibility = Visibility(rawValue: status.visibility) else { return nil }
+        return Audience.Status(author: author, visibility: visibility,
+                               inReplyToAccount: status.inReplyToAccountId.value.flatMap { Int64($0) },
+                               mentioned: status.mentions.compactMap { Int64($0.id) },
                                reblogOf: status.reblog.value.flatMap { Int64($0.status.id) }, tags: status.tags.map(\.name))
     }
 }

@@ -255,11 +255,11 @@ public enum Migrations {
         CREATE INDEX web_sessions_by_account ON web_sessions (account_id);
         """),
         webPush,  // version 7, in WebPushMigration.swift
-        directFilters,  // version 12, in DirectFilterMigration.swift
-        webClient,  // version 13, in WebClientMigration.swift
-        editsAndPolls,  // version 11, in EditPollMigration.swift
         media,  // version 8, in MediaMigration.swift
         relationships,  // version 9, in RelationshipMigration.swift
         listsAndBookmarks,  // version 10, in ListsMigration.swift
+        editsAndPolls,  // version 11, in EditPollMigration.swift
+        directFilters,  // version 12, in DirectFilterMigration.swift
+        webClient,  // version 13, in WebClientMigration.swift
     ]
 }

@@ -414,11 +414,11 @@ public final class FanoutWorker: Service {
         let list = TimelineCache.List.home(job.accountId)
         guard let current = try await cache.read([list])[list], let ids = current else { return }
         let theirs = try await statuses.ids(ids, authoredBy: job.targetId)
-        // What still reaches the home through a followed tag stays, as a rebuild would put it back.
         // A block (either way) removes everything of theirs; readers hide it besides (RelationshipStore.block).
         if try await RelationshipStore(database: database).blockedEitherWay(job.accountId, job.targetId) {
             return try await cache.remove(theirs, from: [list])
         }
+        // What still reaches the home through a followed tag stays, as a rebuild would put it back.
         let tagged = try await TagFollowStore(database: database).reachingThroughTags(user: job.accountId, among: theirs)
         try await cache.remove(theirs.filter { !tagged.contains($0) }, from: [list])
     }

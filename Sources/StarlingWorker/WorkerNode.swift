@@ -51,9 +51,9 @@ public struct WorkerNode {
 
     /// The node's services in start order (shutdown runs in reverse).
     public func serviceConfigurations() -> [ServiceGroupConfiguration.ServiceConfiguration] {
-        let media = MediaWorker(database: database, logger: Logger(label: "starling.media"))  // uploads and media cleanup
-        let polls = PollCloser(database: database, cache: cache, logger: Logger(label: "starling.polls"))  // poll expiry
         let imports = FollowImporter(database: database, redis: cache.redis, logger: Logger(label: "starling.imports"))  // follow imports
+        let polls = PollCloser(database: database, cache: cache, logger: Logger(label: "starling.polls"))  // poll expiry
+        let media = MediaWorker(database: database, logger: Logger(label: "starling.media"))  // uploads and media cleanup
         let list: [any Service] = [database.client, redisConnections, worker, push, imports, media, polls, ops]
         return list.map { .init(service: $0) }
     }

@@ -43,7 +43,7 @@ import urllib.request
 # request would "hang" by design, and their error paths (token, scope, stream name) are the same
 # code as /api/v1/streaming, which is fuzzed (a plain GET there is answered at once). The WebSocket
 # upgrade itself is not HTTP request/response and is tested by the integration and e2e suites.
-EXCLUDED_PATH_REGEX = r"^/api/v1/streaming/(user|public|hashtag|list)"
+EXCLUDED_PATH_REGEX = r"^/api/v1/streaming/(user|public|hashtag|list|direct)"
 
 CHECKS = ",".join([
     "not_a_server_error",            # no 5xx
