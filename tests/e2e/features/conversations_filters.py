@@ -22,7 +22,9 @@ import urllib.request
 from urllib.parse import urlparse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import apiclient  # noqa: E402
 import e2elib  # noqa: E402
+from apiclient import call  # noqa: E402
 from e2elib import check, poll, section  # noqa: E402
 
 BASE = os.environ["STARLING_URL"].rstrip("/")
@@ -31,51 +33,12 @@ API2 = os.environ.get("API2_URL", BASE).rstrip("/")
 RUN = "".join(random.choice(string.ascii_lowercase + string.digits) for _ in range(6))
 
 
-class Reply:
-    def __init__(self, status, body, headers):
-        self.status, self.body, self.headers = status, body, headers
-
-    @property
-    def json(self):
-        try:
-            return json.loads(self.body or b"null")
-        except ValueError:
-            return None
-
-    def __repr__(self):
-        return f"HTTP {self.status} {self.body[:300]!r}"
-
-
-def call(method, url, token=None, form=None, body=None, content_type=None):
-    data = urllib.parse.urlencode(form, doseq=True).encode() if form is not None else body
-    request = urllib.request.Request(url, data=data, method=method)
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    if data is not None:
-        request.add_header("Content-Type", content_type or "application/x-www-form-urlencoded")
-    try:
-        with urllib.request.urlopen(request, timeout=15) as response:
-            return Reply(response.status, response.read(), dict(response.headers))
-    except urllib.error.HTTPError as error:
-        return Reply(error.code, error.read(), dict(error.headers))
-
-
 def app_token():
-    app = call("POST", BASE + "/api/v1/apps", form={"client_name": "e2e dm", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
-                                                    "scopes": "read write follow"}).json
-    token = call("POST", BASE + "/oauth/token", form={"grant_type": "client_credentials", "client_id": app["client_id"],
-                                                      "client_secret": app["client_secret"], "scope": "read write follow"})
-    return token.json["access_token"]
+    return apiclient.app_token(BASE, "e2e dm")
 
 
 def register(app, name):
-    username = f"d{name}_{RUN}"[:30]
-    reply = call("POST", BASE + "/api/v1/accounts", app, {"username": username, "email": f"{username}@e2e.example.org",
-                                                          "password": "correct-horse-9", "agreement": "true"})
-    assert reply.status == 200, f"register {username}: {reply!r}"
-    token = reply.json["access_token"]
-    me = call("GET", BASE + "/api/v1/accounts/verify_credentials", token).json
-    return {"name": username, "token": token, "id": me["id"]}
+    return apiclient.register(BASE, app, f"d{name}_{RUN}"[:30])
 
 
 def ids(reply):
