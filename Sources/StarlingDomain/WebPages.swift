@@ -95,6 +95,48 @@ public enum WebPages {
         return collapsed.count > limit ? String(collapsed.prefix(limit - 1)) + "…" : collapsed
     }
 
+    /// The MIME type of a stored media file, by the extension its key was written with (the
+    /// processor writes PNG or JPEG only, see MediaRoutes).
+    public static func imageType(ofFile key: String) -> String {
+        key.lowercased().hasSuffix(".png") ? "image/png" : "image/jpeg"
+    }
+
+    /// The storage key of a media URL this site gave out (`<base>/media/<key>`), or nil for any other URL.
+    public static func mediaKey(url: String, base: String) -> String? {
+        let prefix = base + "/media/"
+        guard url.hasPrefix(prefix) else { return nil }
+        let key = String(url.dropFirst(prefix.count))
+        return key.isEmpty || key.contains("..") ? nil : key
+    }
+
+    /// The picture a link preview (OpenGraph `og:image`) may show for a status: its first
+    /// attachment's, unless the author marked the media sensitive or put the post behind a content
+    /// warning (a chat app unfurling the link would show it to everyone, unasked). Nil: none.
+    public static func previewImage(attachmentURLs: [String], sensitive: Bool, spoilerText: String) -> String? {
+        guard !sensitive, spoilerText.isEmpty else { return nil }
+        return attachmentURLs.first
+    }
+
+    /// One poll option's result as shown to people.
+    public struct PollResult: Sendable, Equatable {
+        public var votes: Int64
+        /// Whole percent, rounded to nearest.
+        public var percent: Int
+    }
+
+    /// The results of a poll's options, as Mastodon's web UI shows them: each option's votes as a
+    /// share of the people who voted when several choices were allowed (so the shares may add up
+    /// to more than 100), of all votes otherwise. Nil for an option whose count is hidden
+    /// (`hide_totals` before the poll ends).
+    public static func pollResults(votes: [Int64?], votesCount: Int64, votersCount: Int64?, multiple: Bool) -> [PollResult?] {
+        let base = multiple ? (votersCount ?? votesCount) : votesCount
+        return votes.map { count in
+            guard let count else { return nil }
+            let percent = base > 0 ? Int((Double(count) * 100 / Double(base)).rounded()) : 0
+            return PollResult(votes: count, percent: min(percent, 100))
+        }
+    }
+
     /// A strong validator for a representation: 64-bit FNV-1a of its bytes, quoted. Equal bytes,
     /// equal tag, on every node.
     public static func etag(_ bytes: some Sequence<UInt8>) -> String {

@@ -22,6 +22,33 @@ import Testing
         #expect(WebPages.tag("") == nil)
     }
 
+    @Test func pollResultsAsSharesOfVotesOrVoters() {
+        // One choice each: shares of all votes, rounded.
+        #expect(WebPages.pollResults(votes: [2, 1, 0], votesCount: 3, votersCount: nil, multiple: false).map { $0?.percent }
+                == [67, 33, 0])
+        // Several choices: shares of the people who voted, so they may add up to more than 100.
+        #expect(WebPages.pollResults(votes: [2, 2], votesCount: 4, votersCount: 2, multiple: true).map { $0?.percent } == [100, 100])
+        #expect(WebPages.pollResults(votes: [3, 1], votesCount: 4, votersCount: 3, multiple: true).map { $0?.votes } == [3, 1])
+        // No votes yet; hidden totals.
+        #expect(WebPages.pollResults(votes: [0, 0], votesCount: 0, votersCount: nil, multiple: false).map { $0?.percent } == [0, 0])
+        #expect(WebPages.pollResults(votes: [nil, nil], votesCount: 0, votersCount: nil, multiple: false) == [nil, nil])
+    }
+
+    @Test func mediaOnPagesAndFeeds() {
+        let base = "https://starling.example"
+        #expect(WebPages.mediaKey(url: base + "/media/ab/cd/0123.jpg", base: base) == "ab/cd/0123.jpg")
+        #expect(WebPages.mediaKey(url: "https://elsewhere.example/media/ab/cd/0123.jpg", base: base) == nil)
+        #expect(WebPages.mediaKey(url: base + "/media/", base: base) == nil)
+        #expect(WebPages.mediaKey(url: base + "/media/../secret", base: base) == nil)
+        #expect(WebPages.imageType(ofFile: "ab/cd/0123.png") == "image/png")
+        #expect(WebPages.imageType(ofFile: "ab/cd/0123.jpg") == "image/jpeg")
+        let urls = [base + "/media/a.jpg", base + "/media/b.jpg"]
+        #expect(WebPages.previewImage(attachmentURLs: urls, sensitive: false, spoilerText: "") == urls[0])
+        #expect(WebPages.previewImage(attachmentURLs: urls, sensitive: true, spoilerText: "") == nil)
+        #expect(WebPages.previewImage(attachmentURLs: urls, sensitive: false, spoilerText: "spoilers") == nil)
+        #expect(WebPages.previewImage(attachmentURLs: [], sensitive: false, spoilerText: "") == nil)
+    }
+
     @Test func rfc822Dates() {
         #expect(WebPages.rfc822(Date(timeIntervalSince1970: 0)) == "Thu, 01 Jan 1970 00:00:00 GMT")
         #expect(WebPages.rfc822(Date(timeIntervalSince1970: 1_796_258_517)) == "Thu, 03 Dec 2026 00:41:57 GMT")

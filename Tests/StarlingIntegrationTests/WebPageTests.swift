@@ -119,8 +119,13 @@ struct WebPageTests {
     /// Collects what a feed holds, through Foundation's XML parser (which rejects malformed XML).
     final class FeedReader: NSObject, XMLParserDelegate, @unchecked Sendable {  // used by one parse at a time
         var guids: [String] = [], dates: [String] = [], descriptions: [String] = []
+        var enclosures: [[String: String]] = [], mediaContents: [[String: String]] = []
         var text = ""
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) { text = "" }
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+            text = ""
+            if name == "enclosure" { enclosures.append(attributes) }
+            if name == "media:content" { mediaContents.append(attributes) }
+        }
         func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
             switch name {
@@ -165,6 +170,67 @@ struct WebPageTests {
             let tagPage = try await Self.get(h, "/tags/\(tag.uppercased())")
             #expect(tagPage.status == .ok)
             #expect(Self.text(tagPage).contains("/tags/\(tag).rss"))
+        }
+    }
+
+    @Test func picturesAndPollsOnPublicPagesAndFeeds() async throws {
+        try await Harness.with { h in
+            let alice = try await h.register("webpics")
+            let upload = try await h.upload(alice, try TestImages.make(320, 200), fields: ["description": "noise " + Self.hostile])
+            try #require(upload.status == .ok, "\(upload.status)")
+            let posted = try await h.postJSON(alice, ["status": "look at this", "media_ids": [upload.string("id")]])
+            try #require(posted.status == .ok, "\(posted.status) \(Self.text(posted))")
+            let media = try #require((posted.object["media_attachments"] as? [[String: Any]])?.first)
+            let url = try #require(media["url"] as? String)
+            let preview = try #require(media["preview_url"] as? String)
+            let hidden = try await h.upload(alice, try TestImages.make(200, 200, ext: "png"))
+            let sensitive = try await h.postJSON(alice, ["status": "careful", "sensitive": true, "media_ids": [hidden.string("id")]])
+            try #require(sensitive.status == .ok)
+            let hiddenURL = try #require((sensitive.object["media_attachments"] as? [[String: Any]])?.first?["url"] as? String)
+
+            let page = try await Self.get(h, "/@\(alice.username)/\(posted.string("id"))")
+            #expect(page.status == .ok)
+            let html = Self.text(page)
+            #expect(html.contains("<meta property=\"og:image\" content=\"\(url)\">"), "the first picture is the link preview's")
+            #expect(html.contains("<meta property=\"og:image:width\" content=\"320\">"))
+            #expect(html.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"))
+            #expect(html.contains("<a href=\"\(url)\"><img src=\"\(preview)\" alt=\"noise &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot; &#39;single&#39;\""),
+                    "the preview links to the picture, its description escaped as alt text")
+            #expect(!html.contains("<script>alert(1)</script>"))
+            let picture = try await h.call(.get, try Harness.mediaPath(preview))
+            #expect(picture.status == .ok && picture.headers[.contentType] == "image/jpeg", "the page's image loads from this site")
+            #expect(page.headers[.contentSecurityPolicy]?.contains("img-src 'self'") == true)
+
+            let careful = Self.text(try await Self.get(h, "/@\(alice.username)/\(sensitive.string("id"))"))
+            #expect(!careful.contains("og:image"), "a sensitive picture is no link preview")
+            #expect(careful.contains("<details class=\"sensitive\"><summary>Sensitive media: show</summary>"))
+            #expect(careful.contains(hiddenURL))
+
+            let profile = Self.text(try await Self.get(h, "/@\(alice.username)"))
+            #expect(profile.contains("<img src=\"\(preview)\"") && profile.contains(hiddenURL))
+
+            let feed = try await Self.get(h, "/@\(alice.username).rss")
+            let reader = try FeedReader.read(feed.bytes)
+            #expect(reader.enclosures.count == 2)
+            let file = try await h.call(.get, try Harness.mediaPath(url))
+            let enclosure = try #require(reader.enclosures.last, "the older post's enclosure")
+            #expect(enclosure["url"] == url && enclosure["type"] == "image/jpeg" && enclosure["length"] == String(file.bytes.count),
+                    "\(enclosure) vs \(file.bytes.count) bytes")
+            let hiddenFile = try await h.call(.get, try Harness.mediaPath(hiddenURL))
+            #expect(reader.enclosures.first?["url"] == hiddenURL && reader.enclosures.first?["type"] == hiddenFile.headers[.contentType],
+                    "the type the file is served with: \(reader.enclosures.first ?? [:])")
+            #expect(reader.mediaContents.map { $0["url"] } == [hiddenURL, url])
+
+            // A poll: its options and, once someone voted, the shares.
+            let bob = try await h.register("webpics")
+            let poll = try await h.postJSON(alice, ["status": "tea or coffee?", "poll": ["options": ["Tea <b>", "Coffee"], "expires_in": 3600]])
+            try #require(poll.status == .ok, "\(Self.text(poll))")
+            let pollId = try #require((poll.object["poll"] as? [String: Any])?["id"] as? String)
+            #expect(try await h.call(.post, "/api/v1/polls/\(pollId)/votes", token: bob.token, form: ["choices[]": "1"]).status == .ok)
+            let pollPage = Self.text(try await Self.get(h, "/@\(alice.username)/\(poll.string("id"))"))
+            #expect(pollPage.contains("<span class=\"title\">Tea &lt;b&gt;</span> <strong>0%</strong>"), "\(pollPage)")
+            #expect(pollPage.contains("<span class=\"title\">Coffee</span> <strong>100%</strong>"))
+            #expect(pollPage.contains("1 person voted"))
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import StarlingDomain
+import StarlingMedia
 import StarlingStore
 
 /// Short-lived per-node caches of what the public pages list. Only ids are kept: statuses are
@@ -96,7 +97,7 @@ extension WebClientRoutes {
         let account = services.renderer.account(row)
         if handle.feed {
             let statuses = try await publicStatuses(of: row.id, originalsOnly: true)
-            return feed(request, title: "\(WebHTML.displayName(account)) (@\(account.username))", link: account.url,
+            return await feed(request, title: "\(WebHTML.displayName(account)) (@\(account.username))", link: account.url,
                         description: "Public posts from @\(account.username) on \(siteName)", statuses: statuses)
         }
         async let pinned = pinnedStatuses(of: row.id)
@@ -145,8 +146,12 @@ extension WebClientRoutes {
         let name = WebHTML.displayName(status.account)
         let text = WebPages.plainText(fromHTML: status.content)
         let description = status.spoilerText.isEmpty ? text : "Content warning: \(status.spoilerText)"
+        let ready = status.mediaAttachments.filter { $0.url.value != nil }
+        let imageURL = WebPages.previewImage(attachmentURLs: ready.compactMap(\.url.value), sensitive: status.sensitive,
+                                             spoilerText: status.spoilerText)
         let head = WebHTML.meta(title: "\(name) (@\(status.account.username))", description: description, url: status.url,
-                                type: "article", feed: "\(base)/@\(status.account.username).rss", siteName: siteName)
+                                type: "article", feed: "\(base)/@\(status.account.username).rss", siteName: siteName,
+                                image: imageURL == nil ? nil : ready.first)
         let thread = before.map { WebHTML.status($0) } + [WebHTML.status(status, focused: true)] + after.map { WebHTML.status($0) }
         let body = WebHTML.document(title: "\(name): \"\(WebPages.plainText(fromHTML: status.content, limit: 60))\" – \(siteName)", head: head, body: """
             <h1 class="visually-hidden">Post by \(HTML.escape(name))</h1>
@@ -165,7 +170,7 @@ extension WebClientRoutes {
         }
         let statuses = try await taggedStatuses(tag)
         if isFeed {
-            return feed(request, title: "#\(tag)", link: "\(base)/tags/\(tag)", description: "Public posts tagged #\(tag) on \(siteName)",
+            return await feed(request, title: "#\(tag)", link: "\(base)/tags/\(tag)", description: "Public posts tagged #\(tag) on \(siteName)",
                         statuses: statuses.filter { $0.reblog.value == nil })
         }
         let head = WebHTML.meta(title: "#\(tag)", description: "Public posts tagged #\(tag) on \(siteName)",
@@ -201,30 +206,49 @@ extension WebClientRoutes {
 
     // MARK: Feeds
 
+    /// The enclosure of a feed item: its first picture, with the file's length in bytes (RSS 2.0
+    /// wants it; a stat of the stored file), or nil when it has none or the file is gone.
+    func enclosure(_ status: StatusEntity) async -> String? {
+        guard let media = status.mediaAttachments.first, let url = media.url.value,
+              let key = WebPages.mediaKey(url: url, base: base),
+              let size = try? await MediaComponents.shared.storage.size(key) else { return nil }
+        return "<enclosure url=\"\(HTML.escape(url))\" type=\"\(WebPages.imageType(ofFile: key))\" length=\"\(size)\"/>"
+    }
+
     /// RSS 2.0: every item's GUID is its status URL (a permalink, stable), dates RFC 822, text
-    /// escaped and stripped of characters XML forbids.
-    func feed(_ request: Request, title: String, link: String, description: String, statuses: [StatusEntity]) -> Response {
+    /// escaped and stripped of characters XML forbids. Pictures: the first as the item's
+    /// enclosure, each as a Media RSS `media:content` with its description.
+    func feed(_ request: Request, title: String, link: String, description: String, statuses: [StatusEntity]) async -> Response {
         func x(_ text: String) -> String { HTML.escape(WebPages.xmlSafe(text)) }
+        var enclosures: [String: String] = [:]
+        for status in statuses { enclosures[status.id] = await enclosure(status) }
         let items = statuses.map { status -> String in
             let text = WebPages.plainText(fromHTML: status.content, limit: 80)
             let itemTitle = status.spoilerText.isEmpty ? (text.isEmpty ? "Post \(status.id)" : text) : "CW: \(status.spoilerText)"
             let content = status.spoilerText.isEmpty ? status.content
                 : "<p>Content warning: \(HTML.escape(status.spoilerText))</p>" + status.content
             let categories = status.tags.map { "<category>\(x($0.name))</category>" }.joined()
+            let media = status.mediaAttachments.compactMap { media -> String? in
+                guard let url = media.url.value else { return nil }
+                let size = media.meta.original.map { " width=\"\($0.width)\" height=\"\($0.height)\"" } ?? ""
+                let alt = media.description.value.map { "<media:description type=\"plain\">\(x($0))</media:description>" } ?? ""
+                return "<media:content url=\"\(x(url))\" type=\"\(WebPages.imageType(ofFile: url))\" medium=\"image\"\(size)>"
+                    + "<media:rating scheme=\"urn:simple\">\(status.sensitive ? "adult" : "nonadult")</media:rating>\(alt)</media:content>"
+            }.joined()
             return """
                 <item>
                 <title>\(x(itemTitle))</title>
                 <link>\(x(status.url))</link>
                 <guid isPermaLink="true">\(x(status.url))</guid>
                 <pubDate>\(WebPages.rfc822(status.createdAt))</pubDate>
-                <description>\(x(content))</description>\(categories)
+                <description>\(x(content))</description>\(categories)\(enclosures[status.id] ?? "")\(media)
                 </item>
                 """
         }
         let updated = statuses.first.map { WebPages.rfc822($0.createdAt) }
         let xml = """
             <?xml version="1.0" encoding="UTF-8"?>
-            <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
+            <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/">
             <channel>
             <title>\(x(title))</title>
             <link>\(x(link))</link>

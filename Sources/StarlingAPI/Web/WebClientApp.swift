@@ -93,6 +93,7 @@ extension WebClientRoutes {
             <a href="#/notifications" data-nav="notifications">Notifications</a>
             <a href="#/search" data-nav="search">Search</a>
             <a href="#/explore" data-nav="explore">Explore</a>
+            <a href="#/lists" data-nav="lists">Lists</a>
             <a href="#/@\(HTML.escape(account.username))" data-nav="profile">Profile</a>
             <a href="#/settings" data-nav="settings">Settings</a>
             <form method="post" action="/auth/sign_out" class="sign-out">\(HTML.hidden("authenticity_token", csrf))<button type="submit" class="link" id="sign-out">Sign out</button></form>

@@ -51,7 +51,8 @@ enum WebHTML {
     }
 
     /// OpenGraph and Twitter-card tags, and the feed link when there is one.
-    static func meta(title: String, description: String, url: String, type: String = "website", feed: String? = nil, siteName: String) -> String {
+    static func meta(title: String, description: String, url: String, type: String = "website", feed: String? = nil, siteName: String,
+                     image: MediaAttachmentEntity? = nil) -> String {
         var tags = [
             "<meta name=\"description\" content=\"\(HTML.escape(description))\">",
             "<meta property=\"og:site_name\" content=\"\(HTML.escape(siteName))\">",
@@ -59,9 +60,19 @@ enum WebHTML {
             "<meta property=\"og:description\" content=\"\(HTML.escape(description))\">",
             "<meta property=\"og:type\" content=\"\(type)\">",
             "<meta property=\"og:url\" content=\"\(HTML.escape(url))\">",
-            "<meta name=\"twitter:card\" content=\"summary\">",
+            "<meta name=\"twitter:card\" content=\"\(image == nil ? "summary" : "summary_large_image")\">",
             "<link rel=\"canonical\" href=\"\(HTML.escape(url))\">",
         ]
+        if let image, let src = image.url.value {
+            tags.append("<meta property=\"og:image\" content=\"\(HTML.escape(src))\">")
+            if let size = image.meta.original {
+                tags.append("<meta property=\"og:image:width\" content=\"\(size.width)\">")
+                tags.append("<meta property=\"og:image:height\" content=\"\(size.height)\">")
+            }
+            if let alt = image.description.value {
+                tags.append("<meta property=\"og:image:alt\" content=\"\(HTML.escape(alt))\">")
+            }
+        }
         if let feed {
             tags.append("<link rel=\"alternate\" type=\"application/rss+xml\" title=\"\(HTML.escape(title))\" href=\"\(HTML.escape(feed))\">")
         }
@@ -100,17 +111,56 @@ enum WebHTML {
             ? "<div class=\"content\">\(status.content)</div>"
             : "<details class=\"cw\"><summary>\(HTML.escape(status.spoilerText))</summary><div class=\"content\">\(status.content)</div></details>"
         let reply = status.inReplyToId.value.map { _ in "<span class=\"reply-note\">Reply</span> " } ?? ""
+        let edited = status.editedAt.value.map { _ in "<span class=\"edited\">edited</span> " } ?? ""
         return """
             <article class="status\(focused ? " focused" : "")" id="s-\(HTML.escape(status.id))" aria-label="Status by \(HTML.escape(displayName(account)))">
             <header><a class="author" href="/@\(HTML.escape(account.username))"><strong>\(HTML.escape(displayName(account)))</strong> <span class="acct">@\(HTML.escape(account.username))</span></a>
-            \(reply)<a class="date" href="\(path)"><time datetime="\(isoDate(status.createdAt))">\(shortDate(status.createdAt))</time></a></header>
-            \(content)
+            \(reply)\(edited)<a class="date" href="\(path)"><time datetime="\(isoDate(status.createdAt))">\(shortDate(status.createdAt))</time></a></header>
+            \(content)\(media(status))\(poll(status))
             <footer class="counts"><span>\(count(status.repliesCount, "reply", "replies"))</span> <span>\(count(status.reblogsCount, "boost", "boosts"))</span> <span>\(count(status.favouritesCount, "favourite", "favourites"))</span></footer>
             </article>
             """
     }
 
     static func count(_ n: Int64, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
+
+    /// A status's pictures: previews linking to the full images, the description as `alt`, their
+    /// sizes given so the page does not jump. Sensitive media sit in a closed `<details>` (no
+    /// script on these pages).
+    static func media(_ status: StatusEntity) -> String {
+        let images = status.mediaAttachments.compactMap { media -> String? in
+            guard let full = media.url.value else { return nil }
+            let preview = media.previewUrl.value ?? full
+            let size = media.meta.small.map { " width=\"\($0.width)\" height=\"\($0.height)\"" } ?? ""
+            return "<a href=\"\(HTML.escape(full))\"><img src=\"\(HTML.escape(preview))\" alt=\"\(HTML.escape(media.description.value ?? ""))\"\(size) loading=\"lazy\"></a>"
+        }
+        guard !images.isEmpty else { return "" }
+        let grid = "<div class=\"media media-\(images.count)\">\(images.joined())</div>"
+        return status.sensitive
+            ? "\n<details class=\"sensitive\"><summary>Sensitive media: show</summary>\(grid)</details>" : "\n" + grid
+    }
+
+    /// A poll as text: its options, with their share of the votes when the totals may be shown
+    /// (WebPages.pollResults), and when it closes. Voting is in the app.
+    static func poll(_ status: StatusEntity) -> String {
+        guard let poll = status.poll.value else { return "" }
+        let results = WebPages.pollResults(votes: poll.options.map { $0.votesCount.value }, votesCount: poll.votesCount,
+                                           votersCount: poll.votersCount.value, multiple: poll.multiple)
+        let items = zip(poll.options, results).map { option, result -> String in
+            guard let result else { return "<li>\(HTML.escape(option.title))</li>" }
+            // A <progress> bar: a style attribute would be refused by the page's CSP.
+            return "<li><span class=\"title\">\(HTML.escape(option.title))</span> <strong>\(result.percent)%</strong>"
+                + " <span class=\"votes\">(\(count(result.votes, "vote", "votes")))</span>"
+                + "<progress max=\"100\" value=\"\(result.percent)\" aria-hidden=\"true\"></progress></li>"
+        }
+        let closing = poll.expired ? "Closed" : "Closes \(shortDate(poll.expiresAt))"
+        let people = poll.votersCount.value ?? poll.votesCount
+        return """
+
+            <div class="poll"><ul>\(items.joined())</ul>
+            <p class="poll-info">\(count(people, "person", "people")) voted · \(closing)</p></div>
+            """
+    }
 
     /// The profile's header card.
     static func profileCard(_ account: AccountEntity) -> String {

@@ -100,7 +100,8 @@ extension WebAssets {
   function statusView(status) {
     const shown = status.reblog || status;
     const account = shown.account;
-    const article = el('article', { class: 'status', 'data-id': status.id, 'aria-label': 'Post by ' + displayName(account) });
+    const article = el('article', { class: 'status', 'data-id': status.id, 'data-shown-id': shown.id, 'aria-label': 'Post by ' + displayName(account) });
+    article.starlingStatus = status;
     if (status.reblog) {
       article.append(el('div', { class: 'boost' }, [el('span', { 'aria-hidden': 'true', text: '↻ ' }),
         el('a', { href: '#/@' + status.account.username, text: displayName(status.account) }), ' boosted']));
@@ -109,6 +110,7 @@ extension WebAssets {
       el('a', { class: 'author', href: '#/@' + account.username }, [el('strong', { text: displayName(account) }), ' ',
         el('span', { class: 'acct', text: '@' + account.username })]),
       shown.in_reply_to_id ? el('span', { class: 'reply-note', text: 'Reply' }) : null,
+      shown.edited_at ? el('span', { class: 'edited', title: 'Edited ' + new Date(shown.edited_at).toLocaleString(), text: 'edited' }) : null,
       el('a', { class: 'date', href: '#/statuses/' + shown.id }, [el('time', { datetime: shown.created_at, title: new Date(shown.created_at).toLocaleString(), text: when(shown.created_at) })]),
     ]);
     article.append(header);
@@ -116,11 +118,132 @@ extension WebAssets {
     if (shown.spoiler_text) {
       article.append(el('details', { class: 'cw' }, [el('summary', { text: shown.spoiler_text }), content]));
     } else article.append(content);
-    article.append(toolbar(shown));
+    for (const part of [mediaView(shown), pollView(shown), toolbar(shown, article)]) if (part) article.append(part);
     return article;
   }
 
-  function toolbar(status) {
+  // Pictures: previews linking to the full image, the description as alt text; 2-4 in a grid.
+  // A sensitive status keeps them hidden until asked.
+  function mediaView(status) {
+    const items = (status.media_attachments || []).filter((m) => m.url).slice(0, 4);
+    if (!items.length) return null;
+    const grid = el('div', { class: 'media media-' + items.length }, items.map((m, i) => {
+      const small = m.meta && m.meta.small;
+      const label = m.description ? null : 'Picture ' + (i + 1) + ' (no description), full size';
+      return el('a', { href: m.url, target: '_blank', rel: 'noopener', 'aria-label': label }, [
+        el('img', { src: m.preview_url || m.url, alt: m.description || '', loading: 'lazy', width: small ? small.width : null, height: small ? small.height : null })]);
+    }));
+    if (!status.sensitive) return grid;
+    grid.hidden = true;
+    const button = el('button', { type: 'button', class: 'secondary show-sensitive', 'aria-expanded': 'false', text: 'Show sensitive media' });
+    button.addEventListener('click', () => {
+      const show = grid.hidden;
+      grid.hidden = !show;
+      button.setAttribute('aria-expanded', show ? 'true' : 'false');
+      button.textContent = show ? 'Hide media' : 'Show sensitive media';
+    });
+    return el('div', { class: 'sensitive-media' }, [button, grid]);
+  }
+
+  function untilText(iso) {
+    const minutes = Math.round((new Date(iso).getTime() - Date.now()) / 60000);
+    if (minutes <= 0) return 'Closing now';
+    if (minutes < 60) return 'Closes in ' + plural(minutes, 'minute', 'minutes');
+    if (minutes < 60 * 24) return 'Closes in ' + plural(Math.round(minutes / 60), 'hour', 'hours');
+    return 'Closes in ' + plural(Math.round(minutes / 1440), 'day', 'days');
+  }
+
+  // A poll: a form to vote while one may, else the results. Shares as the public pages compute
+  // them (WebPages.pollResults): of the voters for a multiple-choice poll, of the votes otherwise.
+  function pollView(status) {
+    if (!status.poll) return null;
+    const box = el('div', { class: 'poll', 'data-poll-id': status.poll.id });
+    const render = (poll) => {
+      const mine = status.account.id === ME;
+      const people = poll.voters_count != null ? poll.voters_count : poll.votes_count;
+      const info = el('p', { class: 'poll-info', text: plural(people, 'person', 'people') + ' voted · ' + (poll.expired ? 'Closed' : untilText(poll.expires_at)) });
+      if (!poll.expired && !poll.voted && !mine) {
+        const name = 'poll-' + poll.id + '-' + Math.random().toString(36).slice(2, 6);
+        const fieldset = el('fieldset', {}, [el('legend', { class: 'visually-hidden', text: poll.multiple ? 'Poll: choose one or more' : 'Poll: choose one' })]);
+        poll.options.forEach((option, i) => {
+          const input = el('input', { type: poll.multiple ? 'checkbox' : 'radio', name, value: String(i), id: name + '-' + i });
+          fieldset.append(el('label', { class: 'check', for: input.id }, [input, option.title]));
+        });
+        const vote = el('button', { type: 'submit', class: 'vote', text: 'Vote' });
+        const form = el('form', { class: 'poll-form' }, [fieldset, vote, info]);
+        form.addEventListener('submit', async (event) => {
+          event.preventDefault();
+          const choices = Array.from(form.querySelectorAll('input:checked'), (input) => input.value);
+          if (!choices.length) { say('Choose an option first'); return; }
+          vote.disabled = true;
+          try { render(await api('POST', '/api/v1/polls/' + poll.id + '/votes', { choices })); say('Vote counted'); } catch (error) {
+            vote.disabled = false; form.append(errorBox(error));
+          }
+        });
+        box.replaceChildren(form);
+        return;
+      }
+      const base = poll.multiple ? (poll.voters_count != null ? poll.voters_count : poll.votes_count) : poll.votes_count;
+      const own = new Set(poll.own_votes || []);
+      const list = el('ul', {}, poll.options.map((option, i) => {
+        const chosen = own.has(i) ? el('span', { class: 'own-vote', text: ' ✓ your choice' }) : null;
+        if (option.votes_count == null) return el('li', {}, [option.title, chosen]);
+        const percent = base > 0 ? Math.min(100, Math.round(option.votes_count * 100 / base)) : 0;
+        return el('li', {}, [el('span', { class: 'title', text: option.title }), ' ', el('strong', { text: percent + '%' }),
+          el('span', { class: 'votes', text: ' (' + plural(option.votes_count, 'vote', 'votes') + ')' }), chosen,
+          el('progress', { max: '100', value: String(percent), 'aria-hidden': 'true' })]);
+      }));
+      const hidden = poll.options.some((o) => o.votes_count == null) ? el('p', { class: 'poll-info', text: 'Results are shown when the poll closes.' }) : null;
+      box.replaceChildren(...[list, hidden, info].filter(Boolean));
+    };
+    render(status.poll);
+    return box;
+  }
+
+  // Replaces every shown copy of a status (itself, or inside a boost) after an edit or a vote.
+  function replaceStatus(updated) {
+    for (const node of document.querySelectorAll('article.status[data-shown-id="' + CSS.escape(updated.id) + '"]')) {
+      const old = node.starlingStatus;
+      const fresh = statusView(old && old.reblog ? Object.assign({}, old, { reblog: updated }) : updated);
+      if (node.classList.contains('focused')) fresh.classList.add('focused');
+      node.replaceWith(fresh);
+    }
+  }
+
+  // Edit in place: the text and content warning as written (the source), saved with PUT.
+  async function editStatus(status, article) {
+    if (article.querySelector('form.edit')) return;
+    let source;
+    try { source = await api('GET', '/api/v1/statuses/' + status.id + '/source'); } catch (error) { alert(error.message); return; }
+    const id = 'edit-' + status.id;
+    const text = el('textarea', { id: id + '-text', rows: '4' });
+    text.value = source.text || '';
+    const cw = el('input', { type: 'text', id: id + '-cw', value: source.spoiler_text || '' });
+    const save = el('button', { type: 'submit', text: 'Save' });
+    const cancel = el('button', { type: 'button', class: 'secondary', text: 'Cancel' });
+    const message = el('div', { role: 'status' });
+    const form = el('form', { class: 'edit compose', 'aria-label': 'Edit post' }, [
+      el('label', { for: text.id, text: 'Edit your post' }), text,
+      el('label', { for: cw.id, text: 'Content warning (optional)' }), cw,
+      el('div', { class: 'actions' }, [save, cancel]), message]);
+    const parts = Array.from(article.children).filter((child) => child.tagName !== 'HEADER' && !child.classList.contains('boost'));
+    for (const part of parts) part.hidden = true;
+    article.append(form);
+    text.focus();
+    cancel.addEventListener('click', () => { form.remove(); for (const part of parts) part.hidden = false; });
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      save.disabled = true;
+      message.replaceChildren();
+      try {
+        const updated = await api('PUT', '/api/v1/statuses/' + status.id, { status: text.value, spoiler_text: cw.value });
+        replaceStatus(updated);
+        say('Post edited');
+      } catch (error) { message.append(errorBox(error)); save.disabled = false; }
+    });
+  }
+
+  function toolbar(status, article) {
     const bar = el('div', { class: 'toolbar', role: 'group', 'aria-label': 'Actions' });
     const counts = { replies: status.replies_count, reblogs: status.reblogs_count, favourites: status.favourites_count };
     bar.append(el('button', { type: 'button', class: 'reply', text: 'Reply ' + counts.replies, 'aria-label': 'Reply (' + counts.replies + ' replies)',
@@ -152,6 +275,7 @@ extension WebAssets {
       bar.append(toggle('pin', 'Pin', status.pinned, null, 'pin', 'unpin'));
     }
     if (status.account.id === ME) {
+      bar.append(el('button', { type: 'button', class: 'edit', text: 'Edit', onclick: () => editStatus(status, article) }));
       bar.append(el('button', { type: 'button', class: 'delete', text: 'Delete', onclick: async (event) => {
         if (!confirm('Delete this post?')) return;
         try {
@@ -181,6 +305,31 @@ extension WebAssets {
   });
 
   // ---- Compose ----
+  const MAX_MEDIA = 4;
+  const MAX_POLL_OPTIONS = 4;
+
+  // One upload: POST /api/v2/media answers 202 while the workers process the picture; then ask
+  // GET /api/v1/media/:id until it has a url (206 meanwhile).
+  async function uploadPicture(file, onState) {
+    const form = new FormData();
+    form.append('file', file);
+    const response = await fetch('/api/v2/media', { method: 'POST', headers: { Authorization: 'Bearer ' + TOKEN }, body: form });
+    let media = null;
+    try { media = await response.json(); } catch (e) { media = null; }
+    if (!response.ok) {
+      if (response.status === 422) throw new Error(file.name + ' is not a picture this server can read (JPEG, PNG, WebP, GIF or HEIC).');
+      if (response.status === 413) throw new Error(file.name + ' is too large.');
+      throw new Error((media && media.error) || ('The upload of ' + file.name + ' failed (' + response.status + ')'));
+    }
+    for (let tries = 0; !media.url; tries++) {
+      if (tries >= 120) throw new Error(file.name + ' is taking too long to process. Try again.');
+      onState('Processing…');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      media = await api('GET', '/api/v1/media/' + media.id);
+    }
+    return media;
+  }
+
   function composeBox(options) {
     const replyTo = options && options.replyTo;
     const id = 'compose-' + Math.random().toString(36).slice(2, 8);
@@ -197,12 +346,119 @@ extension WebAssets {
     if (replyTo && replyTo.visibility !== 'public') visibility.value = replyTo.visibility;
     const counter = el('span', { class: 'counter', id: id + '-counter' });
     const submit = el('button', { type: 'submit', class: 'post', text: replyTo ? 'Reply' : 'Post' });
-    const message = el('div', { role: 'status' });
+    const message = el('div', { role: 'status', 'aria-live': 'polite', class: 'compose-message' });
+
+    // Pictures: each { file, media (once uploaded), description input, row }.
+    const pictures = [];
+    const files = el('input', { type: 'file', id: id + '-files', accept: 'image/*', multiple: true, class: 'files' });
+    const filesLabel = el('label', { for: files.id, class: 'button secondary add-pictures', text: 'Add pictures' });
+    const attachments = el('ul', { class: 'attachments', 'aria-label': 'Pictures to post' });
+    const sensitive = el('input', { type: 'checkbox', id: id + '-sensitive' });
+    const sensitiveLabel = el('label', { class: 'check', for: sensitive.id, hidden: true }, [sensitive, 'Mark pictures as sensitive']);
+    function renumber() {
+      pictures.forEach((p, i) => {
+        p.label.textContent = 'Description (alt text) of picture ' + (i + 1);
+        p.remove.setAttribute('aria-label', 'Remove picture ' + (i + 1));
+      });
+      sensitiveLabel.hidden = pictures.length === 0;
+      files.disabled = pictures.length >= MAX_MEDIA || pollOn();
+      filesLabel.classList.toggle('disabled', files.disabled);
+      pollButton.disabled = pictures.length > 0;
+    }
+    function addPicture(file) {
+      const picture = { file, media: null, done: false };
+      const n = Math.random().toString(36).slice(2, 8);
+      picture.thumb = el('div', { class: 'thumb', text: 'Uploading…' });
+      picture.description = el('input', { type: 'text', id: id + '-alt-' + n, maxlength: '1500' });
+      picture.label = el('label', { for: picture.description.id });
+      picture.remove = el('button', { type: 'button', class: 'secondary remove', text: 'Remove' });
+      picture.row = el('li', { class: 'attachment' }, [picture.thumb, el('div', { class: 'alt' }, [picture.label, picture.description, picture.remove])]);
+      picture.remove.addEventListener('click', () => {
+        pictures.splice(pictures.indexOf(picture), 1);
+        picture.row.remove();
+        if (picture.media) api('DELETE', '/api/v1/media/' + picture.media.id).catch(() => {});
+        picture.removed = true;
+        renumber(); update();
+        say('Picture removed');
+        files.focus();
+      });
+      pictures.push(picture);
+      attachments.append(picture.row);
+      renumber();
+      uploadPicture(file, (state) => { picture.thumb.textContent = state; }).then((media) => {
+        picture.media = media; picture.done = true;
+        if (picture.removed) { api('DELETE', '/api/v1/media/' + media.id).catch(() => {}); return; }
+        picture.thumb.replaceChildren(el('img', { src: media.preview_url || media.url, alt: '' }));
+        say('Picture ' + (pictures.indexOf(picture) + 1) + ' uploaded. Describe it for people who cannot see it.');
+        update();
+      }, (error) => {
+        if (!picture.removed) { pictures.splice(pictures.indexOf(picture), 1); picture.row.remove(); renumber(); }
+        message.append(errorBox(error));
+        update();
+      });
+      update();
+    }
+    files.addEventListener('change', () => {
+      message.replaceChildren();
+      const chosen = Array.from(files.files || []);
+      files.value = '';
+      if (pictures.length + chosen.length > MAX_MEDIA) message.append(errorBox(new Error('A post can have at most ' + MAX_MEDIA + ' pictures; the first ' + (MAX_MEDIA - pictures.length) + ' were added.')));
+      for (const file of chosen.slice(0, MAX_MEDIA - pictures.length)) addPicture(file);
+    });
+
+    // A poll: 2-4 options, a duration, one or several choices.
+    const pollBox = el('fieldset', { class: 'poll-editor', hidden: true }, [el('legend', { text: 'Poll' })]);
+    const pollOptions = el('div', { class: 'poll-options' });
+    const addOption = el('button', { type: 'button', class: 'secondary add-option', text: 'Add an option' });
+    const duration = el('select', { id: id + '-duration' }, [['300', '5 minutes'], ['1800', '30 minutes'], ['3600', '1 hour'], ['21600', '6 hours'],
+      ['86400', '1 day'], ['259200', '3 days'], ['604800', '7 days']].map(([v, t]) => el('option', { value: v, text: t })));
+    duration.value = '86400';
+    const multiple = el('input', { type: 'checkbox', id: id + '-multiple' });
+    const pollButton = el('button', { type: 'button', class: 'secondary add-poll', 'aria-expanded': 'false', text: 'Add a poll' });
+    function pollOn() { return !pollBox.hidden; }
+    function optionInputs() { return Array.from(pollOptions.querySelectorAll('input')); }
+    function addPollOption() {
+      const n = optionInputs().length + 1;
+      const input = el('input', { type: 'text', id: id + '-option-' + Math.random().toString(36).slice(2, 8), maxlength: '50' });
+      const remove = el('button', { type: 'button', class: 'secondary remove-option', text: 'Remove', 'aria-label': 'Remove option ' + n });
+      const row = el('div', { class: 'poll-option' }, [el('label', { for: input.id, text: 'Option ' + n }), el('div', { class: 'option-row' }, [input, remove])]);
+      remove.addEventListener('click', () => { row.remove(); relabel(); update(); });
+      input.addEventListener('input', update);
+      pollOptions.append(row);
+      relabel();
+      return input;
+    }
+    function relabel() {
+      const rows = Array.from(pollOptions.children);
+      rows.forEach((row, i) => {
+        row.querySelector('label').textContent = 'Option ' + (i + 1);
+        const remove = row.querySelector('.remove-option');
+        remove.setAttribute('aria-label', 'Remove option ' + (i + 1));
+        remove.hidden = rows.length <= 2;
+      });
+      addOption.hidden = rows.length >= MAX_POLL_OPTIONS;
+    }
+    addOption.addEventListener('click', () => addPollOption().focus());
+    pollBox.append(pollOptions, addOption, el('div', { class: 'row' }, [
+      el('label', { for: duration.id, text: 'Closes after' }), duration,
+      el('label', { class: 'check', for: multiple.id }, [multiple, 'Allow several choices'])]));
+    pollButton.addEventListener('click', () => {
+      const on = !pollOn();
+      pollBox.hidden = !on;
+      pollButton.setAttribute('aria-expanded', on ? 'true' : 'false');
+      pollButton.textContent = on ? 'Remove the poll' : 'Add a poll';
+      if (on && !optionInputs().length) { addPollOption(); addPollOption(); }
+      if (on) optionInputs()[0].focus();
+      renumber(); update();
+    });
+
+    function uploading() { return pictures.some((p) => !p.done); }
+    function pollReady() { return !pollOn() || optionInputs().filter((i) => i.value.trim()).length >= 2; }
     function update() {
       const left = MAX - countCharacters(text.value) - (cwToggle.checked ? countCharacters(cw.value) : 0);
       counter.textContent = left + ' characters left';
       counter.classList.toggle('over', left < 0);
-      submit.disabled = left < 0 || text.value.trim() === '';
+      submit.disabled = left < 0 || (text.value.trim() === '' && !pictures.length) || uploading() || !pollReady();
     }
     cwToggle.addEventListener('change', () => { cw.hidden = !cwToggle.checked; if (cwToggle.checked) cw.focus(); update(); });
     text.addEventListener('input', update);
@@ -210,6 +466,8 @@ extension WebAssets {
     const form = el('form', { class: 'compose', 'aria-label': replyTo ? 'Reply' : 'New post' }, [
       replyTo ? el('p', { class: 'replying', text: 'Replying to @' + replyTo.account.username }) : null,
       el('label', { for: text.id, text: replyTo ? 'Your reply' : 'What is happening?' }), text,
+      attachments, sensitiveLabel, pollBox,
+      el('div', { class: 'tools' }, [files, filesLabel, pollButton]),
       el('label', { class: 'check', for: cwToggle.id }, [cwToggle, 'Content warning']),
       el('label', { for: cw.id, class: 'visually-hidden', text: 'Content warning text' }), cw,
       el('div', { class: 'row' }, [el('label', { for: visibility.id, class: 'visually-hidden', text: 'Who can see it' }), visibility, counter, submit]),
@@ -222,13 +480,32 @@ extension WebAssets {
         const body = { status: text.value, visibility: visibility.value };
         if (cwToggle.checked && cw.value.trim()) body.spoiler_text = cw.value;
         if (replyTo) body.in_reply_to_id = replyTo.id;
+        if (pictures.length) {
+          // Descriptions typed after the upload are saved before the post attaches the pictures.
+          for (const p of pictures) {
+            const description = p.description.value.trim();
+            if (description !== (p.media.description || '')) {
+              p.media = await api('PUT', '/api/v1/media/' + p.media.id, { description });
+            }
+          }
+          body.media_ids = pictures.map((p) => p.media.id);
+          if (sensitive.checked) body.sensitive = true;
+        }
+        if (pollOn()) {
+          body.poll = { options: optionInputs().map((i) => i.value.trim()).filter((v) => v), expires_in: parseInt(duration.value, 10), multiple: multiple.checked };
+        }
         const status = await api('POST', '/api/v1/statuses', body);
         text.value = ''; cw.value = ''; cwToggle.checked = false; cw.hidden = true;
+        pictures.splice(0); attachments.replaceChildren(); sensitive.checked = false;
+        if (pollOn()) pollButton.click();
+        pollOptions.replaceChildren(); multiple.checked = false;
+        renumber();
         say('Posted');
         if (options && options.onPosted) options.onPosted(status);
       } catch (error) { message.append(errorBox(error)); }
       update();
     });
+    renumber();
     update();
     return form;
   }
@@ -275,6 +552,8 @@ extension WebAssets {
         const status = JSON.parse(message.payload);
         homeTimeline.prepend(status);
         say('New post from ' + displayName(status.account));
+      } else if (message.event === 'status.update') {
+        replaceStatus(JSON.parse(message.payload));
       } else if (message.event === 'delete') {
         removeStatus(String(message.payload));
       } else if (message.event === 'notification') {
@@ -387,8 +666,11 @@ extension WebAssets {
         });
         relate(mute, 'mute', 'unmute', (r) => setMute(r.muting));
         relate(block, 'block', 'unblock', (r) => { setBlock(r.blocking); setFollow(button, r.following); });
+        const listBox = el('div', { class: 'list-membership', role: 'group', 'aria-label': 'Lists', hidden: true });
+        card.append(listBox);
         try {
           const [relationship] = await api('GET', '/api/v1/accounts/relationships?id[]=' + encodeURIComponent(account.id));
+          if (relationship && relationship.following) listMembership(account, listBox);
           setFollow(button, relationship && relationship.following);
           setMute(relationship && relationship.muting);
           setBlock(relationship && relationship.blocking);
@@ -432,6 +714,80 @@ extension WebAssets {
         if (new URLSearchParams(query).get('reply')) compose.querySelector('textarea').focus();
       } catch (error) { main.append(errorBox(error)); }
     },
+    async lists() {
+      setTitle('Lists');
+      const title = el('input', { type: 'text', id: 'new-list-title', name: 'title', maxlength: '100' });
+      const create = el('button', { type: 'submit', id: 'create-list', text: 'Create list' });
+      const message = el('div', { role: 'status', 'aria-live': 'polite' });
+      const form = el('form', { class: 'new-list' }, [el('label', { for: title.id, text: 'New list' }), el('div', { class: 'option-row' }, [title, create]), message]);
+      const all = el('ul', { class: 'lists', 'aria-label': 'Your lists' });
+      main.replaceChildren(heading('Lists'), form, all);
+      const row = (list) => {
+        const link = el('a', { href: '#/lists/' + encodeURIComponent(list.id), text: list.title });
+        const rename = el('button', { type: 'button', class: 'secondary', text: 'Rename', 'aria-label': 'Rename ' + list.title });
+        const remove = el('button', { type: 'button', class: 'secondary', text: 'Delete', 'aria-label': 'Delete ' + list.title });
+        const item = el('li', { class: 'list-row', 'data-list-id': list.id }, [link, el('span', { class: 'actions' }, [rename, remove])]);
+        rename.addEventListener('click', () => {
+          const input = el('input', { type: 'text', id: 'rename-' + list.id, value: list.title, maxlength: '100' });
+          const save = el('button', { type: 'submit', text: 'Save' });
+          const cancel = el('button', { type: 'button', class: 'secondary', text: 'Cancel' });
+          const edit = el('form', { class: 'rename' }, [el('label', { for: input.id, text: 'New name for ' + list.title }), el('div', { class: 'option-row' }, [input, save, cancel])]);
+          item.replaceChildren(edit);
+          input.focus(); input.select();
+          cancel.addEventListener('click', () => { const again = row(list); item.replaceWith(again); again.querySelector('button').focus(); });
+          edit.addEventListener('submit', async (event) => {
+            event.preventDefault();
+            try {
+              const updated = await api('PUT', '/api/v1/lists/' + list.id, { title: input.value });
+              const again = row(updated); item.replaceWith(again); again.querySelector('a').focus(); say('Renamed to ' + updated.title);
+            } catch (error) { edit.append(errorBox(error)); }
+          });
+        });
+        remove.addEventListener('click', async () => {
+          if (!confirm('Delete the list "' + list.title + '"? The people in it stay followed.')) return;
+          try { await api('DELETE', '/api/v1/lists/' + list.id); item.remove(); say('List deleted'); title.focus(); } catch (error) { alert(error.message); }
+        });
+        return item;
+      };
+      form.addEventListener('submit', async (event) => {
+        event.preventDefault();
+        message.replaceChildren();
+        if (!title.value.trim()) { message.append(errorBox(new Error('Give the list a name.'))); return; }
+        try {
+          const list = await api('POST', '/api/v1/lists', { title: title.value.trim() });
+          const empty = all.querySelector('.empty'); if (empty) empty.remove();
+          all.append(row(list)); title.value = ''; say('List ' + list.title + ' created');
+        } catch (error) { message.append(errorBox(error)); }
+      });
+      try {
+        const lists = await api('GET', '/api/v1/lists');
+        for (const list of lists) all.append(row(list));
+        if (!lists.length) all.append(el('li', { class: 'empty', text: 'No lists yet. Make one, then add people you follow from their profiles.' }));
+      } catch (error) { all.append(errorBox(error)); }
+    },
+    async list(id) {
+      setTitle('List');
+      main.replaceChildren(heading('List'));
+      let list;
+      try { list = await api('GET', '/api/v1/lists/' + encodeURIComponent(id)); } catch (error) { main.append(errorBox(error)); return; }
+      setTitle(list.title);
+      const members = el('details', { class: 'members' }, [el('summary', { text: 'People in this list' })]);
+      main.replaceChildren(heading(list.title), el('p', {}, [el('a', { href: '#/lists', text: 'All lists' })]), members,
+        timeline('/api/v1/timelines/list/' + encodeURIComponent(list.id), 'No posts in this list yet.'));
+      try {
+        const accounts = await api('GET', '/api/v1/lists/' + encodeURIComponent(list.id) + '/accounts?limit=0');
+        for (const account of accounts) {
+          const remove = el('button', { type: 'button', class: 'secondary', text: 'Remove', 'aria-label': 'Remove @' + account.username + ' from ' + list.title });
+          const rowNode = accountRow(account);
+          rowNode.append(remove);
+          remove.addEventListener('click', async () => {
+            try { await api('DELETE', '/api/v1/lists/' + list.id + '/accounts?account_ids[]=' + encodeURIComponent(account.id)); rowNode.remove(); say('Removed @' + account.username); } catch (error) { alert(error.message); }
+          });
+          members.append(rowNode);
+        }
+        if (!accounts.length) members.append(el('p', { class: 'empty', text: 'No one yet. Open the profile of someone you follow to add them.' }));
+      } catch (error) { members.append(errorBox(error)); }
+    },
     async settings() {
       setTitle('Settings');
       const me = await api('GET', '/api/v1/accounts/verify_credentials').catch((error) => { main.append(errorBox(error)); return null; });
@@ -453,6 +809,33 @@ extension WebAssets {
       main.replaceChildren(heading('Settings'), el('p', { text: 'Signed in as @' + MY_NAME }), form);
     },
   };
+
+  // "Add to list" / "Remove from list" for each of one's lists (lists hold only people one follows).
+  async function listMembership(account, box) {
+    try {
+      const [lists, containing] = await Promise.all([api('GET', '/api/v1/lists'), api('GET', '/api/v1/accounts/' + account.id + '/lists')]);
+      if (!lists.length) return;
+      const inList = new Set(containing.map((l) => l.id));
+      box.replaceChildren(el('span', { class: 'label', text: 'Lists: ' }));
+      for (const list of lists) {
+        const button = el('button', { type: 'button', class: 'secondary list-toggle', 'data-list-id': list.id });
+        const set = (on) => { button.setAttribute('aria-pressed', on ? 'true' : 'false'); button.textContent = (on ? 'Remove from ' : 'Add to ') + list.title; };
+        set(inList.has(list.id));
+        button.addEventListener('click', async () => {
+          const on = button.getAttribute('aria-pressed') === 'true';
+          button.disabled = true;
+          try {
+            await api(on ? 'DELETE' : 'POST', '/api/v1/lists/' + list.id + '/accounts?account_ids[]=' + encodeURIComponent(account.id));
+            set(!on);
+            say((on ? 'Removed from ' : 'Added to ') + list.title);
+          } catch (error) { alert(error.message); }
+          button.disabled = false;
+        });
+        box.append(button, ' ');
+      }
+      box.hidden = false;
+    } catch (error) { box.append(errorBox(error)); box.hidden = false; }
+  }
 
   function setFollow(button, following) {
     button.setAttribute('aria-pressed', following ? 'true' : 'false');
@@ -476,7 +859,8 @@ extension WebAssets {
     if (path.startsWith('@')) { section = 'profile'; await pages.profile(path.slice(1)); }
     else if (path.startsWith('statuses/')) { section = ''; await pages.status(path.slice(9), query || ''); }
     else if (path.startsWith('tags/')) { section = 'explore'; await pages.tag(path.slice(5)); }
-    else if (pages[path] && path !== 'profile' && path !== 'status' && path !== 'tag') await pages[path](query || '');
+    else if (path.startsWith('lists/')) { section = 'lists'; await pages.list(path.slice(6)); }
+    else if (pages[path] && path !== 'profile' && path !== 'status' && path !== 'tag' && path !== 'list') await pages[path](query || '');
     else { main.replaceChildren(heading('Not found'), el('p', { text: 'There is no such page.' })); }
     for (const link of document.querySelectorAll('[data-nav]')) {
       if (link.dataset.nav === section && (section !== 'profile' || path.slice(1) === MY_NAME)) link.setAttribute('aria-current', 'page');

@@ -70,5 +70,54 @@ button:disabled { opacity: .5; cursor: not-allowed; }
 .rules li { margin: .3rem 0; }
 .follow-hint { display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; }
 .follow-hint .button { margin-top: 0; }
+.edited { color: var(--muted); font-size: .85rem; font-style: italic; }
+.media { display: grid; gap: 4px; margin-top: .5rem; border-radius: .5rem; overflow: hidden; grid-template-columns: 1fr 1fr; }
+.media-1 { grid-template-columns: 1fr; }
+.media a { display: block; min-width: 0; }
+.media img { display: block; width: 100%; height: 100%; object-fit: cover; aspect-ratio: 4 / 3; background: var(--line); }
+.media-1 img { height: auto; max-height: 32rem; aspect-ratio: auto; object-fit: contain; }
+.media-3 a:first-child { grid-row: span 2; }
+.media-3 a:first-child img { aspect-ratio: auto; }
+.sensitive-media button { margin-top: .5rem; }
+details.sensitive summary { cursor: pointer; margin-top: .5rem; font-weight: 600; }
+.poll { margin-top: .5rem; }
+.poll ul { list-style: none; padding: 0; margin: .25rem 0; }
+.poll li { margin: .35rem 0; }
+.poll progress { display: block; width: 100%; height: .45rem; margin-top: .15rem; accent-color: var(--accent); }
+.poll .votes, .poll-info, .own-vote { color: var(--muted); font-size: .9rem; }
+.poll fieldset { border: 0; padding: 0; margin: 0; }
+.poll label.check { margin-top: .35rem; }
+.poll-info { margin: .25rem 0; }
+.poll-form button { margin-top: .4rem; padding: .3rem 1rem; }
+.compose .tools { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
+.compose .tools .button, .compose .tools button { margin-top: .5rem; padding: .35rem .8rem; font-weight: 400; }
+.files { position: absolute; width: 1px; height: 1px; opacity: 0; overflow: hidden; }
+.files:focus-visible + label { outline: 3px solid #f6ad55; outline-offset: 2px; }
+label.button { font-weight: 400; }
+label.button.disabled { opacity: .5; cursor: not-allowed; }
+.attachments { list-style: none; padding: 0; margin: .5rem 0 0; display: grid; gap: .5rem; }
+.attachment { display: flex; gap: .6rem; align-items: flex-start; border: 1px solid var(--line); border-radius: .4rem; padding: .4rem; }
+.attachment .thumb { flex: 0 0 5.5rem; height: 5.5rem; display: flex; align-items: center; justify-content: center; font-size: .8rem; color: var(--muted); background: var(--line); border-radius: .3rem; overflow: hidden; }
+.attachment .thumb img { width: 100%; height: 100%; object-fit: cover; }
+.attachment .alt { flex: 1; min-width: 0; }
+.attachment .alt label { margin-top: 0; font-weight: 400; font-size: .9rem; }
+.attachment .remove { margin-top: .35rem; padding: .2rem .7rem; font-weight: 400; font-size: .9rem; }
+.poll-editor { border: 1px solid var(--line); border-radius: .4rem; margin: .5rem 0 0; padding: .25rem .6rem .6rem; }
+.poll-editor legend { font-weight: 600; padding: 0 .25rem; }
+.poll-editor .row label { margin-top: .6rem; }
+.poll-editor .row select { width: auto; margin-top: .6rem; }
+.option-row { display: flex; gap: .4rem; align-items: center; }
+.option-row input { flex: 1; min-width: 0; }
+.option-row button { margin-top: 0; white-space: nowrap; }
+.add-option { padding: .3rem .8rem; font-weight: 400; }
+.lists { list-style: none; padding: 0; }
+.list-row { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; gap: .5rem; border-bottom: 1px solid var(--line); padding: .5rem 0; }
+.list-row .actions button { margin: 0; padding: .25rem .7rem; font-weight: 400; }
+.list-row form { width: 100%; }
+.list-membership { margin-top: .5rem; }
+.list-membership button { margin: .25rem 0 0; padding: .25rem .7rem; font-weight: 400; }
+.members summary { cursor: pointer; font-weight: 600; margin: .5rem 0; }
+.members .account-row button { padding: .25rem .7rem; font-weight: 400; }
+form.edit { margin: .5rem 0; }
 """#
 }
