@@ -203,6 +203,7 @@ extension WebAssets {
   // Replaces every shown copy of a status (itself, or inside a boost) after an edit or a vote.
   function replaceStatus(updated) {
     for (const node of document.querySelectorAll('article.status[data-shown-id="' + CSS.escape(updated.id) + '"]')) {
+      if (node.querySelector('form.edit')) continue; // being edited here: saving replaces it
       const old = node.starlingStatus;
       const fresh = statusView(old && old.reblog ? Object.assign({}, old, { reblog: updated }) : updated);
       if (node.classList.contains('focused')) fresh.classList.add('focused');
@@ -237,7 +238,10 @@ extension WebAssets {
       message.replaceChildren();
       try {
         const updated = await api('PUT', '/api/v1/statuses/' + status.id, { status: text.value, spoiler_text: cw.value });
+        form.remove();
         replaceStatus(updated);
+        const again = document.querySelector('article.status[data-id="' + CSS.escape(article.dataset.id) + '"] button.edit');
+        if (again) again.focus();
         say('Post edited');
       } catch (error) { message.append(errorBox(error)); save.disabled = false; }
     });
@@ -364,6 +368,9 @@ extension WebAssets {
       files.disabled = pictures.length >= MAX_MEDIA || pollOn();
       filesLabel.classList.toggle('disabled', files.disabled);
       pollButton.disabled = pictures.length > 0;
+      // Say why a control is off: a post has pictures or a poll, not both.
+      pollButton.title = pollButton.disabled ? 'A post can have pictures or a poll, not both' : '';
+      filesLabel.title = pollOn() ? 'A post can have pictures or a poll, not both' : '';
     }
     function addPicture(file) {
       const picture = { file, media: null, done: false };
@@ -581,7 +588,7 @@ extension WebAssets {
       main.replaceChildren(heading('Notifications'), list);
       try {
         const items = await api('GET', '/api/v1/notifications?limit=30');
-        const words = { mention: 'mentioned you', favourite: 'favourited your post', reblog: 'boosted your post', follow: 'followed you', status: 'posted', follow_request: 'asked to follow you', update: 'edited a post' };
+        const words = { mention: 'mentioned you', favourite: 'favourited your post', reblog: 'boosted your post', follow: 'followed you', status: 'posted', follow_request: 'asked to follow you', update: 'edited a post', poll: 'ran a poll that has ended' };
         for (const n of items) {
           list.append(el('div', { class: 'notification' }, [
             el('p', {}, [el('a', { href: '#/@' + n.account.username, text: displayName(n.account) }), ' ' + (words[n.type] || n.type)]),

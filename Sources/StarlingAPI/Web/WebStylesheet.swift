@@ -71,11 +71,12 @@ button:disabled { opacity: .5; cursor: not-allowed; }
 .follow-hint { display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; }
 .follow-hint .button { margin-top: 0; }
 .edited { color: var(--muted); font-size: .85rem; font-style: italic; }
-.media { display: grid; gap: 4px; margin-top: .5rem; border-radius: .5rem; overflow: hidden; grid-template-columns: 1fr 1fr; }
-.media-1 { grid-template-columns: 1fr; }
+.media { display: grid; gap: 4px; margin-top: .5rem; grid-template-columns: 1fr 1fr; }
 .media a { display: block; min-width: 0; }
-.media img { display: block; width: 100%; height: 100%; object-fit: cover; aspect-ratio: 4 / 3; background: var(--line); }
-.media-1 img { height: auto; max-height: 32rem; aspect-ratio: auto; object-fit: contain; }
+.media img { display: block; width: 100%; height: 100%; object-fit: cover; aspect-ratio: 4 / 3; background: var(--line); border-radius: .4rem; }
+/* One picture: its own shape, never enlarged past its preview, at most a screen's worth tall. */
+.media-1 { grid-template-columns: 1fr; justify-items: start; }
+.media-1 img { width: auto; height: auto; max-width: 100%; max-height: 28rem; aspect-ratio: auto; }
 .media-3 a:first-child { grid-row: span 2; }
 .media-3 a:first-child img { aspect-ratio: auto; }
 .sensitive-media button { margin-top: .5rem; }
@@ -108,7 +109,7 @@ label.button.disabled { opacity: .5; cursor: not-allowed; }
 .poll-editor .row select { width: auto; margin-top: .6rem; }
 .option-row { display: flex; gap: .4rem; align-items: center; }
 .option-row input { flex: 1; min-width: 0; }
-.option-row button { margin-top: 0; white-space: nowrap; }
+.option-row button { margin-top: 0; white-space: nowrap; padding: .4rem .8rem; font-weight: 400; }
 .add-option { padding: .3rem .8rem; font-weight: 400; }
 .lists { list-style: none; padding: 0; }
 .list-row { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; gap: .5rem; border-bottom: 1px solid var(--line); padding: .5rem 0; }

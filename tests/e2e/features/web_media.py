@@ -236,8 +236,8 @@ def main():
 
         section("web lists")
         driver.get(BASE + "/#/lists")
-        check("'Lists' is in the navigation and opens the lists page", wait_for(lambda: driver.find_element(By.ID, "page-heading").text == "Lists") and
-              driver.find_element(By.CSS_SELECTOR, "[data-nav='lists']").get_attribute("aria-current") == "page")
+        check("'Lists' is in the navigation and opens the lists page", wait_for(lambda: driver.find_element(By.ID, "page-heading").text == "Lists" and
+                                                                             driver.find_element(By.CSS_SELECTOR, "[data-nav='lists']").get_attribute("aria-current") == "page"))
         for title in ("Friends", "Temporary"):
             driver.find_element(By.ID, "new-list-title").send_keys(title)
             press(driver, driver.find_element(By.ID, "create-list"))
