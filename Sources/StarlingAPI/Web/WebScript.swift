@@ -279,7 +279,9 @@ extension WebAssets {
       bar.append(toggle('pin', 'Pin', status.pinned, null, 'pin', 'unpin'));
     }
     if (status.account.id === ME) {
-      bar.append(el('button', { type: 'button', class: 'edit', text: 'Edit', onclick: () => editStatus(status, article) }));
+      // Not with a poll: an edit without its poll removes it (as Mastodon), and this form edits
+      // only the text, so it would drop the poll (and its hide_totals is not known here).
+      if (!status.poll) bar.append(el('button', { type: 'button', class: 'edit', text: 'Edit', onclick: () => editStatus(status, article) }));
       bar.append(el('button', { type: 'button', class: 'delete', text: 'Delete', onclick: async (event) => {
         if (!confirm('Delete this post?')) return;
         try {

@@ -113,6 +113,10 @@ def main():
     sensitive_post = call("POST", BASE + "/api/v1/statuses", bob["token"], form={
         "status": f"Spoilers ahead {RUN}", "sensitive": "true", "media_ids[]": [bob_picture.json["id"]]})
     check("bob posts a sensitive picture", sensitive_post.status == 200, repr(sensitive_post))
+    trio = [upload(bob["token"], picture(os.path.join(tmp, f"trio{n}.png"), 400, 300, colour), f"picture {n}").json["id"]
+            for n, colour in enumerate([(255, 200, 0), (0, 200, 255), (200, 0, 255)])]
+    three = call("POST", BASE + "/api/v1/statuses", bob["token"], form={"status": f"Three pictures {RUN}", "media_ids[]": trio})
+    check("bob posts three pictures", three.status == 200, repr(three))
     to_edit = call("POST", BASE + "/api/v1/statuses", bob["token"], form={"status": f"Bob before the edit {RUN}"}).json
     time.sleep(1)  # fan-out
 
@@ -170,6 +174,14 @@ def main():
         image = driver.find_element(By.CSS_SELECTOR, selector)
         check("the picture's alt is its description, linking to the full size", image.get_attribute("alt") == "A blue sky gradient" and
               driver.find_element(By.CSS_SELECTOR, selector.replace(" img", " a")).get_attribute("href") == first_post["media_attachments"][0]["url"])
+
+        grid = f".timeline article[data-id='{three.json['id']}'] .media"
+        check("three pictures show in a grid, all loaded, alt texts in order",
+              wait_for(lambda: all(loaded(driver, i) for i in driver.find_elements(By.CSS_SELECTOR, grid + " img")) and
+                       [i.get_attribute("alt") for i in driver.find_elements(By.CSS_SELECTOR, grid + " img")] == ["picture 0", "picture 1", "picture 2"]) and
+              "media-3" in driver.find_element(By.CSS_SELECTOR, grid).get_attribute("class"))
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", driver.find_element(By.CSS_SELECTOR, grid))
+        shot(driver, "2-home-grid")
 
         section("web pictures: sensitive media")
         sensitive = f".timeline article[data-id='{sensitive_post.json['id']}']"
@@ -302,7 +314,15 @@ def main():
         driver.get(BASE + f"/@{bob['name']}")
         check("bob's public profile keeps his sensitive picture behind a closed 'details'",
               driver.find_elements(By.CSS_SELECTOR, "details.sensitive") and not driver.find_element(By.CSS_SELECTOR, "details.sensitive img").is_displayed())
-        check("bob's public profile shows his poll", "Coffee" in driver.find_element(By.TAG_NAME, "main").text)
+        check("bob's public profile shows his poll, with my vote counted", "Coffee 100% (1 vote)" in driver.find_element(By.TAG_NAME, "main").text)
+        check("bob's public profile shows his three pictures", len(driver.find_elements(By.CSS_SELECTOR, ".media-3 img")) == 3)
+        driver.set_window_size(375, 812)
+        driver.get(BASE + f"/@{bob['name']}")
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        check("the public profile with pictures and a poll fits 375 px", width <= 375, f"scrollWidth {width}")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", driver.find_element(By.CSS_SELECTOR, ".poll"))
+        shot(driver, "10-phone-public-profile")
+        driver.set_window_size(1100, 1000)
     finally:
         driver.quit()
 
