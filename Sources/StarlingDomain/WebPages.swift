@@ -109,11 +109,17 @@ public enum WebPages {
         return key.isEmpty || key.contains("..") ? nil : key
     }
 
+    /// Whether a status's pictures wait behind a "show" control: the author marked them sensitive,
+    /// or put the post behind a content warning (Mastodon treats a warned post's media as sensitive).
+    public static func hidesMedia(sensitive: Bool, spoilerText: String) -> Bool {
+        sensitive || !spoilerText.isEmpty
+    }
+
     /// The picture a link preview (OpenGraph `og:image`) may show for a status: its first
-    /// attachment's, unless the author marked the media sensitive or put the post behind a content
-    /// warning (a chat app unfurling the link would show it to everyone, unasked). Nil: none.
+    /// attachment's, unless its pictures are hidden (`hidesMedia`: a chat app unfurling the link
+    /// would show them to everyone, unasked). Nil: none.
     public static func previewImage(attachmentURLs: [String], sensitive: Bool, spoilerText: String) -> String? {
-        guard !sensitive, spoilerText.isEmpty else { return nil }
+        guard !hidesMedia(sensitive: sensitive, spoilerText: spoilerText) else { return nil }
         return attachmentURLs.first
     }
 

@@ -47,6 +47,8 @@ import Testing
         #expect(WebPages.previewImage(attachmentURLs: urls, sensitive: true, spoilerText: "") == nil)
         #expect(WebPages.previewImage(attachmentURLs: urls, sensitive: false, spoilerText: "spoilers") == nil)
         #expect(WebPages.previewImage(attachmentURLs: [], sensitive: false, spoilerText: "") == nil)
+        #expect(WebPages.hidesMedia(sensitive: true, spoilerText: "") && WebPages.hidesMedia(sensitive: false, spoilerText: "cw"))
+        #expect(!WebPages.hidesMedia(sensitive: false, spoilerText: ""))
     }
 
     @Test func rfc822Dates() {

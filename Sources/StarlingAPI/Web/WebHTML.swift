@@ -125,8 +125,8 @@ enum WebHTML {
     static func count(_ n: Int64, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
 
     /// A status's pictures: previews linking to the full images, the description as `alt`, their
-    /// sizes given so the page does not jump. Sensitive media sit in a closed `<details>` (no
-    /// script on these pages).
+    /// sizes given so the page does not jump. Hidden media (`WebPages.hidesMedia`) sit in a closed
+    /// `<details>` (no script on these pages).
     static func media(_ status: StatusEntity) -> String {
         let images = status.mediaAttachments.compactMap { media -> String? in
             guard let full = media.url.value else { return nil }
@@ -136,7 +136,7 @@ enum WebHTML {
         }
         guard !images.isEmpty else { return "" }
         let grid = "<div class=\"media media-\(images.count)\">\(images.joined())</div>"
-        return status.sensitive
+        return WebPages.hidesMedia(sensitive: status.sensitive, spoilerText: status.spoilerText)
             ? "\n<details class=\"sensitive\"><summary>Sensitive media: show</summary>\(grid)</details>" : "\n" + grid
     }
 

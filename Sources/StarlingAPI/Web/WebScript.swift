@@ -123,7 +123,7 @@ extension WebAssets {
   }
 
   // Pictures: previews linking to the full image, the description as alt text; 2-4 in a grid.
-  // A sensitive status keeps them hidden until asked.
+  // A sensitive or content-warned status keeps them hidden until asked (WebPages.hidesMedia).
   function mediaView(status) {
     const items = (status.media_attachments || []).filter((m) => m.url).slice(0, 4);
     if (!items.length) return null;
@@ -133,7 +133,7 @@ extension WebAssets {
       return el('a', { href: m.url, target: '_blank', rel: 'noopener', 'aria-label': label }, [
         el('img', { src: m.preview_url || m.url, alt: m.description || '', loading: 'lazy', width: small ? small.width : null, height: small ? small.height : null })]);
     }));
-    if (!status.sensitive) return grid;
+    if (!status.sensitive && !status.spoiler_text) return grid;
     grid.hidden = true;
     const button = el('button', { type: 'button', class: 'secondary show-sensitive', 'aria-expanded': 'false', text: 'Show sensitive media' });
     button.addEventListener('click', () => {

@@ -280,12 +280,19 @@ def main():
         check("bob is in the list", [a["id"] for a in members] == [bob["id"]], str(members))
         shot(driver, "6-profile-lists")
         listed = f"Bob in the list {RUN}"
+        for n in range(21):  # more than a page
+            call("POST", BASE + "/api/v1/statuses", bob["token"], form={"status": f"Bob's filler {n} {RUN}"})
         call("POST", BASE + "/api/v1/statuses", bob["token"], form={"status": listed})
-        time.sleep(1)  # fan-out
+        time.sleep(2)  # fan-out
         driver.get(BASE + f"/#/lists/{friends['id']}")
         check("the list's timeline opens with bob's new post", wait_for(lambda: listed in driver.find_element(By.CSS_SELECTOR, ".timeline").text) and
               driver.find_element(By.ID, "page-heading").text == "Friends")
         check("the list page names its members", bob["name"] in driver.find_element(By.CSS_SELECTOR, ".members").get_attribute("textContent"))
+        first_page = wait_for(lambda: len(driver.find_elements(By.CSS_SELECTOR, ".timeline article.status")) == 20)
+        press(driver, driver.find_element(By.CSS_SELECTOR, "button.load-more"))
+        check("the list's timeline shows 20 posts, and 'Load more' pages on", first_page and
+              wait_for(lambda: f"Bob's filler 0 {RUN}" in driver.find_element(By.CSS_SELECTOR, ".timeline").text),
+              f"{len(driver.find_elements(By.CSS_SELECTOR, '.timeline article.status'))} posts")
 
         section("web pictures at 375 px")
         driver.set_window_size(375, 812)
@@ -311,15 +318,17 @@ def main():
         check("the public status page shows the picture, and it loads",
               wait_for(lambda: loaded(driver, driver.find_element(By.CSS_SELECTOR, "article.focused .media img"))))
         shot(driver, "9-public-status")
-        driver.get(BASE + f"/@{bob['name']}")
-        check("bob's public profile keeps his sensitive picture behind a closed 'details'",
+        driver.get(BASE + f"/@{bob['name']}/{sensitive_post.json['id']}")
+        check("bob's sensitive picture stays behind a closed 'details' on its public page",
               driver.find_elements(By.CSS_SELECTOR, "details.sensitive") and not driver.find_element(By.CSS_SELECTOR, "details.sensitive img").is_displayed())
-        check("bob's public profile shows his poll, with my vote counted", "Coffee 100% (1 vote)" in driver.find_element(By.TAG_NAME, "main").text)
-        check("bob's public profile shows his three pictures", len(driver.find_elements(By.CSS_SELECTOR, ".media-3 img")) == 3)
+        driver.get(BASE + f"/@{bob['name']}/{poll_post.json['id']}")
+        check("bob's poll shows on its public page, with my vote counted", "Coffee 100% (1 vote)" in driver.find_element(By.TAG_NAME, "main").text)
+        driver.get(BASE + f"/@{bob['name']}/{three.json['id']}")
+        check("bob's three pictures show on their public page", len(driver.find_elements(By.CSS_SELECTOR, ".media-3 img")) == 3)
         driver.set_window_size(375, 812)
-        driver.get(BASE + f"/@{bob['name']}")
+        driver.get(BASE + f"/@{me['name']}")
         width = driver.execute_script("return document.documentElement.scrollWidth")
-        check("the public profile with pictures and a poll fits 375 px", width <= 375, f"scrollWidth {width}")
+        check("my public profile with a picture and a poll fits 375 px", width <= 375, f"scrollWidth {width}")
         driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", driver.find_element(By.CSS_SELECTOR, ".poll"))
         shot(driver, "10-phone-public-profile")
         driver.set_window_size(1100, 1000)
