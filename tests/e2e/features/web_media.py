@@ -45,7 +45,9 @@ import feedparser  # noqa: E402
 from PIL import Image  # noqa: E402
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 
 
 def picture(path, width, height, colour):
@@ -246,6 +248,35 @@ def main():
               wait_for(lambda: f"Bob after the edit {RUN}" in driver.find_element(By.CSS_SELECTOR, bob_article).text and
                        driver.find_elements(By.CSS_SELECTOR, bob_article + " .edited")))
 
+        section("web pictures at 375 px")
+        driver.set_window_size(375, 812)
+        driver.get(BASE + "/#/home")
+        wait_for(lambda: loaded(driver, driver.find_element(By.CSS_SELECTOR, selector)))
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        check("at 375 px the home with pictures is no wider than the screen", loaded(driver, driver.find_element(By.CSS_SELECTOR, selector)) and width <= 375,
+              f"scrollWidth {width}")
+        shot(driver, "7-phone-home")
+        # Keyboard: Tab from the text reaches the (visually hidden) file input, and its button-like label shows the focus.
+        driver.find_element(By.CSS_SELECTOR, "form.compose textarea").click()
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        focused = driver.execute_script("return document.activeElement.type === 'file' && "
+                                        "getComputedStyle(document.activeElement.nextElementSibling).outlineStyle")
+        check("Tab from the text reaches 'Add pictures', and its focus is visible", focused == "solid", str(focused))
+        driver.find_element(By.CSS_SELECTOR, "form.compose input[type=file]").send_keys(picture(os.path.join(tmp, "phone.png"), 500, 500, (255, 120, 0)))
+        thumb = wait_for(lambda: driver.find_element(By.CSS_SELECTOR, "form.compose .attachment .thumb img"), timeout=30)
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        check("at 375 px the compose box with a picture fits", thumb and width <= 375, f"scrollWidth {width}")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", driver.find_element(By.CSS_SELECTOR, "form.compose .attachment"))
+        shot(driver, "8a-phone-compose-picture")
+        press(driver, driver.find_element(By.CSS_SELECTOR, "form.compose .attachment button.remove"))
+        wait_for(lambda: not driver.find_elements(By.CSS_SELECTOR, "form.compose .attachment"))
+        press(driver, driver.find_element(By.CSS_SELECTOR, "form.compose button.add-poll"))
+        driver.find_element(By.CSS_SELECTOR, "form.compose").location_once_scrolled_into_view
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        check("at 375 px the compose box with a poll fits", width <= 375, f"scrollWidth {width}")
+        shot(driver, "8-phone-compose-poll")
+        driver.set_window_size(1100, 1000)
+
         section("web lists")
         driver.get(BASE + "/#/lists")
         check("'Lists' is in the navigation and opens the lists page", wait_for(lambda: driver.find_element(By.ID, "page-heading").text == "Lists" and
@@ -293,20 +324,6 @@ def main():
         check("the list's timeline shows 20 posts, and 'Load more' pages on", first_page and
               wait_for(lambda: f"Bob's filler 0 {RUN}" in driver.find_element(By.CSS_SELECTOR, ".timeline").text),
               f"{len(driver.find_elements(By.CSS_SELECTOR, '.timeline article.status'))} posts")
-
-        section("web pictures at 375 px")
-        driver.set_window_size(375, 812)
-        driver.get(BASE + "/#/home")
-        wait_for(lambda: loaded(driver, driver.find_element(By.CSS_SELECTOR, selector)))
-        width = driver.execute_script("return document.documentElement.scrollWidth")
-        check("at 375 px the home with pictures is no wider than the screen", width <= 375, f"scrollWidth {width}")
-        shot(driver, "7-phone-home")
-        press(driver, driver.find_element(By.CSS_SELECTOR, "form.compose button.add-poll"))
-        driver.find_element(By.CSS_SELECTOR, "form.compose").location_once_scrolled_into_view
-        width = driver.execute_script("return document.documentElement.scrollWidth")
-        check("at 375 px the compose box with a poll fits", width <= 375, f"scrollWidth {width}")
-        shot(driver, "8-phone-compose-poll")
-        driver.set_window_size(1100, 1000)
 
         section("public pages with pictures, signed out")
         driver.delete_all_cookies()
