@@ -111,6 +111,10 @@ def main():
     poll_post = call("POST", BASE + "/api/v1/statuses", bob["token"], form={
         "status": f"Tea or coffee? {RUN}", "poll[options][]": ["Tea", "Coffee", "Water"], "poll[expires_in]": "3600"})
     check("bob posts a poll", poll_post.status == 200, repr(poll_post))
+    hidden_poll = call("POST", BASE + "/api/v1/statuses", bob["token"], form={
+        "status": f"Secret ballot {RUN}", "poll[options][]": ["Yes", "No"], "poll[expires_in]": "3600", "poll[multiple]": "true",
+        "poll[hide_totals]": "true"})
+    check("bob posts a multiple-choice poll with hidden totals", hidden_poll.status == 200, repr(hidden_poll))
     bob_picture = upload(bob["token"], picture(os.path.join(tmp, "bob.png"), 300, 200, (255, 40, 40)), "a red gradient")
     sensitive_post = call("POST", BASE + "/api/v1/statuses", bob["token"], form={
         "status": f"Spoilers ahead {RUN}", "sensitive": "true", "media_ids[]": [bob_picture.json["id"]]})
@@ -206,6 +210,16 @@ def main():
               driver.find_element(By.CSS_SELECTOR, poll_article + " .poll").text)
         stored = call("GET", BASE + f"/api/v1/polls/{poll_post.json['poll']['id']}", me["token"]).json
         check("the vote is stored", stored.get("voted") is True and stored.get("own_votes") == [1], str(stored))
+        secret = f".timeline article[data-id='{hidden_poll.json['id']}'] .poll"
+        boxes = driver.find_elements(By.CSS_SELECTOR, secret + " input[type=checkbox]")
+        check("a multiple-choice poll offers checkboxes", len(boxes) == 2)
+        for box in boxes:
+            press(driver, driver.find_element(By.CSS_SELECTOR, secret + f" label[for='{box.get_attribute('id')}']"))
+        press(driver, driver.find_element(By.CSS_SELECTOR, secret + " button.vote"))
+        check("with hidden totals, voting shows my choices but no shares until it closes",
+              wait_for(lambda: "Results are shown when the poll closes." in driver.find_element(By.CSS_SELECTOR, secret).text) and
+              "%" not in driver.find_element(By.CSS_SELECTOR, secret).text and
+              driver.find_element(By.CSS_SELECTOR, secret).text.count("your choice") == 2, driver.find_element(By.CSS_SELECTOR, secret).text)
         shot(driver, "3-poll")
         press(driver, driver.find_element(By.CSS_SELECTOR, "form.compose button.add-poll"))
         option_inputs = driver.find_elements(By.CSS_SELECTOR, "form.compose .poll-options input")
