@@ -781,7 +781,28 @@ extension WebAssets {
       try { list = await api('GET', '/api/v1/lists/' + encodeURIComponent(id)); } catch (error) { main.append(errorBox(error)); return; }
       setTitle(list.title);
       const members = el('details', { class: 'members' }, [el('summary', { text: 'People in this list' })]);
-      main.replaceChildren(heading(list.title), el('p', {}, [el('a', { href: '#/lists', text: 'All lists' })]), members,
+      // The list's settings, as Mastodon's lists have them: which replies show, and whether its
+      // members' posts leave the home timeline.
+      const policy = el('select', { id: 'list-replies' }, [['list', 'Members of the list'], ['followed', 'Anyone I follow'], ['none', 'No one']]
+        .map(([value, text]) => el('option', { value, text })));
+      policy.value = list.replies_policy || 'list';
+      const exclusive = el('input', { type: 'checkbox', id: 'list-exclusive' });
+      exclusive.checked = !!list.exclusive;
+      const saved = el('span', { class: 'saved', role: 'status' });
+      const settings = el('details', { class: 'members list-settings' }, [el('summary', { text: 'Settings' }),
+        el('label', { for: policy.id, text: 'Show replies to' }), policy,
+        el('label', { class: 'check', for: exclusive.id }, [exclusive, 'Hide these people\'s posts from Home']), saved]);
+      const saveSettings = async () => {
+        saved.textContent = '';
+        try {
+          const updated = await api('PUT', '/api/v1/lists/' + list.id, { title: list.title, replies_policy: policy.value, exclusive: exclusive.checked });
+          list.replies_policy = updated.replies_policy; list.exclusive = updated.exclusive;
+          saved.textContent = 'Saved.';
+        } catch (error) { saved.replaceChildren(errorBox(error)); }
+      };
+      policy.addEventListener('change', saveSettings);
+      exclusive.addEventListener('change', saveSettings);
+      main.replaceChildren(heading(list.title), el('p', {}, [el('a', { href: '#/lists', text: 'All lists' })]), settings, members,
         timeline('/api/v1/timelines/list/' + encodeURIComponent(list.id), 'No posts in this list yet.'));
       try {
         const accounts = await api('GET', '/api/v1/lists/' + encodeURIComponent(list.id) + '/accounts?limit=0');

@@ -48,6 +48,7 @@ from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
 
 
 def picture(path, width, height, colour):
@@ -332,7 +333,14 @@ def main():
         driver.get(BASE + f"/#/lists/{friends['id']}")
         check("the list's timeline opens with bob's new post", wait_for(lambda: listed in driver.find_element(By.CSS_SELECTOR, ".timeline").text) and
               driver.find_element(By.ID, "page-heading").text == "Friends")
-        check("the list page names its members", bob["name"] in driver.find_element(By.CSS_SELECTOR, ".members").get_attribute("textContent"))
+        check("the list page names its members", wait_for(lambda: bob["name"] in driver.find_element(By.CSS_SELECTOR, ".members:not(.list-settings)").get_attribute("textContent")))
+        press(driver, driver.find_element(By.CSS_SELECTOR, ".list-settings summary"))
+        Select(driver.find_element(By.ID, "list-replies")).select_by_value("none")
+        press(driver, driver.find_element(By.ID, "list-exclusive"))
+        check("the list's settings save as they change (replies: none, exclusive)",
+              wait_for(lambda: call("GET", BASE + f"/api/v1/lists/{friends['id']}", me["token"]).json.get("exclusive") is True) and
+              call("GET", BASE + f"/api/v1/lists/{friends['id']}", me["token"]).json.get("replies_policy") == "none")
+        shot(driver, "6b-list-timeline")
         first_page = wait_for(lambda: len(driver.find_elements(By.CSS_SELECTOR, ".timeline article.status")) == 20)
         press(driver, driver.find_element(By.CSS_SELECTOR, "button.load-more"))
         check("the list's timeline shows 20 posts, and 'Load more' pages on", first_page and
