@@ -695,6 +695,8 @@ extension WebAssets {
               card.querySelector('.followers-count').textContent = plural(account.followers_count, 'follower', 'followers');
             }
             setFollow(button, relationship.following);
+            // Lists hold only people one follows (an unfollow removes them from every list).
+            if (relationship.following) listMembership(account, listBox); else { listBox.hidden = true; listBox.replaceChildren(); }
             say(relationship.following ? 'Following @' + account.username : 'Unfollowed @' + account.username);
           } catch (error) { alert(error.message); }
           button.disabled = false;
@@ -844,9 +846,14 @@ extension WebAssets {
   async function listMembership(account, box) {
     try {
       const [lists, containing] = await Promise.all([api('GET', '/api/v1/lists'), api('GET', '/api/v1/accounts/' + account.id + '/lists')]);
-      if (!lists.length) return;
+      if (!lists.length) {
+        box.replaceChildren(el('a', { href: '#/lists', text: 'Make a list' }), ' to add @' + account.username + ' to it.');
+        box.hidden = false;
+        return;
+      }
       const inList = new Set(containing.map((l) => l.id));
       box.replaceChildren(el('span', { class: 'label', text: 'Lists: ' }));
+      box.hidden = true;
       for (const list of lists) {
         const button = el('button', { type: 'button', class: 'secondary list-toggle', 'data-list-id': list.id });
         const set = (on) => { button.setAttribute('aria-pressed', on ? 'true' : 'false'); button.textContent = (on ? 'Remove from ' : 'Add to ') + list.title; };

@@ -293,6 +293,9 @@ def main():
         driver.set_window_size(1100, 1000)
 
         section("web lists")
+        driver.get(BASE + f"/#/@{bob['name']}")
+        check("with no lists yet, bob's profile (followed) offers to make one",
+              wait_for(lambda: driver.find_element(By.CSS_SELECTOR, ".list-membership a[href='#/lists']").text == "Make a list"))
         driver.get(BASE + "/#/lists")
         check("'Lists' is in the navigation and opens the lists page", wait_for(lambda: driver.find_element(By.ID, "page-heading").text == "Lists" and
                                                                              driver.find_element(By.CSS_SELECTOR, "[data-nav='lists']").get_attribute("aria-current") == "page"))
