@@ -231,6 +231,19 @@ struct WebPageTests {
             #expect(pollPage.contains("<span class=\"title\">Tea &lt;b&gt;</span> <strong>0%</strong>"), "\(pollPage)")
             #expect(pollPage.contains("<span class=\"title\">Coffee</span> <strong>100%</strong>"))
             #expect(pollPage.contains("1 person voted"))
+
+            // Hidden totals stay hidden from the public page until the poll ends.
+            let secret = try await h.postJSON(alice, ["status": "secret ballot", "poll": ["options": ["Yes", "No"], "expires_in": 3600, "hide_totals": true]])
+            try #require(secret.status == .ok)
+            let secretPage = Self.text(try await Self.get(h, "/@\(alice.username)/\(secret.string("id"))"))
+            #expect(secretPage.contains("<li>Yes</li><li>No</li>") && !secretPage.contains("%</strong>"), "\(secretPage)")
+
+            // A content warning hides the pictures as sensitive does, and keeps them out of the link preview.
+            let warned = try await h.upload(alice, try TestImages.make(100, 100))
+            let cw = try await h.postJSON(alice, ["status": "behind a warning", "spoiler_text": "spiders", "media_ids": [warned.string("id")]])
+            try #require(cw.status == .ok)
+            let cwPage = Self.text(try await Self.get(h, "/@\(alice.username)/\(cw.string("id"))"))
+            #expect(!cwPage.contains("og:image") && cwPage.contains("<details class=\"sensitive\">"))
         }
     }
 
