@@ -110,7 +110,7 @@ extension WebAssets {
       el('a', { class: 'author', href: '#/@' + account.username }, [el('strong', { text: displayName(account) }), ' ',
         el('span', { class: 'acct', text: '@' + account.username })]),
       shown.in_reply_to_id ? el('span', { class: 'reply-note', text: 'Reply' }) : null,
-      shown.edited_at ? el('span', { class: 'edited', title: 'Edited ' + new Date(shown.edited_at).toLocaleString(), text: 'edited' }) : null,
+      shown.edited_at ? editedMarker(shown, article) : null,
       el('a', { class: 'date', href: '#/statuses/' + shown.id }, [el('time', { datetime: shown.created_at, title: new Date(shown.created_at).toLocaleString(), text: when(shown.created_at) })]),
     ]);
     article.append(header);
@@ -120,6 +120,26 @@ extension WebAssets {
     } else article.append(content);
     for (const part of [mediaView(shown), pollView(shown), toolbar(shown, article)]) if (part) article.append(part);
     return article;
+  }
+
+  // "edited": a button that shows every version (GET /api/v1/statuses/:id/history, oldest first).
+  function editedMarker(status, article) {
+    const button = el('button', { type: 'button', class: 'link edited', 'aria-expanded': 'false', text: 'edited',
+      title: 'Edited ' + new Date(status.edited_at).toLocaleString() + ': show the versions' });
+    button.addEventListener('click', async () => {
+      const open = article.querySelector('.history');
+      if (open) { open.remove(); button.setAttribute('aria-expanded', 'false'); return; }
+      try {
+        const versions = await api('GET', '/api/v1/statuses/' + status.id + '/history');
+        const list = el('ol', { class: 'history', 'aria-label': 'Versions of this post' }, versions.map((v, i) => el('li', {}, [
+          el('p', { class: 'version' }, [(i === 0 ? 'Posted ' : 'Edited ') + new Date(v.created_at).toLocaleString() + (i === versions.length - 1 ? ' (current)' : '')]),
+          v.spoiler_text ? el('p', { class: 'cw-text', text: 'Content warning: ' + v.spoiler_text }) : null,
+          el('div', { class: 'content', html: v.content })])));
+        article.querySelector('header').after(list);
+        button.setAttribute('aria-expanded', 'true');
+      } catch (error) { say(error.message); }
+    });
+    return button;
   }
 
   // Pictures: previews linking to the full image, the description as alt text; 2-4 in a grid.

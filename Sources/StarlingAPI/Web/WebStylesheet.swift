@@ -71,6 +71,11 @@ button:disabled { opacity: .5; cursor: not-allowed; }
 .follow-hint { display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; }
 .follow-hint .button { margin-top: 0; }
 .edited { color: var(--muted); font-size: .85rem; font-style: italic; }
+button.link.edited { color: var(--muted); padding: 0; font-size: .85rem; }
+.history { border-left: 3px solid var(--line); margin: .4rem 0; padding: 0 0 0 .9rem; list-style: none; }
+.history li + li { border-top: 1px dashed var(--line); }
+.history .version, .history .cw-text { color: var(--muted); font-size: .85rem; margin: .3rem 0 0; }
+.saved { color: var(--muted); }
 .media { display: grid; gap: 4px; margin-top: .5rem; grid-template-columns: 1fr 1fr; }
 .media a { display: block; min-width: 0; }
 .media img { display: block; width: 100%; height: 100%; object-fit: cover; aspect-ratio: 4 / 3; background: var(--line); border-radius: .4rem; }

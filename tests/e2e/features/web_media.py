@@ -253,6 +253,12 @@ def main():
               wait_for(lambda: "edited" in driver.find_element(By.CSS_SELECTOR, own + " .edited").text and
                        f"One picture from the web, edited {RUN}" in driver.find_element(By.CSS_SELECTOR, own + " .content").text and
                        len(driver.find_elements(By.CSS_SELECTOR, own + " .media img")) == 1))
+        press(driver, driver.find_element(By.CSS_SELECTOR, own + " button.edited"))
+        check("'edited' shows both versions, oldest first", wait_for(lambda: [
+            li.find_element(By.CSS_SELECTOR, ".content").text for li in driver.find_elements(By.CSS_SELECTOR, own + " .history li")] ==
+            [f"Two pictures from the web {RUN}", f"One picture from the web, edited {RUN}"]))
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", driver.find_element(By.CSS_SELECTOR, own + " .history"))
+        shot(driver, "3b-edit-history")
         fetched = call("GET", BASE + f"/api/v1/statuses/{first_post['id']}", me["token"]).json
         check("the edit is stored", "edited" in fetched["content"] and fetched.get("edited_at"), str(fetched)[:200])
         check("the stream is open", wait_for(lambda: driver.execute_script("return document.body.dataset.stream") == "open"))
