@@ -82,6 +82,8 @@ extension WebClientRoutes {
             <meta name="starling-account" content="\(account.id)">
             <meta name="starling-username" content="\(HTML.escape(account.username))">
             <meta name="starling-max-characters" content="\(services.settings.maxCharacters)">
+            <meta name="starling-max-media" content="\(MediaLimits.standard.maxAttachments)">
+            <meta name="starling-poll-limits" content="\(services.settings.polls.maxOptions) \(services.settings.polls.maxCharactersPerOption) \(services.settings.polls.minExpiration) \(services.settings.polls.maxExpiration)">
             <link rel="stylesheet" href="\(WebHTML.stylesheetPath)">
             <script src="\(WebHTML.scriptPath)" defer></script>
             </head>

@@ -331,8 +331,9 @@ extension WebAssets {
   });
 
   // ---- Compose ----
-  const MAX_MEDIA = 4;
-  const MAX_POLL_OPTIONS = 4;
+  // The server's limits, handed over in <meta> tags (the instance entity's numbers).
+  const MAX_MEDIA = parseInt(meta('starling-max-media'), 10) || 4;
+  const [MAX_POLL_OPTIONS, MAX_OPTION_CHARS, MIN_POLL_SECONDS, MAX_POLL_SECONDS] = (meta('starling-poll-limits') || '4 50 300 2629746').split(' ').map((n) => parseInt(n, 10));
 
   // One upload: POST /api/v2/media answers 202 while the workers process the picture; then ask
   // GET /api/v1/media/:id until it has a url (206 meanwhile).
@@ -440,7 +441,8 @@ extension WebAssets {
     const pollOptions = el('div', { class: 'poll-options' });
     const addOption = el('button', { type: 'button', class: 'secondary add-option', text: 'Add an option' });
     const duration = el('select', { id: id + '-duration' }, [['300', '5 minutes'], ['1800', '30 minutes'], ['3600', '1 hour'], ['21600', '6 hours'],
-      ['86400', '1 day'], ['259200', '3 days'], ['604800', '7 days']].map(([v, t]) => el('option', { value: v, text: t })));
+      ['86400', '1 day'], ['259200', '3 days'], ['604800', '7 days']].filter(([v]) => v >= MIN_POLL_SECONDS && v <= MAX_POLL_SECONDS)
+      .map(([v, t]) => el('option', { value: v, text: t })));
     duration.value = '86400';
     const multiple = el('input', { type: 'checkbox', id: id + '-multiple' });
     const pollButton = el('button', { type: 'button', class: 'secondary add-poll', 'aria-expanded': 'false', text: 'Add a poll' });
@@ -448,7 +450,7 @@ extension WebAssets {
     function optionInputs() { return Array.from(pollOptions.querySelectorAll('input')); }
     function addPollOption() {
       const n = optionInputs().length + 1;
-      const input = el('input', { type: 'text', id: id + '-option-' + Math.random().toString(36).slice(2, 8), maxlength: '50' });
+      const input = el('input', { type: 'text', id: id + '-option-' + Math.random().toString(36).slice(2, 8), maxlength: String(MAX_OPTION_CHARS) });
       const remove = el('button', { type: 'button', class: 'secondary remove-option', text: 'Remove', 'aria-label': 'Remove option ' + n });
       const row = el('div', { class: 'poll-option' }, [el('label', { for: input.id, text: 'Option ' + n }), el('div', { class: 'option-row' }, [input, remove])]);
       remove.addEventListener('click', () => { row.remove(); relabel(); update(); });
