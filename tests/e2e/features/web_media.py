@@ -222,6 +222,9 @@ def main():
               "%" not in driver.find_element(By.CSS_SELECTOR, secret).text and
               driver.find_element(By.CSS_SELECTOR, secret).text.count("your choice") == 2, driver.find_element(By.CSS_SELECTOR, secret).text)
         shot(driver, "3-poll")
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+        shot(driver, "3c-poll-dark")
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
         press(driver, driver.find_element(By.CSS_SELECTOR, "form.compose button.add-poll"))
         option_inputs = driver.find_elements(By.CSS_SELECTOR, "form.compose .poll-options input")
         check("'Add a poll' opens two option fields", len(option_inputs) == 2)
