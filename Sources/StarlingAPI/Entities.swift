@@ -67,6 +67,18 @@ struct CredentialAccountEntity: Encodable, Sendable {
     }
 }
 
+/// An account in GET /api/v1/mutes: Mastodon adds when the mute ends (null: until unmuted).
+struct MutedAccountEntity: Encodable, Sendable {
+    var account: AccountEntity
+    var muteExpiresAt: Nullable<Date>
+
+    func encode(to encoder: any Encoder) throws {
+        try account.encode(to: encoder)
+        var container = encoder.container(keyedBy: CredentialAccountEntity.Key.self)
+        try container.encode(muteExpiresAt, forKey: .init(stringValue: "mute_expires_at"))
+    }
+}
+
 struct MentionEntity: Encodable, Sendable {
     var id: String
     var username: String

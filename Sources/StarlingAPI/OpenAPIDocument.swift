@@ -5479,6 +5479,14 @@ enum OpenAPIDocument {
       ],
       "format": "date"
      },
+     "mute_expires_at": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "format": "date-time",
+      "description": "Only in GET /api/v1/mutes: when the mute ends (null: when unmuted)."
+     },
      "emojis": {
       "type": "array",
       "items": {

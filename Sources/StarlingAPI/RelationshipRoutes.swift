@@ -171,7 +171,14 @@ extension MastodonRoutes {
         }
         let rows = try await services.accountRows(Set(entries.map(\.account)))
         let accounts = entries.compactMap { rows[$0.account].map(services.renderer.account) }
-        return try JSON.response(accounts, headers: linkHeaders(request, page: page, ids: entries.map(\.id)))
+        let headers = linkHeaders(request, page: page, ids: entries.map(\.id))
+        if case .mutes = kind {
+            let ends = Dictionary(try await services.viewerBlocksAndMutes(user.id).mutes.map { ($0.account, $0.expiresAt) },
+                                  uniquingKeysWith: { first, _ in first })
+            let muted = accounts.map { MutedAccountEntity(account: $0, muteExpiresAt: Nullable(ends[Int64($0.id) ?? 0] ?? nil)) }
+            return try JSON.response(muted, headers: headers)
+        }
+        return try JSON.response(accounts, headers: headers)
     }
 
     func answerRequest(_ context: StarlingRequestContext, id: String?, authorize: Bool) async throws -> Response {

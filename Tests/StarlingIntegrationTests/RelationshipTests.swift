@@ -147,7 +147,9 @@ struct RelationshipTests {
             let home = try await h.home(alice)
             #expect(!home.contains(bobsPost))
             #expect(!home.contains(reblogId))  // a reblog of a muted account's status
-            #expect(try await h.call(.get, "/api/v1/mutes", token: alice.token).ids == [String(bob.id)])
+            let mutes = try await h.call(.get, "/api/v1/mutes", token: alice.token)
+            #expect(mutes.ids == [String(bob.id)])
+            #expect(mutes.array.first?["mute_expires_at"] is NSNull)  // until unmuted
             // Not hidden on the profile or by direct link.
             #expect(try await h.call(.get, "/api/v1/statuses/\(bobsPost)", token: alice.token).status == .ok)
             // Their notifications are hidden.
@@ -158,6 +160,14 @@ struct RelationshipTests {
             let unmute = try await h.call(.post, "/api/v1/accounts/\(bob.id)/unmute", token: alice.token)
             #expect(unmute.object["muting"] as? Bool == false)
             #expect(try await h.home(alice).contains(bobsPost))
+
+            // The mute list says when a timed mute ends (muting again replaces it, as below).
+            _ = try await h.call(.post, "/api/v1/accounts/\(bob.id)/mute", token: alice.token, form: ["duration": "3600"])
+            let ends = try await h.call(.get, "/api/v1/mutes", token: alice.token).array.first?["mute_expires_at"] as? String
+            let iso = ISO8601DateFormatter()
+            iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            let endsAt = iso.date(from: ends ?? "")
+            #expect(endsAt.map { abs($0.timeIntervalSinceNow - 3600) < 120 } == true, "mute_expires_at \(ends ?? "nil")")
 
             // A timed mute: in force, then expired by itself (read time, no worker needed).
             let timed = try await h.call(.post, "/api/v1/accounts/\(bob.id)/mute", token: alice.token,
