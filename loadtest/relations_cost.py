@@ -2,8 +2,9 @@
 """What blocks, mutes and filters cost home reads, measured on a running cluster.
 
 Usage: loadtest/relations_cost.py --cluster-env DIR/env --harness PATH/starling-loadtest
-           [--users 3000] [--follows 30] [--posts 3000] [--readers 200] [--rounds 3]
-           [--duration 15] [--connections 32] [--plain-only] [--label NAME]
+           [--baseline-env OLD/env [--baseline-harness PATH]] [--users 3000] [--follows 30]
+           [--posts 3000] [--readers 200] [--rounds 3] [--duration 15] [--connections 32]
+           [--plain-only] [--label NAME]
 
 1. seeds a generated graph with the load-test harness (--seed-only), so every user has a token;
 2. posts --posts statuses through the API (a small vocabulary, so filter keywords match some);
@@ -14,8 +15,9 @@ Usage: loadtest/relations_cost.py --cluster-env DIR/env --harness PATH/starling-
    plain readers and the related readers for --rounds rounds, and prints requests/s and
    latency percentiles of each, and their ratio (medians over the rounds).
 
---plain-only measures the plain readers alone: run it against a cluster of a build from before
-blocks, mutes and filters existed to compare the builds on the same workload.
+--baseline-env ENV adds a second cluster (a build from before blocks, mutes and filters existed),
+prepared the same way with plain readers only and measured in the same interleaved rounds, so the
+builds are compared under the same machine noise. --plain-only skips the related readers.
 Needs wrk and psql (the cluster's PostgreSQL binaries).
 """
 import argparse
@@ -25,7 +27,6 @@ import json
 import os
 import random
 import re
-import shlex
 import statistics
 import subprocess
 import sys
@@ -140,10 +141,62 @@ def run_wrk(base, token_file, duration, connections):
             "non2xx": int(bad_status), "socket_errors": int(socket_errors)}
 
 
+def prepare(args, env_path, harness, relations, label):
+    """Seeds, posts and (if `relations`) relates readers on one cluster; returns its token files."""
+    env = read_env(env_path)
+    base = env["STARLING_URL"]
+    rng = random.Random(args.seed)
+    started = time.time()
+    seed = subprocess.run([harness, "--seed-only", "--cluster-env", env_path,
+                           "--generate", f"users={args.users},follows={args.follows},seed={args.seed}"],
+                          capture_output=True, text=True)
+    if seed.returncode != 0:
+        sys.exit(f"{label}: seeding failed:\n{seed.stdout}\n{seed.stderr}")
+    rows = psql(env, "SELECT id, username FROM accounts WHERE username ~ '^lt[0-9a-z]{6}_[0-9]+$' "
+                     "AND username LIKE (SELECT left(username, 9) FROM accounts WHERE username LIKE 'lt%' "
+                     "ORDER BY id DESC LIMIT 1) || '%' ORDER BY id").split()
+    users = []
+    for row in rows:
+        account_id, username = row.split("|")
+        run_id, n = username[2:].split("_")
+        users.append((int(account_id), f"lt-{run_id}-{n}"))
+    print(f"{label}: seeded {len(users)} users in {time.time() - started:.1f} s", flush=True)
+
+    # Readers: the users who follow the most, so every home has posts to show; the two groups
+    # alternate down that ranking, so they read homes of the same sizes.
+    counts = dict((int(a), int(c)) for a, c in (r.split("|") for r in psql(
+        env, "SELECT follower_id, count(*) FROM follows GROUP BY follower_id").split()))
+    ranked = sorted(users, key=lambda u: (-counts.get(u[0], 0), u[0]))
+    readers = ranked[:2 * args.readers]
+    plain, related = readers[0::2], readers[1::2]
+
+    t = time.time()
+    failures = post_all(base, [tok for _, tok in users], args.posts, rng)
+    print(f"{label}: posted {args.posts} statuses in {time.time() - t:.1f} s ({failures} failed)", flush=True)
+    if not wait_for_outbox(env):
+        print(f"{label}: warning: the outbox did not drain in 120 s", flush=True)
+    groups = [("plain", plain)]
+    if relations:
+        give_relations(env, [a for a, _ in related])
+        print(f"{label}: related readers: " + psql(env, """SELECT
+            (SELECT count(*) FROM blocks) || ' blocks, ' || (SELECT count(*) FROM mutes) || ' mutes, ' ||
+            (SELECT count(*) FROM filters) || ' filters'""").strip(), flush=True)
+        groups.append(("related", related))
+    out = []
+    for name, group in groups:
+        f = tempfile.NamedTemporaryFile("w", suffix=".tokens", delete=False)
+        f.write("\n".join(tok for _, tok in group) + "\n")
+        f.close()
+        out.append((f"{label} {name}" if label else name, base, f.name))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cluster-env", required=True)
     ap.add_argument("--harness", required=True, help="the starling-loadtest binary (seeds the graph)")
+    ap.add_argument("--baseline-env", help="a second cluster (e.g. an older build) measured in the same rounds, plain readers only")
+    ap.add_argument("--baseline-harness", help="its starling-loadtest (default: --harness)")
     ap.add_argument("--users", type=int, default=3000)
     ap.add_argument("--follows", type=int, default=30)
     ap.add_argument("--posts", type=int, default=3000)
@@ -155,72 +208,34 @@ def main():
     ap.add_argument("--label", default="")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
-    env = read_env(args.cluster_env)
-    base = env["STARLING_URL"]
-    rng = random.Random(args.seed)
 
-    started = time.time()
-    seed = subprocess.run([args.harness, "--seed-only", "--cluster-env", args.cluster_env,
-                           "--generate", f"users={args.users},follows={args.follows},seed={args.seed}"],
-                          capture_output=True, text=True)
-    if seed.returncode != 0:
-        sys.exit(f"seeding failed:\n{seed.stdout}\n{seed.stderr}")
-    rows = psql(env, "SELECT id, username FROM accounts WHERE username ~ '^lt[0-9a-z]{6}_[0-9]+$' "
-                     "AND username LIKE (SELECT left(username, 9) FROM accounts WHERE username LIKE 'lt%' "
-                     "ORDER BY id DESC LIMIT 1) || '%' ORDER BY id").split()
-    users = []
-    for row in rows:
-        account_id, username = row.split("|")
-        run_id, n = username[2:].split("_")
-        users.append((int(account_id), f"lt-{run_id}-{n}"))
-    print(f"seeded {len(users)} users in {time.time() - started:.1f} s", flush=True)
-
-    # Readers: the users who follow the most, so every home has posts to show.
-    counts = dict((int(a), int(c)) for a, c in (r.split("|") for r in psql(
-        env, "SELECT follower_id, count(*) FROM follows GROUP BY follower_id").split()))
-    ranked = sorted(users, key=lambda u: -counts.get(u[0], 0))
-    readers = ranked[:2 * args.readers]
-    plain, related = readers[0::2], readers[1::2]
-
-    t = time.time()
-    failures = post_all(base, [tok for _, tok in users], args.posts, rng)
-    print(f"posted {args.posts} statuses in {time.time() - t:.1f} s ({failures} failed)", flush=True)
-    if not wait_for_outbox(env):
-        print("warning: the outbox did not drain in 120 s", flush=True)
-    if not args.plain_only:
-        give_relations(env, [a for a, _ in related])
-        print("related readers: " + psql(env, f"""SELECT
-            (SELECT count(*) FROM blocks) || ' blocks, ' || (SELECT count(*) FROM mutes) || ' mutes, ' ||
-            (SELECT count(*) FROM filters) || ' filters'""").strip(), flush=True)
-
-    groups = [("plain", plain)] + ([] if args.plain_only else [("related", related)])
-    files = {}
-    for name, group in groups:
-        f = tempfile.NamedTemporaryFile("w", suffix=".tokens", delete=False)
-        f.write("\n".join(tok for _, tok in group) + "\n")
-        f.close()
-        files[name] = f.name
+    groups = []
+    if args.baseline_env:
+        groups += prepare(args, args.baseline_env, args.baseline_harness or args.harness, False, "baseline")
+    groups += prepare(args, args.cluster_env, args.harness, not args.plain_only, args.label)
     # A short warm-up per group fills the nodes' caches (token owners, relations, filters).
-    for name, _ in groups:
-        run_wrk(base, files[name], 3, args.connections)
-    results = {name: [] for name, _ in groups}
+    for _, base, tokens in groups:
+        run_wrk(base, tokens, 3, args.connections)
+    # Rounds interleave the groups, so a noisy minute on a shared machine hits them all alike.
+    results = {name: [] for name, _, _ in groups}
     for r in range(args.rounds):
-        for name, _ in groups:
-            res = run_wrk(base, files[name], args.duration, args.connections)
+        for name, base, tokens in groups:
+            res = run_wrk(base, tokens, args.duration, args.connections)
             results[name].append(res)
-            print(f"round {r + 1} {name:8} {res['rps']:8.1f} req/s  p50 {res['p50']:6.2f} ms  p90 {res['p90']:6.2f} ms  "
+            print(f"round {r + 1} {name:16} {res['rps']:8.1f} req/s  p50 {res['p50']:6.2f} ms  p90 {res['p90']:6.2f} ms  "
                   f"p99 {res['p99']:6.2f} ms  non-2xx {res['non2xx']}  socket errors {res['socket_errors']}", flush=True)
     summary = {}
-    for name, _ in groups:
+    for name, _, _ in groups:
         summary[name] = {k: statistics.median(x[k] for x in results[name]) for k in ("rps", "p50", "p90", "p99")}
         s = summary[name]
-        print(f"{args.label + ' ' if args.label else ''}{name:8} median {s['rps']:8.1f} req/s  p50 {s['p50']:.2f} ms  "
-              f"p90 {s['p90']:.2f} ms  p99 {s['p99']:.2f} ms")
-    if "related" in summary:
-        print(f"related/plain throughput ratio {summary['related']['rps'] / summary['plain']['rps']:.3f}")
+        print(f"{name:16} median {s['rps']:8.1f} req/s  p50 {s['p50']:.2f} ms  p90 {s['p90']:.2f} ms  p99 {s['p99']:.2f} ms")
+    names = [name for name, _, _ in groups]
+    reference = names[0]
+    for name in names[1:]:
+        print(f"{name} / {reference} throughput {summary[name]['rps'] / summary[reference]['rps']:.3f}")
     print("JSON " + json.dumps({"label": args.label, "summary": summary, "rounds": results}))
-    for f in files.values():
-        os.unlink(f)
+    for _, _, tokens in groups:
+        os.unlink(tokens)
     bad = sum(x["non2xx"] + x["socket_errors"] for rs in results.values() for x in rs)
     return 1 if bad else 0
 

@@ -175,30 +175,57 @@ public struct FilterMatcher: Sendable {
     /// Plain text of rendered HTML content (Mastodon matches filters on text without markup):
     /// tags removed, `<br>` and paragraph ends as line breaks, the entities the renderer writes decoded.
     public static func plainText(html: String) -> String {
-        var out = ""
+        // Byte-wise: every byte that matters ('<', '>', '&', ';', tag names) is ASCII, and UTF-8
+        // never uses ASCII bytes inside a multi-byte character. Filters run on every timeline read,
+        // so this avoids walking grapheme clusters (it was 5 % of a node's CPU on filtered homes).
+        var out: [UInt8] = []
         out.reserveCapacity(html.utf8.count)
         var inTag = false
-        var tag = ""
-        for character in html {
+        var tag: [UInt8] = []  // the first bytes of the tag's name, lowercased
+        var hasEntity = false
+        for byte in html.utf8 {
             if inTag {
-                if character == ">" {
+                if byte == UInt8(ascii: ">") {
                     inTag = false
-                    let name = tag.lowercased()
-                    if name.hasPrefix("br") || name.hasPrefix("/p") { out.append("\n") }
-                    tag = ""
+                    if tag.starts(with: [UInt8(ascii: "b"), UInt8(ascii: "r")]) || tag.starts(with: [UInt8(ascii: "/"), UInt8(ascii: "p")]) {
+                        out.append(UInt8(ascii: "\n"))
+                    }
+                    tag.removeAll(keepingCapacity: true)
                 } else if tag.count < 4 {
-                    tag.append(character)
+                    tag.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
                 }
-            } else if character == "<" {
+            } else if byte == UInt8(ascii: "<") {
                 inTag = true
             } else {
-                out.append(character)
+                hasEntity = hasEntity || byte == UInt8(ascii: "&")
+                out.append(byte)
             }
         }
-        guard out.contains("&") else { return out }
-        return out.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
-            .replacingOccurrences(of: "&apos;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
+        return String(decoding: hasEntity ? decodeEntities(out) : out, as: UTF8.self)
+    }
+
+    /// The entities the renderer writes, decoded in one pass (`&amp;lt;` stays `&lt;`).
+    static func decodeEntities(_ text: [UInt8]) -> [UInt8] {
+        let entities: [(name: [UInt8], value: UInt8)] = [
+            (Array("&lt;".utf8), UInt8(ascii: "<")), (Array("&gt;".utf8), UInt8(ascii: ">")),
+            (Array("&quot;".utf8), UInt8(ascii: "\"")), (Array("&#39;".utf8), UInt8(ascii: "'")),
+            (Array("&apos;".utf8), UInt8(ascii: "'")), (Array("&amp;".utf8), UInt8(ascii: "&")),
+        ]
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count)
+        var i = 0
+        decoding: while i < text.count {
+            if text[i] == UInt8(ascii: "&") {
+                for entity in entities where text[i...].starts(with: entity.name) {
+                    out.append(entity.value)
+                    i += entity.name.count
+                    continue decoding
+                }
+            }
+            out.append(text[i])
+            i += 1
+        }
+        return out
     }
 }
 

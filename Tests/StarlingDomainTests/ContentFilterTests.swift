@@ -62,6 +62,9 @@ struct ContentFilterTests {
     @Test func plainTextOfContent() {
         #expect(FilterMatcher.plainText(html: "<p>a &amp; b</p><p>c<br>d &lt;3 &quot;q&quot; it&#39;s</p>") == "a & b\nc\nd <3 \"q\" it's\n")
         #expect(FilterMatcher.plainText(html: "<p><a href=\"x\">@<span>bob</span></a> hi</p>") == "@bob hi\n")
+        // Multi-byte text kept whole, upper-case tags, and entities decoded once (`&amp;lt;` is `&lt;`).
+        #expect(FilterMatcher.plainText(html: "<P>Größe 🐦 &amp;lt;<BR/>日本</P>") == "Größe 🐦 &lt;\n日本\n")
+        #expect(FilterMatcher.plainText(html: "a &unknown; & b &amp") == "a &unknown; & b &amp")
     }
 
     @Test func conversationParticipants() {
