@@ -216,10 +216,11 @@ def main():
     # A short warm-up per group fills the nodes' caches (token owners, relations, filters).
     for _, base, tokens in groups:
         run_wrk(base, tokens, 3, args.connections)
-    # Rounds interleave the groups, so a noisy minute on a shared machine hits them all alike.
+    # Rounds interleave the groups, so a noisy minute on a shared machine hits them all alike, and
+    # each round starts with the next group, so none is always first.
     results = {name: [] for name, _, _ in groups}
     for r in range(args.rounds):
-        for name, base, tokens in groups:
+        for name, base, tokens in groups[r % len(groups):] + groups[:r % len(groups)]:
             res = run_wrk(base, tokens, args.duration, args.connections)
             results[name].append(res)
             print(f"round {r + 1} {name:16} {res['rps']:8.1f} req/s  p50 {res['p50']:6.2f} ms  p90 {res['p90']:6.2f} ms  "
