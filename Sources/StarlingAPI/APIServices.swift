@@ -114,6 +114,17 @@ public struct APIServices: Sendable {
     }
 
     /// Accounts by id, from the short-lived cache, the rest from PostgreSQL in one query.
+    /// The rows of `ids` if this node's cache holds every one of them, else nil (no await).
+    func cachedAccountRows(_ ids: Set<Int64>) -> [Int64: AccountRow]? {
+        var out: [Int64: AccountRow] = [:]
+        out.reserveCapacity(ids.count)
+        for id in ids {
+            guard let row = accountRows.get(id) else { return nil }
+            out[id] = row
+        }
+        return out
+    }
+
     func accountRows(_ ids: Set<Int64>) async throws -> [Int64: AccountRow] {
         var out: [Int64: AccountRow] = [:]
         var missing: [Int64] = []

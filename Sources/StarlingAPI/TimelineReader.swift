@@ -90,13 +90,21 @@ struct TimelineReader: Sendable {
             if lookup.rebuildGeneration == nil { lookup.rebuildGeneration = more.rebuildGeneration }
         }
         let authorIds = Set(rows.values.map(\.accountId)), statusIds = Array(rows.keys)
-        async let accounts = services.accountRows(authorIds)
         // Polls on the page: from Redis (one more wave, only when there are any), misses from PostgreSQL.
         let pollIds = rows.values.compactMap(\.pollId)
-        async let polls = PollReader(services: services).polls(pollIds, viewer: viewer)
-        let interactions = try await completeInteractions(statusIds, viewer: viewer, lookup: lookup)
-        let byId = try await accounts
-        let pollById = try await polls
+        // In steady state every author is in the node's cache and the page has no poll: then no child
+        // task is started (each one costs a thread hop; this path runs on every timeline read).
+        let cachedAuthors = services.cachedAccountRows(authorIds)
+        let interactions: [Int64: StatusInteractions], byId: [Int64: AccountRow], pollById: [Int64: PollEntity]
+        if let cachedAuthors, pollIds.isEmpty {
+            (interactions, byId, pollById) = (try await completeInteractions(statusIds, viewer: viewer, lookup: lookup), cachedAuthors, [:])
+        } else {
+            async let accounts = services.accountRows(authorIds)
+            async let polls = PollReader(services: services).polls(pollIds, viewer: viewer)
+            interactions = try await completeInteractions(statusIds, viewer: viewer, lookup: lookup)
+            byId = try await accounts
+            pollById = try await polls
+        }
 
         func render(_ id: Int64) -> StatusEntity? {
             guard let row = rows[id], let author = byId[row.accountId] else { return nil }
