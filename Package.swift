@@ -53,6 +53,7 @@ let package = Package(
             name: "StarlingRedis",
             dependencies: [
                 "CHiredis", "StarlingDomain",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

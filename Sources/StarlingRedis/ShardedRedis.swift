@@ -93,6 +93,30 @@ public final class ShardedRedis: Sendable {
     }
 
     private func run(shard: Int, pool: RedisShardPool?, _ commands: [RedisCommand]) async throws -> [RESPValue] {
+        let replies = try await routed(shard: shard, pool: pool, commands)
+        guard replies.contains(where: RedisScript.isNoScript) else { return replies }
+        return try await loadingScripts(commands, replies)
+    }
+
+    /// Runs again, as `EVAL`, the `EVALSHA` calls a server answered `NOSCRIPT` (it had not seen the
+    /// script: it started after this process first sent it). `EVAL` caches the script there.
+    private func loadingScripts(_ commands: [RedisCommand], _ initial: [RESPValue]) async throws -> [RESPValue] {
+        var replies = initial
+        let unloaded = replies.indices.filter { RedisScript.isNoScript(replies[$0]) }
+        var byShard: [Int: [(index: Int, command: RedisCommand)]] = [:]
+        for index in unloaded {
+            guard let eval = RedisScript.evalForm(of: commands[index]) else { continue }
+            byShard[shardIndex(forKey: Self.routingKey(of: eval)), default: []].append((index, eval))
+        }
+        let results = try await pipelines(byShard.mapValues { $0.map(\.command) })
+        for (shard, items) in byShard {
+            guard let answers = results[shard] else { continue }
+            for (item, answer) in zip(items, answers) { replies[item.index] = answer }
+        }
+        return replies
+    }
+
+    private func routed(shard: Int, pool: RedisShardPool?, _ commands: [RedisCommand]) async throws -> [RESPValue] {
         guard mode == .cluster else { return try await pool!.pipeline(commands) }  // shards mode: indices are fixed
         var replies: [RESPValue]
         if let pool {

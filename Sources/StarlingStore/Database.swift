@@ -56,11 +56,36 @@ public struct Database: Sendable {
         let start = ContinuousClock.now
         defer { Self.timer(label).record(duration: ContinuousClock.now - start) }
         let (client, logger) = (self.client, self.logger)
-        do {
-            return try await withDeadline { try await client.withTransaction(logger: logger) { connection in try await body(connection) } }
-        } catch let error as PostgresTransactionError {
-            throw error.unwrapped(logger: logger)
+        // A deadlock or serialization failure rolled the whole transaction back, so running it
+        // again is safe and is what PostgreSQL asks of the client; twice more at most.
+        for attempt in 1... {
+            do {
+                return try await withDeadline { try await client.withTransaction(logger: logger) { connection in try await body(connection) } }
+            } catch let error as PostgresTransactionError {
+                let cause = error.unwrapped(logger: logger)
+                guard attempt < 3, Self.isRetryable(cause) else { throw cause }
+                logger.info("transaction retried", metadata: ["label": "\(label)", "error": "\(Self.sqlState(of: cause) ?? "")"])
+            }
         }
+        fatalError("unreachable")
+    }
+
+    /// SQLSTATE 40P01 (deadlock detected) and 40001 (serialization failure).
+    static func isRetryable(_ error: any Error) -> Bool {
+        ["40P01", "40001"].contains(sqlState(of: error) ?? "")
+    }
+
+    static func sqlState(of error: any Error) -> String? {
+        (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+
+    /// Row-locks accounts in ascending id order before a statement updates several of them (a
+    /// follow's two counters): two such transactions then always lock in the same order, where an
+    /// `UPDATE … WHERE id IN (…)` locks in whatever order its plan visits them and can deadlock.
+    public static func lockAccountsInOrder(_ ids: [Int64], on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            SELECT 1 FROM accounts WHERE id = ANY(\(ids)) ORDER BY id FOR NO KEY UPDATE
+            """, logger: logger)
     }
 
     /// Runs `work`, giving up after `timeout`: the work is cancelled (postgres-nio cancels the

@@ -20,6 +20,7 @@ public struct FollowStore: Sendable {
                 ON CONFLICT DO NOTHING RETURNING 1
                 """, logger: logger) { inserted = true }
             guard inserted else { return false }
+            try await Database.lockAccountsInOrder([follower, followee], on: connection, logger: logger)
             try await connection.query("""
                 UPDATE accounts SET following_count = following_count + CASE WHEN id = \(follower) THEN 1 ELSE 0 END,
                                     followers_count = followers_count + CASE WHEN id = \(followee) THEN 1 ELSE 0 END
@@ -42,6 +43,7 @@ public struct FollowStore: Sendable {
                 DELETE FROM follows WHERE follower_id = \(follower) AND followee_id = \(followee) RETURNING 1
                 """, logger: logger) { deleted = true }
             guard deleted else { return false }
+            try await Database.lockAccountsInOrder([follower, followee], on: connection, logger: logger)
             try await connection.query("""
                 UPDATE accounts SET following_count = following_count - CASE WHEN id = \(follower) THEN 1 ELSE 0 END,
                                     followers_count = followers_count - CASE WHEN id = \(followee) THEN 1 ELSE 0 END

@@ -118,6 +118,7 @@ public struct RelationshipStore: Sendable {
                                        OR (follower_id = \(target) AND followee_id = \(account))
                 RETURNING follower_id, followee_id
                 """, logger: logger).decode((Int64, Int64).self) { removed.append(edge) }
+            if !removed.isEmpty { try await Database.lockAccountsInOrder([account, target], on: connection, logger: logger) }
             for (follower, followee) in removed {
                 try await connection.query("""
                     UPDATE accounts SET following_count = greatest(following_count - CASE WHEN id = \(follower) THEN 1 ELSE 0 END, 0),
@@ -250,6 +251,7 @@ public struct RelationshipStore: Sendable {
                 ON CONFLICT DO NOTHING RETURNING 1
                 """, logger: logger) { inserted = true }
             guard inserted else { return true }
+            try await Database.lockAccountsInOrder([requester, target], on: connection, logger: logger)
             try await connection.query("""
                 UPDATE accounts SET following_count = following_count + CASE WHEN id = \(requester) THEN 1 ELSE 0 END,
                                     followers_count = followers_count + CASE WHEN id = \(target) THEN 1 ELSE 0 END
@@ -282,6 +284,7 @@ public struct RelationshipStore: Sendable {
                 ON CONFLICT DO NOTHING RETURNING follower_id
                 """, logger: logger).decode(Int64.self) { followers.append(follower) }
             guard !followers.isEmpty else { return [] }
+            try await Database.lockAccountsInOrder(followers + [target], on: connection, logger: logger)
             try await connection.query("""
                 UPDATE accounts SET following_count = following_count + CASE WHEN id = ANY(\(followers)) THEN 1 ELSE 0 END,
                                     followers_count = followers_count + CASE WHEN id = \(target) THEN \(Int64(followers.count)) ELSE 0 END

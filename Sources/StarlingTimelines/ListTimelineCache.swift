@@ -16,23 +16,17 @@ extension TimelineCache {
         }
     }
 
-    /// Prepends statuses to the lists that exist (`LPUSHX`: a list nobody rebuilt stays missing),
-    /// trimming each: one pipeline per shard for the whole batch.
+    /// Adds statuses to the lists that exist, in order (`orderedPush`: a list nobody rebuilt stays
+    /// missing): one pipeline per shard for the whole batch.
     public func push(toLists deliveries: [ListDeliveryBatch]) async throws {
         var batch = redis.batch()
-        let end = String(settings.listLength)
-        var any = false
         for delivery in deliveries {
-            let id = String(delivery.statusId)
+            let id = Array(String(delivery.statusId).utf8)
             for list in delivery.lists {
-                let shard = batch.shard(forKey: list.key)
-                if delivery.redo { batch.add(RedisCommand("LREM", list.key, "0", id), shard: shard) }
-                batch.add(RedisCommand("LPUSHX", list.key, id), shard: shard)
-                batch.add(RedisCommand("LTRIM", list.key, "0", end), shard: shard)
-                any = true
+                batch.add(orderedPush(key: Array(list.key.utf8), id: id, redo: delivery.redo), routedBy: list.key)
             }
         }
-        if !any { return }
+        if batch.isEmpty { return }
         _ = try await redis.send(batch).throwingFirstError()
     }
 }

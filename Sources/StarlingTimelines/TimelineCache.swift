@@ -125,27 +125,25 @@ public struct TimelineCache: Sendable {
             RedisCommand("EXPIRE", list.key, ttl),
         ]).throwingFirstError()
         let ids = try await source()
-        let push = RedisCommand(["RPUSH", list.key] + ids.prefix(settings.listLength).map(String.init) + [String(Self.sentinel)])
-        _ = try await redis.pipeline(key: list.key, [
-            push,
-            RedisCommand("LTRIM", list.key, "0", String(settings.listLength)),
-            RedisCommand("EXPIRE", list.key, ttl),
-            RedisCommand("SET", list.readyKey, "1", "EX", ttl),
-        ]).throwingFirstError()
+        // The ids are merged with whatever fan-out delivered meanwhile, sorted newest first (as
+        // fan-out keeps lists: `orderedPush`), and the list marked ready: one script, atomic.
+        let arguments = [String(settings.listLength), ttl] + ids.prefix(settings.listLength).map(String.init)
+        _ = try await redis.pipeline(key: list.key, [Self.finishRebuildScript.call(
+            keys: [Array(list.key.utf8), Array(list.readyKey.utf8)], arguments.map { Array($0.utf8) })]).throwingFirstError()
     }
 
     // MARK: Writing (fan-out)
 
-    /// Prepends a status to each list that exists, trimming it: one pipeline per shard.
+    /// Adds a status to each list that exists, in order (`orderedPush`): one pipeline per shard.
     /// - Parameter redo: the delivery may have happened before (a retried job): remove any earlier
     ///   copy first, so the list never holds the id twice. Costs an O(list) `LREM`, so only on redo.
     public func push(_ statusId: Int64, to lists: [List], redo: Bool = false) async throws {
-        let id = String(statusId)
-        let end = String(settings.listLength)
-        try await perShard(lists) { list in
-            let push = [RedisCommand("LPUSHX", list.key, id), RedisCommand("LTRIM", list.key, "0", end)]
-            return redo ? [RedisCommand("LREM", list.key, "0", id)] + push : push
+        var batch = redis.batch()
+        let id = Array(String(statusId).utf8)
+        for list in lists {
+            batch.add(orderedPush(key: Array(list.key.utf8), id: id, redo: redo), routedBy: list.key)
         }
+        _ = try await redis.send(batch).throwingFirstError()
     }
 
     /// One status for some users' home lists.
@@ -166,20 +164,14 @@ public struct TimelineCache: Sendable {
     /// so often saves an `LTRIM` per push and keeps every list bounded all the same.
     static let trimSlack = 32
 
-    /// Prepends statuses to the home lists that exist: one pipeline per shard for the whole batch.
-    /// `LTRIM` follows only for lists whose length, as `LPUSHX` reports it, passed the cap plus slack.
+    /// Adds statuses to the home lists that exist, each in order: one pipeline per shard for the whole batch.
     public func push(_ deliveries: [HomeDelivery]) async throws {
         var batch = redis.batch()
-        let lpushx = Array("LPUSHX".utf8), lrem = Array("LREM".utf8), zero = Array("0".utf8)
-        var pushes: [(key: [UInt8], shard: Int, ticket: RedisBatch.Ticket)] = []
         for delivery in deliveries {
             let id = Array(String(delivery.statusId).utf8)
             for user in delivery.users {
                 let key = RedisKeys.home(user)  // built once per recipient; its slot computed once
-                let shard = batch.shard(forKey: key)
-                let keyBytes = Array(key.utf8)
-                if delivery.redo { batch.add(RedisCommand(bytes: [lrem, keyBytes, zero, id]), shard: shard) }
-                pushes.append((keyBytes, shard, batch.add(RedisCommand(bytes: [lpushx, keyBytes, id]), shard: shard)))
+                batch.add(orderedPush(key: Array(key.utf8), id: id, redo: delivery.redo), shard: batch.shard(forKey: key))
             }
         }
         // In a Redis Cluster, a master acknowledges a write before its replica has it: if it died
@@ -191,39 +183,100 @@ public struct TimelineCache: Sendable {
         // No replica answering in time (none online, or one lagging) is counted, not an error:
         // there is no copy to wait for, and the operator sees a shard running without one.
         if !waits.isEmpty { _ = replies.unreplicated(waits, replicas: settings.replicaAcks) }
-        let cap = settings.listLength + Self.trimSlack
-        let ltrim = Array("LTRIM".utf8), end = Array(String(settings.listLength).utf8)
-        var trims = redis.batch()
-        for push in pushes {
-            if let length = replies[push.ticket].int64, length > cap {
-                trims.add(RedisCommand(bytes: [ltrim, push.key, zero, end]), shard: push.shard)
-            }
-        }
-        _ = try await redis.send(trims).throwingFirstError()
     }
+
+    /// The call of `orderedPushScript` that adds `id` to the list at `key`, if the list exists.
+    func orderedPush(key: [UInt8], id: [UInt8], redo: Bool) -> RedisCommand {
+        Self.orderedPushScript.call(key: key, [id, redo ? Self.one : Self.zero, trimAbove, trimEnd])
+    }
+
+    private static let one = Array("1".utf8), zero = Array("0".utf8)
+    private var trimAbove: [UInt8] { Array(String(settings.listLength + Self.trimSlack).utf8) }
+    private var trimEnd: [UInt8] { Array(String(settings.listLength).utf8) }
+
+    /// Adds a status id to a list that exists (as `LPUSHX`: a missing list stays missing, its
+    /// rebuild will include the id), keeping the list newest first.
+    ///
+    /// Why in order: a first page reads only the top of a list (`TimelineReader`), and the next
+    /// page asks for ids below the lowest it returned. A delivery that comes late (a job retried
+    /// after an outage, or leased by a worker that died) pushed on top would cover newer ids: with
+    /// enough of them, those newer ids fall below the first page's window and are never shown on
+    /// any page (the fault tests' shutdown scenario hid ~50 posts this way). A status newer than
+    /// the head, the usual case, costs one `LPUSH`; a late one walks down to its place.
+    ///
+    /// KEYS[1] the list; ARGV: the id, `1` to remove an earlier copy first (a redone job), the
+    /// length past which the list is trimmed, and the index it is trimmed to. Ids compare as
+    /// decimal strings (longer is larger; Lua's numbers cannot hold 64-bit ids); the sentinel `0`
+    /// is older than every id. Returns the list's new length, 0 if the list is missing, -1 if the
+    /// id was already there.
+    static let orderedPushScript = RedisScript(orderedPushFunction + """
+        local key = KEYS[1]
+        if redis.call('EXISTS', key) == 0 then return 0 end
+        if ARGV[2] == '1' then redis.call('LREM', key, 0, ARGV[1]) end
+        return ordered_push(key, ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4]))
+        """)
+
+    /// `ordered_push(key, id, trimAbove, trimEnd)`, shared by the scripts that add to a list.
+    static let orderedPushFunction = """
+        local function older(a, b) if #a ~= #b then return #a < #b end return a < b end
+        local function ordered_push(key, id, trim_above, trim_end)
+            local head = redis.call('LINDEX', key, 0)
+            local length = 0
+            if not head or older(head, id) then
+                length = redis.call('LPUSH', key, id)
+            else
+                local from = 0
+                while length == 0 do
+                    local chunk = redis.call('LRANGE', key, from, from + 99)
+                    if #chunk == 0 then
+                        -- Older than every entry (a trimmed list has no sentinel left): it
+                        -- belongs at the end, unless the list is full.
+                        if redis.call('LLEN', key) > trim_end then return 0 end
+                        length = redis.call('RPUSH', key, id)
+                        break
+                    end
+                    for _, v in ipairs(chunk) do
+                        if v == id then return -1 end
+                        if older(v, id) then
+                            length = redis.call('LINSERT', key, 'BEFORE', v, id)
+                            break
+                        end
+                    end
+                    from = from + 100
+                end
+            end
+            if length > trim_above then redis.call('LTRIM', key, 0, trim_end) end
+            return length
+        end
+
+        """
 
     /// Pushes a reblog into home lists unless the reblogged status is already among the newest
     /// `falloff` entries there (Mastodon's reblog falloff: nobody is shown the same post twice in a row).
     /// One script call per list, one pipeline per shard. - Returns: the lists it was pushed into.
     public func pushReblog(_ reblogId: Int64, of originalId: Int64, to lists: [List], falloff: Int = 40, redo: Bool = false) async throws -> [List] {
-        let end = String(settings.listLength)
         var batch = redis.batch()
+        let (reblog, original) = (Array(String(reblogId).utf8), Array(String(originalId).utf8))
+        let window = Array(String(falloff).utf8)
         let tickets = lists.map { list in
-            (list, batch.add(RedisCommand("EVAL", Self.reblogScript, "1", list.key, String(reblogId), String(originalId), end,
-                                          String(falloff), redo ? "1" : "0"), routedBy: list.key))
+            (list, batch.add(Self.reblogScript.call(key: Array(list.key.utf8), [reblog, original, trimAbove, trimEnd, window,
+                                                                                 redo ? Self.one : Self.zero]),
+                             routedBy: list.key))
         }
         let replies = try await redis.send(batch).throwingFirstError()
         return tickets.filter { replies[$0.1].int64 == 1 }.map(\.0)
     }
 
-    static let reblogScript = """
-        if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-        if ARGV[5] == '1' then redis.call('LREM', KEYS[1], 0, ARGV[1]) end
-        if redis.call('LPOS', KEYS[1], ARGV[2], 'MAXLEN', tonumber(ARGV[4])) then return 0 end
-        redis.call('LPUSH', KEYS[1], ARGV[1])
-        redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[3]))
-        return 1
-        """
+    /// KEYS[1] the list; ARGV: the reblog's id, the original's, trim above, trim end, the falloff
+    /// window, `1` for a redo. Returns 1 if the reblog was added.
+    static let reblogScript = RedisScript(orderedPushFunction + """
+        local key = KEYS[1]
+        if redis.call('EXISTS', key) == 0 then return 0 end
+        if ARGV[6] == '1' then redis.call('LREM', key, 0, ARGV[1]) end
+        if redis.call('LPOS', key, ARGV[2], 'MAXLEN', tonumber(ARGV[5])) then return 0 end
+        if ordered_push(key, ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4])) > 0 then return 1 end
+        return 0
+        """)
 
     /// Removes status ids from lists (deletes, unfollows): one pipeline per shard.
     public func remove(_ statusIds: [Int64], from lists: [List]) async throws {
@@ -248,33 +301,50 @@ public struct TimelineCache: Sendable {
     /// A list that is not built is left alone: its rebuild will include the ids.
     public func merge(_ ids: [Int64], into list: List) async throws {
         if ids.isEmpty { return }
-        let arguments = ["EVAL", Self.mergeScript, "2", list.key, list.readyKey, String(settings.listLength)]
-            + TimelineMerge.normalise(ids).map(String.init)
-        _ = try await redis.send(key: list.key, RedisCommand(arguments))
+        let arguments = [String(settings.listLength)] + TimelineMerge.normalise(ids).map(String.init)
+        _ = try await redis.pipeline(key: list.key, [Self.mergeScript.call(
+            keys: [Array(list.key.utf8), Array(list.readyKey.utf8)], arguments.map { Array($0.utf8) })]).throwingFirstError()
     }
 
-    /// Ids are compared as decimal strings (longer is larger), since Lua's numbers are doubles and
-    /// cannot hold a 64-bit id exactly. The sentinel stays last so that an empty list still exists.
-    static let mergeScript = """
+    /// `rewrite_sorted(key, ids, length)`: the list's entries and `ids`, deduplicated, newest first,
+    /// at most `length` of them, then the sentinel (so an empty list still exists). Ids compare as
+    /// decimal strings (longer is larger), since Lua's numbers are doubles and cannot hold a 64-bit id.
+    static let rewriteSortedFunction = """
+        local function rewrite_sorted(key, ids, length)
+            local seen, all = {}, {}
+            local function add(v) if v ~= '0' and not seen[v] then seen[v] = true; all[#all + 1] = v end end
+            for _, v in ipairs(redis.call('LRANGE', key, 0, -1)) do add(v) end
+            for _, v in ipairs(ids) do add(v) end
+            table.sort(all, function(a, b) if #a ~= #b then return #a > #b end return a > b end)
+            redis.call('DEL', key)
+            local batch = {}
+            for i = 1, math.min(#all, length) do
+                batch[#batch + 1] = all[i]
+                if #batch == 1000 then redis.call('RPUSH', key, unpack(batch)); batch = {} end
+            end
+            batch[#batch + 1] = '0'
+            redis.call('RPUSH', key, unpack(batch))
+        end
+
+        """
+
+    /// KEYS: the list, its ready key; ARGV: the length, the ids. Only into a list that is built.
+    static let mergeScript = RedisScript(rewriteSortedFunction + """
         if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
-        local seen, all = {}, {}
-        local function add(v) if v ~= '0' and not seen[v] then seen[v] = true; all[#all + 1] = v end end
-        for _, v in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do add(v) end
-        for i = 2, #ARGV do add(ARGV[i]) end
-        table.sort(all, function(a, b) if #a ~= #b then return #a > #b end return a > b end)
         local ttl = redis.call('PTTL', KEYS[1])
         if ttl < 1000 then ttl = 1000 end
-        redis.call('DEL', KEYS[1])
-        local batch = {}
-        for i = 1, math.min(#all, tonumber(ARGV[1])) do
-            batch[#batch + 1] = all[i]
-            if #batch == 1000 then redis.call('RPUSH', KEYS[1], unpack(batch)); batch = {} end
-        end
-        batch[#batch + 1] = '0'
-        redis.call('RPUSH', KEYS[1], unpack(batch))
+        rewrite_sorted(KEYS[1], {unpack(ARGV, 2)}, tonumber(ARGV[1]))
         redis.call('PEXPIRE', KEYS[1], ttl)
         return 1
-        """
+        """)
+
+    /// KEYS: the list, its ready key; ARGV: the length, the TTL in seconds, the ids read from PostgreSQL.
+    static let finishRebuildScript = RedisScript(rewriteSortedFunction + """
+        rewrite_sorted(KEYS[1], {unpack(ARGV, 3)}, tonumber(ARGV[1]))
+        redis.call('EXPIRE', KEYS[1], tonumber(ARGV[2]))
+        redis.call('SET', KEYS[2], '1', 'EX', tonumber(ARGV[2]))
+        return 1
+        """)
 
     // MARK: Status cache
 

@@ -1,3 +1,4 @@
+import StarlingRedis
 import StarlingTimelines
 import Testing
 
@@ -21,6 +22,79 @@ struct HomeRebuildTests {
             }
             let read = try await cache.read([list])
             #expect(read[list] == .some([900, 700, 500]))
+        }
+    }
+}
+
+/// Fan-out keeps every list newest first, however late a delivery comes: a first page reads only
+/// the top of a list, so a late id pushed on top of newer ones would hide them from every page.
+@Suite(.enabled(if: TestEnvironment.available, "needs STARLING_TEST_DATABASE_URL and STARLING_TEST_REDIS_SHARDS (./scripts/test sets them)"))
+struct HomeOrderTests {
+    func builtHome(_ cache: TimelineCache, ids: [Int64] = []) async throws -> (Int64, TimelineCache.List) {
+        let user = Int64.random(in: 1 << 40 ..< 1 << 50)  // a list no other test touches
+        let list = TimelineCache.List.home(user)
+        try await cache.rebuild(list) { ids }
+        return (user, list)
+    }
+
+    func raw(_ h: Harness, _ list: TimelineCache.List) async throws -> [Int64] {
+        try await h.redis.send(key: list.key, RedisCommand("LRANGE", list.key, "0", "-1")).array?.compactMap(\.int64) ?? []
+    }
+
+    @Test func lateDeliveriesGoBelowNewerOnes() async throws {
+        try await Harness.with { h in
+            let cache = TimelineCache(redis: h.redis, settings: TimelineSettings(listLength: 800, listTTLSeconds: 60))
+            let (user, list) = try await builtHome(cache)
+            let newer = Array(Int64(1_000_001)...1_000_100), late = Array(Int64(1_000_000 - 99)...1_000_000)
+            try await cache.push(newer.map { .init(statusId: $0, users: [user], redo: false) })
+            // A retried job delivers 100 older statuses after them, one batch and one by one.
+            try await cache.push(late.prefix(50).map { .init(statusId: $0, users: [user], redo: false) })
+            for id in late.dropFirst(50) { try await cache.push(id, to: [list], redo: true) }
+            let all = try await raw(h, list)
+            #expect(all == (newer + late).sorted(by: >) + [0])
+            // The first page's window (the top of the list) holds the newest.
+            let top = try await cache.read([list], depth: 40)
+            #expect(top[list] == .some(Array(newer.sorted(by: >).prefix(40))))
+        }
+    }
+
+    @Test func aDeliveryIsNeverAddedTwiceAndAMissingListStaysMissing() async throws {
+        try await Harness.with { h in
+            let cache = TimelineCache(redis: h.redis, settings: TimelineSettings(listLength: 800, listTTLSeconds: 60))
+            let (user, list) = try await builtHome(cache, ids: [30, 20, 10])
+            for redo in [false, true, false] {
+                try await cache.push([.init(statusId: 20, users: [user], redo: redo)])
+                try await cache.push([.init(statusId: 40, users: [user], redo: redo)])
+            }
+            #expect(try await raw(h, list) == [40, 30, 20, 10, 0])
+            let missing = TimelineCache.List.home(user + 1)
+            try await cache.push([.init(statusId: 50, users: [user + 1], redo: false)])
+            #expect(try await raw(h, missing) == [])
+        }
+    }
+
+    @Test func aFullListKeepsItsNewestAndDropsALateStatusOlderThanAll() async throws {
+        try await Harness.with { h in
+            let cache = TimelineCache(redis: h.redis, settings: TimelineSettings(listLength: 10, listTTLSeconds: 60))
+            let (user, list) = try await builtHome(cache)
+            try await cache.push((Int64(101)...200).map { .init(statusId: $0, users: [user], redo: false) })
+            let full = try await raw(h, list)
+            #expect(full.count <= 10 + 1 + 32 && full.first == 200 && full == full.sorted(by: >))
+            try await cache.push([.init(statusId: 5, users: [user], redo: false)])
+            #expect(try await raw(h, list) == full)
+        }
+    }
+
+    /// A shard that restarted has no scripts cached: `EVALSHA` answers `NOSCRIPT` and the client
+    /// runs the script with `EVAL` instead (which caches it again).
+    @Test func aShardThatForgotTheScriptStillGetsTheDelivery() async throws {
+        try await Harness.with { h in
+            let cache = TimelineCache(redis: h.redis, settings: TimelineSettings(listLength: 800, listTTLSeconds: 60))
+            let (user, list) = try await builtHome(cache, ids: [10])
+            _ = try await h.redis.send(key: list.key, RedisCommand("SCRIPT", "FLUSH"))
+            try await cache.push([.init(statusId: 20, users: [user], redo: false)])
+            try await cache.push([.init(statusId: 15, users: [user], redo: false)])
+            #expect(try await raw(h, list) == [20, 15, 10, 0])
         }
     }
 }

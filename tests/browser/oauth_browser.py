@@ -148,6 +148,8 @@ def main():
         driver.find_element(By.ID, "login").send_keys(username)
         driver.find_element(By.ID, "password").send_keys("wrong password")
         driver.find_element(By.ID, "sign-in").click()
+        # click() can return before the answer's page loads: wait for it, not for the old page.
+        wait_for(lambda: driver.find_elements(By.ID, "error"))
         error = driver.find_elements(By.ID, "error")
         check("a wrong password is refused with a message", bool(error) and "Invalid" in error[0].text,
               driver.page_source[:300])
@@ -156,7 +158,8 @@ def main():
 
         driver.find_element(By.ID, "password").send_keys(password)
         driver.find_element(By.ID, "sign-in").click()
-        check("signing in leads to the consent page", "/oauth/authorize" in driver.current_url, driver.current_url)
+        check("signing in leads to the consent page", wait_for(lambda: "/oauth/authorize" in driver.current_url),
+              driver.current_url)
         cookie = driver.get_cookie("starling_session") or {}
         check("the session cookie is HttpOnly and SameSite=Lax", cookie.get("httpOnly") is True and cookie.get("sameSite") == "Lax", cookie)
         page = driver.find_element(By.TAG_NAME, "main").text
@@ -229,6 +232,7 @@ def main():
         # Signing out.
         driver.get(BASE + "/auth/sign_in")
         driver.find_element(By.CSS_SELECTOR, "form[action='/auth/sign_out'] button").click()
+        wait_for(lambda: driver.get_cookie("starling_session") is None)
         driver.get(authorize_url(app, redirect, state="s6"))
         check("after signing out the app's link asks to sign in again", "/auth/sign_in" in driver.current_url, driver.current_url)
     finally:
