@@ -162,6 +162,11 @@ struct Renderer: Sendable {
             }
 
             func word(_ start: Int, _ end: Int) {
+                if start < end, bytes[start] == UInt8(ascii: "h"), let (html, rest) = linkedURL(substring(start, end)) {
+                    out.append(contentsOf: html.utf8)
+                    out.append(contentsOf: escape(rest).utf8)
+                    return
+                }
                 var coreEnd = start
                 while coreEnd < end && isWordByte(bytes[coreEnd]) { coreEnd += 1 }
                 var linkable = coreEnd - start > 1
@@ -274,12 +279,36 @@ struct Renderer: Sendable {
         if runStart < end { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end])) }
     }
 
+    /// A word that is an `http(s)://` URL (as `StatusTextRules` counts one), linked as Mastodon
+    /// links it: the scheme hidden, the rest shown up to 30 characters (`ellipsis` when cut), the
+    /// link opening elsewhere without the referrer. Trailing punctuation stays outside the link.
+    /// - Returns: the link and what follows it, or nil if the word is no URL.
+    static func linkedURL(_ word: Substring) -> (html: String, rest: Substring)? {
+        let scheme: Substring
+        if word.hasPrefix("https://") { scheme = word.prefix(8) } else if word.hasPrefix("http://") { scheme = word.prefix(7) } else { return nil }
+        var end = word.endIndex
+        while end > scheme.endIndex, let last = word[..<end].last, ".,:;!?'\")]}".contains(last) {
+            end = word.index(before: end)
+        }
+        let shown = word[scheme.endIndex..<end]
+        guard !shown.isEmpty else { return nil }
+        let visible = shown.prefix(30), hidden = shown.dropFirst(30)
+        let html = "<a href=\"\(escape(word[..<end]))\" target=\"_blank\" rel=\"nofollow noopener noreferrer\" translate=\"no\">"
+            + "<span class=\"invisible\">\(escape(scheme))</span><span class=\"\(hidden.isEmpty ? "" : "ellipsis")\">\(escape(visible))</span>"
+            + "<span class=\"invisible\">\(escape(hidden))</span></a>"
+        return (html, word[end...])
+    }
+
     private static func linkWords(_ line: Substring, link: (Substring) -> String?) -> String {
         var out = ""
         var word = Substring()
         var start = line.startIndex
         func flush(_ end: String.Index) {
             word = line[start..<end]
+            if let (html, rest) = linkedURL(word) {
+                out += html + escape(rest)
+                return
+            }
             // Trailing punctuation stays outside the link.
             let core = word.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "@" || $0 == "#" }
             if core.count > 1, let html = link(core) {

@@ -79,13 +79,17 @@ public enum WebPages {
     /// escaped again where it is written.
     public static func plainText(fromHTML html: String, limit: Int = 200) -> String {
         var out = ""
-        var inTag = false
+        var tag: String?
         for character in html {
-            if inTag {
-                if character == ">" { inTag = false; if out.last.map({ !$0.isWhitespace }) ?? false { out.append(" ") } }
+            if let name = tag {
+                if character != ">" { tag = name + String(character); continue }
+                tag = nil
+                // Paragraphs and line breaks separate words; inline markup (a link's spans) does not.
+                let element = name.drop { $0 == "/" }.prefix { $0.isLetter }.lowercased()
+                if (element == "p" || element == "br"), out.last.map({ !$0.isWhitespace }) ?? false { out.append(" ") }
                 continue
             }
-            if character == "<" { inTag = true; continue }
+            if character == "<" { tag = ""; continue }
             out.append(character)
         }
         let decoded = out.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")

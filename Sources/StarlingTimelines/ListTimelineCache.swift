@@ -16,17 +16,11 @@ extension TimelineCache {
         }
     }
 
-    /// Adds statuses to the lists that exist, in order (`orderedPush`: a list nobody rebuilt stays
-    /// missing): one pipeline per shard for the whole batch.
+    /// Adds statuses to the lists that exist (a list nobody rebuilt stays missing), trimming each:
+    /// one pipeline per shard for the whole batch; a redone job's in its place (`orderedPush`).
     public func push(toLists deliveries: [ListDeliveryBatch]) async throws {
-        var batch = redis.batch()
-        for delivery in deliveries {
-            let id = Array(String(delivery.statusId).utf8)
-            for list in delivery.lists {
-                batch.add(orderedPush(key: Array(list.key.utf8), id: id, redo: delivery.redo), routedBy: list.key)
-            }
-        }
-        if batch.isEmpty { return }
-        _ = try await redis.send(batch).throwingFirstError()
+        try await push(deliveries.flatMap { delivery in
+            delivery.lists.map { list in (list.key, [HomeDelivery(statusId: delivery.statusId, users: [], redo: delivery.redo)]) }
+        })
     }
 }

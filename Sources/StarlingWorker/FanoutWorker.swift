@@ -302,7 +302,8 @@ public final class FanoutWorker: Service {
         var reached: [(Work, [Int64])] = []
         for item in fanned where item.status.reblogOfId == nil {
             let users = recipients[item.job.id] ?? []
-            plain.append(.init(statusId: item.status.id, users: users, redo: item.job.isRedo))
+            // A redone job or a later chunk may find newer statuses delivered already: it goes in its place.
+            plain.append(.init(statusId: item.status.id, users: users, redo: item.job.isRedo, late: item.job.isRedo || item.job.cursor > 0))
             reached.append((item, users))
         }
         try await cache.push(plain)

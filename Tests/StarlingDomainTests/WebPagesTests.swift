@@ -64,6 +64,10 @@ import Testing
     @Test func plainText() {
         #expect(WebPages.plainText(fromHTML: "<p>Hello &amp; <a href=\"x\">@bob</a></p><p>&lt;b&gt;</p>") == "Hello & @bob <b>")
         #expect(WebPages.plainText(fromHTML: "<p>" + String(repeating: "x", count: 300) + "</p>", limit: 10) == "xxxxxxxxx…")
+        // Inline markup (a linked URL's spans, a mention's) joins its text without spaces.
+        #expect(WebPages.plainText(fromHTML: "<p>see <a href=\"https://x.org\"><span class=\"invisible\">https://</span><span class=\"\">x.org</span>"
+            + "<span class=\"invisible\"></span></a> and <span class=\"h-card\"><a href=\"u\">@<span>bob</span></a></span></p><p>next<br />line</p>")
+            == "see https://x.org and @bob next line")
     }
 
     @Test func etags() {

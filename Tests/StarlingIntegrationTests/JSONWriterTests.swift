@@ -230,7 +230,8 @@ import Testing
         let pieces = ["a", "Bob", "1", "_", "@", "#", "@bob", "#Swift", "#tag", " ", " ", "\n", "\n", "\r\n", "\r", "&", "<", ">",
                       "\"", "'", ".", ",", "/", "\t", "é", "e\u{301}", "\u{301}", "😀", "👍🏽", "\u{600}", "ａ",
                       "\u{903}", "\u{200D}", "🏽", "中", "٣", "\u{338}", "@zoë", "#café", "—", "\u{1F1EB}",
-                      "\u{600}\n", "😀\n\n", "é\r\n", "\u{600}\r\n", "\u{600} ", " \u{301}", "\u{600}&", "&\u{903}", "\u{200D}#", "#\u{200D}"]
+                      "\u{600}\n", "😀\n\n", "é\r\n", "\u{600}\r\n", "\u{600} ", " \u{301}", "\u{600}&", "&\u{903}", "\u{200D}#", "#\u{200D}",
+                      "https://", "http://", "https://x.org/a?b=1&c=<2>", "h", "ttps://", "é.example/ü", ")", "!"]
         let link: (Substring) -> String? = { token in
             if token.hasPrefix("@"), ["bob", "zoë"].contains(token.dropFirst().lowercased()) { return "<span>\(token)</span>" }
             if token.hasPrefix("#"), ["swift", "tag", "café"].contains(token.dropFirst().lowercased()) { return "<a>\(token)</a>" }
@@ -249,6 +250,19 @@ import Testing
             #expect(Renderer.paragraphs(text) == ReferenceRenderer.paragraphs(text))
             #expect(Renderer.paragraphs(text, link: linkEverything) == ReferenceRenderer.paragraphs(text, link: linkEverything))
         }
+    }
+
+    @Test func urlsAreLinkedAsMastodonLinksThem() {
+        #expect(Renderer.paragraphs("see https://example.org/a?b=1&c=2.") == "<p>see <a href=\"https://example.org/a?b=1&amp;c=2\" "
+            + "target=\"_blank\" rel=\"nofollow noopener noreferrer\" translate=\"no\"><span class=\"invisible\">https://</span>"
+            + "<span class=\"\">example.org/a?b=1&amp;c=2</span><span class=\"invisible\"></span></a>.</p>")
+        let long = Renderer.paragraphs("http://example.org/a/very/long/path/that/goes/on")
+        #expect(long.contains("<span class=\"ellipsis\">example.org/a/very/long/path/t</span><span class=\"invisible\">hat/goes/on</span>"))
+        // Not links: no scheme, another scheme, a scheme alone; markup in a URL stays escaped.
+        for text in ["example.org", "javascript:alert(1)", "https://", "ftp://example.org"] {
+            #expect(!Renderer.paragraphs(text).contains("<a "), "\(text)")
+        }
+        #expect(Renderer.paragraphs("https://x.org/\"onmouseover=\"alert(1)").contains("href=\"https://x.org/&quot;onmouseover=&quot;alert(1\""))
     }
 
     // MARK: Timing (printed, not asserted)
@@ -297,6 +311,10 @@ enum ReferenceRenderer {
         var start = line.startIndex
         func flush(_ end: String.Index) {
             word = line[start..<end]
+            if let (html, rest) = Renderer.linkedURL(word) {
+                out += html + Renderer.escapeCharacters(rest)
+                return
+            }
             let core = word.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "@" || $0 == "#" }
             if core.count > 1, let html = link(core) {
                 out += html + Renderer.escapeCharacters(word[core.endIndex...])

@@ -44,6 +44,10 @@ button:disabled { opacity: .5; cursor: not-allowed; }
 .acct, .date, .reply-note, .counts, .boost { color: var(--muted); font-size: .9rem; }
 .status .date { margin-left: auto; }
 .status .content p { margin: .35rem 0; }
+/* Links in content as Mastodon marks them up: the scheme hidden, a long address cut with an ellipsis. */
+.content .invisible { font-size: 0; line-height: 0; display: inline-block; width: 0; height: 0; position: absolute; }
+.content .ellipsis::after { content: "…"; }
+.content a { overflow-wrap: anywhere; }
 .cw summary { cursor: pointer; font-weight: 600; }
 .counts span + span { margin-left: .75rem; }
 .boost { padding-top: .6rem; }
