@@ -218,9 +218,41 @@ public final class StreamingHub: Service {
             targets = await withoutBlockedAndMuted(targets, status: id)
         }
         if targets.isEmpty { return }
+        if event.event == .update || event.event == .statusUpdate {
+            return await sendStatus(event, to: targets)
+        }
         guard let rendered = await render(event, for: targets.first?.0.userId) else { return }
         for (client, stream) in targets {
             client.send(OutgoingEvent(event: rendered.0, payload: rendered.1, stream: stream))
+        }
+    }
+
+    /// Sends a status event, rendered once, through each signed-in client's filters of the
+    /// stream's context (as their timelines apply them): a `hide` match is not sent, a `warn`
+    /// match carries `filtered` in that client's copy.
+    private func sendStatus(_ event: StreamEvent, to targets: [(StreamClient, StreamName)]) async {
+        let reader = TimelineReader(services: services)
+        guard let id = event.status, let status = try? await reader.hydrate([id], viewer: nil).first else { return }
+        let shared = JSON.string(status)
+        for (client, stream) in targets {
+            guard let user = client.userId, let context = Self.filterContext(of: stream) else {
+                client.send(OutgoingEvent(event: event.event.rawValue, payload: shared, stream: stream))
+                continue
+            }
+            // If the filters cannot be read, the status is not sent rather than shown unfiltered.
+            guard let filtered = try? await reader.applyFilters([status], viewer: user, context: context).first else { continue }
+            let payload = (filtered.filtered ?? []).isEmpty ? shared : JSON.string(filtered)
+            client.send(OutgoingEvent(event: event.event.rawValue, payload: payload, stream: stream))
+        }
+    }
+
+    /// Which filter context a stream's statuses are read in (Mastodon's: home and lists are
+    /// `home`, public and tag streams `public`).
+    static func filterContext(of stream: StreamName) -> FilterContext? {
+        switch stream {
+        case .user, .list: .home
+        case .publicTimeline, .publicLocal, .hashtag: .public
+        case .userNotification, .direct: nil
         }
     }
 

@@ -19,8 +19,11 @@ extension TimelineCache {
     /// Adds statuses to the lists that exist (a list nobody rebuilt stays missing), trimming each:
     /// one pipeline per shard for the whole batch; a redone job's in its place (`orderedPush`).
     public func push(toLists deliveries: [ListDeliveryBatch]) async throws {
-        try await push(deliveries.flatMap { delivery in
-            delivery.lists.map { list in (list.key, [HomeDelivery(statusId: delivery.statusId, users: [], redo: delivery.redo)]) }
-        })
+        var pushes = Pushes(batch: redis.batch())
+        for delivery in deliveries {
+            let id = Array(String(delivery.statusId).utf8)
+            for list in delivery.lists { pushes.add(key: list.key, id: id, redo: delivery.redo, late: delivery.redo, cache: self) }
+        }
+        try await send(pushes)
     }
 }

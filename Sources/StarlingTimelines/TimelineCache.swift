@@ -138,7 +138,10 @@ public struct TimelineCache: Sendable {
     /// - Parameter redo: the delivery may have happened before (a retried job): remove any earlier
     ///   copy first, so the list never holds the id twice, and put it in its place (`orderedPush`).
     public func push(_ statusId: Int64, to lists: [List], redo: Bool = false) async throws {
-        try await push(lists.map { list in (list.key, [HomeDelivery(statusId: statusId, users: [], redo: redo)]) })
+        var pushes = Pushes(batch: redis.batch())
+        let id = Array(String(statusId).utf8)
+        for list in lists { pushes.add(key: list.key, id: id, redo: redo, late: redo, cache: self) }
+        try await send(pushes)
     }
 
     /// One status for some users' home lists.
@@ -165,31 +168,38 @@ public struct TimelineCache: Sendable {
 
     /// Adds statuses to the home lists that exist: one pipeline per shard for the whole batch.
     public func push(_ deliveries: [HomeDelivery]) async throws {
-        try await push(deliveries.flatMap { delivery in
-            delivery.users.map { user in (RedisKeys.home(user), [delivery]) }
-        })
-    }
-
-    /// The pushes of `(list key, deliveries)`: a delivery on time is an `LPUSHX` (on top, where
-    /// the newest status goes), followed by an `LTRIM` only for lists whose length, as `LPUSHX`
-    /// reports it, passed the cap plus slack; a late one runs `orderedPushScript`.
-    func push(_ byKey: [(key: String, deliveries: [HomeDelivery])]) async throws {
-        var batch = redis.batch()
-        let lpushx = Array("LPUSHX".utf8), lrem = Array("LREM".utf8)
-        var pushes: [(key: [UInt8], shard: Int, ticket: RedisBatch.Ticket)] = []
-        for (key, deliveries) in byKey {
-            let shard = batch.shard(forKey: key)  // a key's slot computed once
-            let keyBytes = Array(key.utf8)
-            for delivery in deliveries {
-                let id = Array(String(delivery.statusId).utf8)
-                if delivery.late {
-                    batch.add(orderedPush(key: keyBytes, id: id, redo: delivery.redo), shard: shard)
-                    continue
-                }
-                if delivery.redo { batch.add(RedisCommand(bytes: [lrem, keyBytes, Self.zero, id]), shard: shard) }
-                pushes.append((keyBytes, shard, batch.add(RedisCommand(bytes: [lpushx, keyBytes, id]), shard: shard)))
+        var pushes = Pushes(batch: redis.batch())
+        for delivery in deliveries {
+            let id = Array(String(delivery.statusId).utf8)
+            for user in delivery.users {
+                pushes.add(key: RedisKeys.home(user), id: id, redo: delivery.redo, late: delivery.late, cache: self)
             }
         }
+        try await send(pushes)
+    }
+
+    /// A batch of pushes being built: a delivery on time is an `LPUSHX` (on top, where the newest
+    /// status goes), followed by an `LTRIM` only for lists whose length, as `LPUSHX` reports it,
+    /// passed the cap plus slack; a late one runs `orderedPushScript`.
+    struct Pushes {
+        var batch: RedisBatch
+        var onTop: [(key: [UInt8], shard: Int, ticket: RedisBatch.Ticket)] = []
+        static let lpushx = Array("LPUSHX".utf8), lrem = Array("LREM".utf8)
+
+        mutating func add(key: String, id: [UInt8], redo: Bool, late: Bool, cache: TimelineCache) {
+            let shard = batch.shard(forKey: key)  // the key's slot computed once
+            let keyBytes = Array(key.utf8)
+            if late {
+                batch.add(cache.orderedPush(key: keyBytes, id: id, redo: redo), shard: shard)
+                return
+            }
+            if redo { batch.add(RedisCommand(bytes: [Self.lrem, keyBytes, TimelineCache.zero, id]), shard: shard) }
+            onTop.append((keyBytes, shard, batch.add(RedisCommand(bytes: [Self.lpushx, keyBytes, id]), shard: shard)))
+        }
+    }
+
+    func send(_ pushes: Pushes) async throws {
+        var batch = pushes.batch
         if batch.isEmpty { return }
         // In a Redis Cluster, a master acknowledges a write before its replica has it: if it died
         // then, the replica promoted in its place would lack deliveries whose outbox rows are
@@ -203,7 +213,7 @@ public struct TimelineCache: Sendable {
         let cap = settings.listLength + Self.trimSlack
         let ltrim = Array("LTRIM".utf8)
         var trims = redis.batch()
-        for push in pushes {
+        for push in pushes.onTop {
             if let length = replies[push.ticket].int64, length > cap {
                 trims.add(RedisCommand(bytes: [ltrim, push.key, Self.zero, trimEnd]), shard: push.shard)
             }
@@ -216,7 +226,7 @@ public struct TimelineCache: Sendable {
         Self.orderedPushScript.call(key: key, [id, redo ? Self.one : Self.zero, trimAbove, trimEnd])
     }
 
-    private static let one = Array("1".utf8), zero = Array("0".utf8)
+    static let one = Array("1".utf8), zero = Array("0".utf8)
     private var trimAbove: [UInt8] { Array(String(settings.listLength + Self.trimSlack).utf8) }
     private var trimEnd: [UInt8] { Array(String(settings.listLength).utf8) }
 

@@ -79,6 +79,37 @@ def listen_direct(user):
     return state
 
 
+def listen_user(user, until):
+    """Opens the user's home stream through api2 and keeps each `update` event's status until
+    `until(statuses)` is true or 15 s pass."""
+    request = urllib.request.Request(API2 + "/api/v1/streaming/user")
+    request.add_header("Authorization", f"Bearer {user['token']}")
+    stream = urllib.request.urlopen(request, timeout=15)
+    state = {"statuses": []}
+
+    def read():
+        event, deadline = None, time.monotonic() + 15
+        try:
+            for raw in stream:
+                line = raw.decode().rstrip("\n")
+                if line.startswith("event:"):
+                    event = line[6:].strip()
+                elif line.startswith("data:") and event == "update":
+                    state["statuses"].append(json.loads(line[5:]))
+                    if until(state["statuses"]):
+                        break
+                if time.monotonic() > deadline:
+                    break
+        except Exception as error:  # noqa: BLE001 - reported through the check
+            state["error"] = repr(error)
+        finally:
+            stream.close()
+    state["thread"] = threading.Thread(target=read, daemon=True)
+    state["thread"].start()
+    time.sleep(0.3)  # subscribed before the post
+    return state
+
+
 @e2elib.scenario
 def direct_message(app):
     section("conversations: a direct message reaches only its addressee")
@@ -132,6 +163,7 @@ def filters(app):
     warn = create_filter(reader, {"title": "films", "context": ["home", "public"], "filter_action": "warn",
                                   "keywords_attributes": [{"keyword": "movie", "whole_word": True}]})
     check("a warn filter is created", warn.status == 200, repr(warn))
+    streamed = listen_user(reader, lambda got: any(f"plain words {RUN}" in s["content"] for s in got))
     hidden = post(author, f"huge SPOILER {RUN}")
     warned = post(author, f"movie night {RUN}")
     plain = post(author, f"plain words {RUN}")
@@ -144,6 +176,12 @@ def filters(app):
     check("the warn filter marks its status with filtered", len(results) == 1 and results[0]["filter"]["id"] == warn.json["id"]
           and results[0]["keyword_matches"] == ["movie"], repr(results)[:300])
     check("an unmatched status carries no filtered", "filtered" not in next((s for s in statuses if s["id"] == plain), {"filtered": 1}))
+    streamed["thread"].join(16)
+    events = {s["id"]: s for s in streamed["statuses"]}
+    check("the reader's stream (on api2) sends the unmatched status", plain in events, repr(list(events))[:200])
+    check("and leaves out the one a hide filter matches", plain in events and hidden not in events, repr(list(events))[:200])
+    check("and marks the one a warn filter matches", [r["filter"]["id"] for r in (events.get(warned) or {}).get("filtered") or []]
+          == [warn.json["id"]], repr(events.get(warned))[:300])
     check("the author still sees the hidden status", hidden in home(author, API1))
     check("someone else's filter is 404", call("GET", f"{API2}/api/v2/filters/{warn.json['id']}", author["token"]).status == 404)
     deleted = call("DELETE", f"{API2}/api/v2/filters/{hide.json['id']}", reader["token"])
