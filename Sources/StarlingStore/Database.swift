@@ -83,9 +83,9 @@ public struct Database: Sendable {
     /// follow's two counters): two such transactions then always lock in the same order, where an
     /// `UPDATE … WHERE id IN (…)` locks in whatever order its plan visits them and can deadlock.
     public static func lockAccountsInOrder(_ ids: [Int64], on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+        for try await _ in try await connection.query("""
             SELECT 1 FROM accounts WHERE id = ANY(\(ids)) ORDER BY id FOR NO KEY UPDATE
-            """, logger: logger)
+            """, logger: logger) {}
     }
 
     /// Runs `work`, giving up after `timeout`: the work is cancelled (postgres-nio cancels the

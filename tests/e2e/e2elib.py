@@ -163,6 +163,20 @@ def resp_pipeline(port, commands, timeout=5):
 # ---------------------------------------------------------------------------
 
 
+def wait_for(predicate, timeout=15.0):
+    """Calls predicate() until it is true (True) or the deadline passes (False). An exception counts
+    as not yet: a browser page may be changing under the predicate."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return True
+        except Exception:  # noqa: BLE001 - the page is changing under us: try again
+            pass
+        time.sleep(0.1)
+    return False
+
+
 def poll(fn, timeout, interval=0.1):
     """Calls fn() until it returns (True, value) or the deadline passes; returns (ok, last value, seconds)."""
     start = time.monotonic()

@@ -22,7 +22,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import e2elib  # noqa: E402
-from e2elib import check, info, section, summary  # noqa: E402
+from e2elib import check, info, section, summary, wait_for  # noqa: E402
 
 BASE = os.environ.get("STARLING_URL", "http://127.0.0.1:8080").rstrip("/")
 SHOTS = os.environ.get("SCREENSHOT_DIR", "screenshots")
@@ -68,18 +68,6 @@ def register(app_token, prefix):
     token = body["access_token"]
     me = api("GET", "/api/v1/accounts/verify_credentials", token=token)[1]
     return {"username": name, "token": token, "id": me["id"]}
-
-
-def wait_for(predicate, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if predicate():
-                return True
-        except Exception:  # the page is changing under us: try again
-            pass
-        time.sleep(0.1)
-    return False
 
 
 def shot(driver, name):

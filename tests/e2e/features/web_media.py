@@ -23,7 +23,7 @@ import uuid
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import apiclient  # noqa: E402
 from apiclient import call  # noqa: E402
-from e2elib import check, info, section, summary  # noqa: E402
+from e2elib import check, info, section, summary, wait_for  # noqa: E402
 
 BASE = os.environ.get("STARLING_URL", "http://127.0.0.1:8080").rstrip("/")
 SHOTS = os.environ.get("SCREENSHOT_DIR", "screenshots")
@@ -71,18 +71,6 @@ def upload(token, path, description=""):
             f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{os.path.basename(path)}"\r\n'
             f"Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
     return call("POST", BASE + "/api/v1/media", token, body=body, content_type=f"multipart/form-data; boundary={boundary}")
-
-
-def wait_for(predicate, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if predicate():
-                return True
-        except Exception:  # the page is changing under us: try again
-            pass
-        time.sleep(0.1)
-    return False
 
 
 def shot(driver, name):
