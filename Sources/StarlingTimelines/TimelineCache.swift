@@ -235,8 +235,8 @@ public struct TimelineCache: Sendable {
     ///
     /// Why: a first page reads only the top of a list (`TimelineReader`), and the next page asks
     /// for ids below the lowest it returned. A delivery that comes late (a job retried after an
-    /// outage, leased by a worker that died, or a batch that lost a race with a newer one) pushed
-    /// on top would cover newer ids: with enough of them, those newer ids fell below the first
+    /// outage, leased by a worker that died, a later chunk of a large fan-out) pushed on top
+    /// would cover newer ids: with enough of them, those newer ids fell below the first
     /// page's window and no page ever showed them (the fault tests' shutdown scenario hid ~50
     /// posts from every follower this way).
     ///
