@@ -20,7 +20,7 @@ public struct RedisScript: Sendable {
 
     /// `EVALSHA digest 1 key args…`: a call of the script on one key.
     public func call(key: [UInt8], _ arguments: [[UInt8]]) -> RedisCommand {
-        RedisCommand(bytes: [Self.evalsha, digest, Self.one, key] + arguments)
+        call(keys: [key], arguments)
     }
 
     /// `EVALSHA digest N keys… args…`; the first key routes the call, and all must share its slot.
@@ -30,7 +30,7 @@ public struct RedisScript: Sendable {
 
     /// Every script made in this process, by digest: what a `NOSCRIPT` reply's command is re-sent with.
     private static let known = Mutex<[[UInt8]: [UInt8]]>([:])
-    private static let evalsha = Array("EVALSHA".utf8), eval = Array("EVAL".utf8), one = Array("1".utf8)
+    private static let evalsha = Array("EVALSHA".utf8), eval = Array("EVAL".utf8)
 
     /// The `EVAL` form of an `EVALSHA` command of a known script, for a server that answered `NOSCRIPT`.
     static func evalForm(of command: RedisCommand) -> RedisCommand? {

@@ -55,19 +55,20 @@ def home(user, node=API2):
     return ids(call("GET", node + "/api/v1/timelines/home", user["token"])) or []
 
 
-def listen_direct(user):
-    """Opens the user's direct stream (server-sent events) through api2; collects lines until a data line."""
-    request = urllib.request.Request(API2 + "/api/v1/streaming/direct")
+def listen(user, path, done):
+    """Opens one of the user's streams (server-sent events) through api2 and collects its lines in
+    a thread until `done(lines)` is true or 15 s pass; returns {"lines", "thread"}."""
+    request = urllib.request.Request(API2 + path)
     request.add_header("Authorization", f"Bearer {user['token']}")
     stream = urllib.request.urlopen(request, timeout=15)
     state = {"lines": []}
 
     def read():
+        deadline = time.monotonic() + 15
         try:
             for raw in stream:
-                line = raw.decode().rstrip("\n")
-                state["lines"].append(line)
-                if line.startswith("data:"):
+                state["lines"].append(raw.decode().rstrip("\n"))
+                if done(state["lines"]) or time.monotonic() > deadline:
                     break
         except Exception as error:  # noqa: BLE001 - reported through the check
             state["lines"].append(repr(error))
@@ -79,35 +80,25 @@ def listen_direct(user):
     return state
 
 
-def listen_user(user, until):
-    """Opens the user's home stream through api2 and keeps each `update` event's status until
-    `until(statuses)` is true or 15 s pass."""
-    request = urllib.request.Request(API2 + "/api/v1/streaming/user")
-    request.add_header("Authorization", f"Bearer {user['token']}")
-    stream = urllib.request.urlopen(request, timeout=15)
-    state = {"statuses": []}
+def listen_direct(user):
+    """The user's direct stream, until its first data line."""
+    return listen(user, "/api/v1/streaming/direct", lambda lines: lines[-1].startswith("data:"))
 
-    def read():
-        event, deadline = None, time.monotonic() + 15
-        try:
-            for raw in stream:
-                line = raw.decode().rstrip("\n")
-                if line.startswith("event:"):
-                    event = line[6:].strip()
-                elif line.startswith("data:") and event == "update":
-                    state["statuses"].append(json.loads(line[5:]))
-                    if until(state["statuses"]):
-                        break
-                if time.monotonic() > deadline:
-                    break
-        except Exception as error:  # noqa: BLE001 - reported through the check
-            state["error"] = repr(error)
-        finally:
-            stream.close()
-    state["thread"] = threading.Thread(target=read, daemon=True)
-    state["thread"].start()
-    time.sleep(0.3)  # subscribed before the post
-    return state
+
+def updates(lines):
+    """The statuses of the `update` events among a stream's lines."""
+    out, event = [], None
+    for line in lines:
+        if line.startswith("event:"):
+            event = line[6:].strip()
+        elif line.startswith("data:") and event == "update":
+            out.append(json.loads(line[5:]))
+    return out
+
+
+def listen_user(user, until):
+    """The user's home stream, until `until(statuses of its update events)`."""
+    return listen(user, "/api/v1/streaming/user", lambda lines: lines[-1].startswith("data:") and until(updates(lines)))
 
 
 @e2elib.scenario
@@ -177,7 +168,7 @@ def filters(app):
           and results[0]["keyword_matches"] == ["movie"], repr(results)[:300])
     check("an unmatched status carries no filtered", "filtered" not in next((s for s in statuses if s["id"] == plain), {"filtered": 1}))
     streamed["thread"].join(16)
-    events = {s["id"]: s for s in streamed["statuses"]}
+    events = {s["id"]: s for s in updates(streamed["lines"])}
     check("the reader's stream (on api2) sends the unmatched status", plain in events, repr(list(events))[:200])
     check("and leaves out the one a hide filter matches", plain in events and hidden not in events, repr(list(events))[:200])
     check("and marks the one a warn filter matches", [r["filter"]["id"] for r in (events.get(warned) or {}).get("filtered") or []]
