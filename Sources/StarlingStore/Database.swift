@@ -65,6 +65,9 @@ public struct Database: Sendable {
                 let cause = error.unwrapped(logger: logger)
                 guard attempt < 3, Self.isRetryable(cause) else { throw cause }
                 logger.info("transaction retried", metadata: ["label": "\(label)", "error": "\(Self.sqlState(of: cause) ?? "")"])
+                // A short random pause lets the transaction that won finish first; retrying at once
+                // can take the freed row before the winner does and deadlock with it again.
+                try await Task.sleep(for: .milliseconds(Int.random(in: 10...40) * attempt))
             }
         }
         fatalError("unreachable")

@@ -32,7 +32,7 @@ struct FollowConcurrencyTests {
 
     /// Two transactions that lock the same two rows in opposite orders: PostgreSQL aborts one
     /// (40P01, after its deadlock timeout) and `Database.transaction` runs it again, so both end
-    /// well and the one that lost ran twice.
+    /// well and the one that lost ran at least twice.
     @Test func aTransactionThatDeadlocksIsRunAgain() async throws {
         try await Harness.with { h in
             let a = try await h.register("dl"), b = try await h.register("dl")
@@ -54,7 +54,9 @@ struct FollowConcurrencyTests {
                 group.addTask { try await lockBoth(second, first) }
                 try await group.waitForAll()
             }
-            #expect(counts.runs.load(ordering: .relaxed) == 3)
+            // At least one run again (without the retry the deadlock error reaches this test and it
+            // fails); rarely the rerun meets the winner once more, so not exactly three.
+            #expect(counts.runs.load(ordering: .relaxed) >= 3)
         }
     }
 }
