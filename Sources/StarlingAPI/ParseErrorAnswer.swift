@@ -4,9 +4,10 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOHTTP1
+import StarlingOps
 
-/// The API's HTTP/1 child channel: Hummingbird's WebSocket-upgrading channel, plus an answer to a
-/// connection's first request when it cannot be parsed.
+/// The API's HTTP/1 child channel: Hummingbird's WebSocket-upgrading channel, run on the event loop
+/// that owns the connection, plus an answer to a connection's first request when it cannot be parsed.
 ///
 /// Why: while the first request's head is being read, the WebSocket upgrade handler owns the
 /// connection, and Hummingbird answers parse errors only once it has handed over (from the second
@@ -28,7 +29,10 @@ struct ParseErrorAnsweringChannel<Base: ServerChildChannel>: ServerChildChannel 
     }
 
     func handle(value: Value, logger: Logger) async {
-        await base.handle(value: value, logger: logger)
+        // The connection's requests run on the event loop that owns its socket (`EventLoopTaskExecutor`).
+        await withTaskExecutorPreference(EventLoopTaskExecutor(value.channel.eventLoop)) {
+            await base.handle(value: value, logger: logger)
+        }
     }
 }
 

@@ -19,6 +19,11 @@ public final class RedisShardPool: Sendable {
     let timeout: TimeAmount
     let group: any EventLoopGroup
     private let slots: [ConnectionSlot]
+    /// The event loop each slot's connection is dialled on: the pool's connections are spread over
+    /// the loops, and a caller already running on a loop uses that loop's connections, so its
+    /// pipeline is written and its replies completed without a thread hop.
+    private let slotLoops: [any EventLoop]
+    private let slotsByLoop: [ObjectIdentifier: [Int]]
     private let next = Atomic<Int>(0)
     private let callTimer: Timer
     private let errorCounter: Counter
@@ -37,6 +42,9 @@ public final class RedisShardPool: Sendable {
         self.timeout = .milliseconds(Int64(timeoutSeconds * 1000))
         self.group = group
         self.slots = (0..<max(1, capacity)).map { _ in ConnectionSlot() }
+        let loops = Array(group.makeIterator())
+        self.slotLoops = slots.indices.map { loops[$0 % loops.count] }
+        self.slotsByLoop = Dictionary(grouping: slots.indices) { ObjectIdentifier(loops[$0 % loops.count]) }
         self.callTimer = Timer(label: "starling_redis_call_duration_seconds", dimensions: [("shard", "\(host):\(port)")], preferredDisplayUnit: .seconds)
         self.errorCounter = Counter(label: "starling_redis_errors_total", dimensions: [("shard", "\(host):\(port)")])
     }
@@ -52,23 +60,32 @@ public final class RedisShardPool: Sendable {
         if commands.isEmpty { return [] }
         let start = ContinuousClock.now
         defer { callTimer.record(duration: ContinuousClock.now - start) }
-        let slot = slots[next.wrappingAdd(1, ordering: .relaxed).oldValue % slots.count]
+        let index = slotIndex()
         do {
-            return try await send(commands, on: slot)
+            return try await send(commands, on: index)
         } catch RedisError.io(_, let reason) where reason.hasPrefix(Self.notSent) || commands.allSatisfy(\.isIdempotent) {
-            return try await send(commands, on: slot)
+            return try await send(commands, on: index)
         } catch {
             errorCounter.increment()
             throw error
         }
     }
 
+    /// A connection on the caller's event loop if it runs on one that has any, else the next one.
+    private func slotIndex() -> Int {
+        let turn = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        if let loop = MultiThreadedEventLoopGroup.currentEventLoop, let local = slotsByLoop[ObjectIdentifier(loop)] {
+            return local[turn % local.count]
+        }
+        return turn % slots.count
+    }
+
     /// Marks the reason of an `io` error for a pipeline that never left this process.
     static let notSent = "not sent: "
 
-    private func send(_ commands: [RedisCommand], on slot: ConnectionSlot) async throws -> [RESPValue] {
+    private func send(_ commands: [RedisCommand], on index: Int) async throws -> [RESPValue] {
         do {
-            let channel = try await slot.channel(group: group) { self.dial() }.get()
+            let channel = try await slots[index].channel(group: group) { self.dial(on: slotLoops[index]) }.get()
             var buffer = channel.allocator.buffer(capacity: RESPEncoder.encodedSize(commands))
             RESPEncoder.write(commands, into: &buffer)
             let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
@@ -90,9 +107,9 @@ public final class RedisShardPool: Sendable {
         }
     }
 
-    private func dial() -> EventLoopFuture<any Channel> {
+    private func dial(on loop: any EventLoop) -> EventLoopFuture<any Channel> {
         let (address, timeout) = (self.address, self.timeout)
-        return ClientBootstrap(group: group)
+        return ClientBootstrap(group: loop)
             .connectTimeout(timeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in

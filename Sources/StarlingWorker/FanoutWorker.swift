@@ -1,10 +1,12 @@
 import Foundation
 import Logging
 import Metrics
+import NIOPosix
 import PostgresNIO
 import ServiceLifecycle
 import Synchronization
 import StarlingDomain
+import StarlingOps
 import StarlingPush
 import StarlingStore
 import StarlingTimelines
@@ -90,10 +92,16 @@ public final class FanoutWorker: Service {
                     try? await Task.sleep(for: self.settings.pollInterval)
                 }
             }
+            // Each processing loop runs on one event loop, in turn (`EventLoopTaskExecutor`): its
+            // Redis pipelines go out on that loop's connections without a thread hop.
+            let eventLoops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
             await withDiscardingTaskGroup { loops in
-                for bell in bells {
+                for (index, bell) in bells.enumerated() {
+                    let executor = EventLoopTaskExecutor(eventLoops[index % eventLoops.count])
                     loops.addTask {
-                        for await _ in bell.stream { await self.drain(wakeAnother: ring) }
+                        await withTaskExecutorPreference(executor) {
+                            for await _ in bell.stream { await self.drain(wakeAnother: ring) }
+                        }
                     }
                 }
                 loops.addTask {
