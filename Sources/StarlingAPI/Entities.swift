@@ -121,7 +121,7 @@ struct StatusEntity: Encodable, Sendable {
     var text: Nullable<String>
     var reblog = Nullable<ReblogBox>(nil)
     var application = Nullable<ApplicationEntity>(nil)
-    var account: AccountEntity
+    @Shared var account: AccountEntity
     var mediaAttachments: [MediaAttachmentEntity] = []
     var mentions: [MentionEntity]
     var tags: [TagEntity]
@@ -130,6 +130,29 @@ struct StatusEntity: Encodable, Sendable {
     /// The viewer's filters that matched (filters v2, DirectFilterRoutes.swift); absent when none did.
     var filtered: [FilterResultEntity]? = nil
     var poll = Nullable<PollEntity>(nil)
+}
+
+/// A value held in an immutable shared box. Why: a page's statuses are copied as they pass from
+/// hydration through the visibility rules and filters, and the author's account was the half of each
+/// copy (a dozen strings retained and released); boxed, it is one retain. Reads borrow the value
+/// (`_read`); a write replaces the box, so no copy ever sees another's change. Encodes as the value.
+@propertyWrapper
+struct Shared<Value: Encodable & Sendable>: Encodable, Sendable {
+    private final class Box: Sendable {
+        let value: Value
+        init(_ value: Value) { self.value = value }
+    }
+
+    private var box: Box
+
+    init(wrappedValue: Value) { box = Box(wrappedValue) }
+
+    var wrappedValue: Value {
+        _read { yield box.value }
+        set { box = Box(newValue) }
+    }
+
+    func encode(to encoder: any Encoder) throws { try box.value.encode(to: encoder) }
 }
 
 /// A reblog's wrapped status: a class, since a struct cannot contain itself.

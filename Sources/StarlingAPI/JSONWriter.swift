@@ -312,7 +312,8 @@ extension Bool: JSONWritable {
 extension Array: JSONWritable where Element: JSONWritable {
     func writeJSON(to writer: inout JSONWriter) {
         writer.beginArray()
-        for element in self { element.writeJSON(to: &writer) }
+        // By index: each element is borrowed in place (`for element in self` copies each one).
+        for index in indices { self[index].writeJSON(to: &writer) }
         writer.endArray()
     }
 }

@@ -205,16 +205,18 @@ struct TimelineReader: Sendable {
     /// home timelines (`home: true`) `showsOnHome`, which adds the reply rule. A reblog is judged by
     /// the status it shows. Blocks (either way) hide statuses everywhere; mutes where `applyMutes`
     /// says (by default on the home only; listings pass true), the reblogger judged as well.
-    func visible(_ statuses: [StatusEntity], to viewer: Int64?, home: Bool, applyMutes: Bool? = nil) async throws -> [StatusEntity] {
-        let judged = statuses.map { ($0, Self.audience(of: $0.reblog.value?.status ?? $0)) }
-        let needsFollows = Set(judged.flatMap { _, audience in
+    func visible(_ statuses: consuming [StatusEntity], to viewer: Int64?, home: Bool, applyMutes: Bool? = nil) async throws -> [StatusEntity] {
+        let audiences = statuses.indices.map { index in
+            statuses[index].reblog.value.map { Self.audience(of: $0.status) } ?? Self.audience(of: statuses[index])
+        }
+        let needsFollows = Set(audiences.flatMap { audience in
             audience.map { Audience.followsNeeded(for: $0, onHome: home) } ?? []
         })
         let follows: Set<Int64> = if let viewer, !needsFollows.isEmpty {
             try await services.interactions.followed(by: viewer, among: Array(needsFollows))
         } else { [] }
         // Followed tags exempt a public reply from the reply rule on the home: loaded only when one is on the page.
-        let needsTags = Set(judged.flatMap { _, audience in audience.map { Audience.followedTagsNeeded(for: $0, onHome: home) } ?? [] })
+        let needsTags = Set(audiences.flatMap { audience in audience.map { Audience.followedTagsNeeded(for: $0, onHome: home) } ?? [] })
         let followedTags: Set<String> = if let viewer, !needsTags.isEmpty {
             try await services.tagFollows.followed(by: viewer, among: Array(needsTags))
         } else { [] }
@@ -222,16 +224,23 @@ struct TimelineReader: Sendable {
         let base = if let viewer { try await services.viewerBlocksAndMutes(viewer).relations(at: Date()) } else { ViewerRelations.none }
         let relations = base.with(follows: follows, followedTags: followedTags)
         let mutes = applyMutes ?? home
-        return judged.compactMap { status, audience in
-            guard let audience else { return nil }
-            if let viewer, Audience.hiddenByRelations(authors: Self.authors(of: status), viewer: viewer, relations: relations, applyMutes: mutes) {
-                return nil
+        let shown = statuses.indices.map { index -> Bool in
+            guard let audience = audiences[index] else { return false }
+            if let viewer, Audience.hiddenByRelations(authors: Self.authors(of: statuses[index]), viewer: viewer, relations: relations, applyMutes: mutes) {
+                return false
             }
-            if home, let viewer {
-                return Audience.showsOnHome(audience, viewer: viewer, relations: relations) ? status : nil
-            }
-            return Audience.mayView(audience, viewer: viewer, relations: relations) ? status : nil
+            if home, let viewer { return Audience.showsOnHome(audience, viewer: viewer, relations: relations) }
+            return Audience.mayView(audience, viewer: viewer, relations: relations)
         }
+        // Kept in place, moved rather than copied (a status is a large value).
+        var kept = statuses
+        var end = 0
+        for index in kept.indices where shown[index] {
+            if index != end { kept.swapAt(end, index) }
+            end += 1
+        }
+        kept.removeLast(kept.count - end)
+        return kept
     }
 
     /// Every account a shown status is by: its author, and for a reblog the original's author too.
