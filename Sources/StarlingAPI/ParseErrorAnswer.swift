@@ -4,7 +4,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOHTTP1
-import StarlingOps
+import StarlingStore
 
 /// The API's HTTP/1 child channel: Hummingbird's WebSocket-upgrading channel, run on the event loop
 /// that owns the connection, plus an answer to a connection's first request when it cannot be parsed.

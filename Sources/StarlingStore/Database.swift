@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Metrics
+import NIOPosix
 import PostgresNIO
 import Synchronization
 
@@ -109,7 +110,11 @@ public struct Database: Sendable {
     public static func abandoning<T: Sendable>(after timeout: Duration? = nil,
                                                _ work: @escaping @Sendable () async throws -> T) async throws -> T {
         let outcome = Outcome<T>()
-        let task = Task {
+        // The work stays on the caller's event loop, if it runs on one (an unstructured task does not
+        // inherit the preference), and the deadline is a timer of that loop: a `Task.sleep` timer
+        // and two tasks on the cooperative pool cost every query two thread hops.
+        let executor = EventLoopTaskExecutor.current
+        let task = Task(executorPreference: executor) {
             do {
                 outcome.settle(.success(try await work()))
             } catch {
@@ -117,8 +122,9 @@ public struct Database: Sendable {
             }
         }
         let timer = timeout.map { timeout in
-            Task {
-                try await Task.sleep(for: timeout)
+            let loop = executor?.eventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
+            let (seconds, attoseconds) = timeout.components
+            return loop.scheduleTask(in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) {
                 if outcome.settle(.failure(StoreError.unavailable("PostgreSQL did not answer within \(timeout)"))) { task.cancel() }
             }
         }

@@ -6,7 +6,6 @@ import PostgresNIO
 import ServiceLifecycle
 import Synchronization
 import StarlingDomain
-import StarlingOps
 import StarlingPush
 import StarlingStore
 import StarlingTimelines

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOPosix
 
 /// A task executor that runs jobs on one NIO event loop.
 ///
@@ -13,6 +14,11 @@ public final class EventLoopTaskExecutor: TaskExecutor {
 
     public init(_ eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
+    }
+
+    /// An executor on the event loop this thread runs, if it runs one.
+    public static var current: EventLoopTaskExecutor? {
+        MultiThreadedEventLoopGroup.currentEventLoop.map(EventLoopTaskExecutor.init)
     }
 
     public func enqueue(_ job: consuming ExecutorJob) {
