@@ -1,4 +1,5 @@
 import Dispatch
+import NIOPosix
 import StarlingStore
 import Testing
 
@@ -29,6 +30,22 @@ struct QueryDeadlineTests {
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
         #expect(ContinuousClock.now - start < .seconds(1))
+    }
+
+    /// A caller on an event loop (a request, a worker loop): the work runs on that loop and the
+    /// deadline is that loop's timer.
+    @Test func onAnEventLoopTheWorkStaysThereAndTheDeadlineHolds() async throws {
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        try await withTaskExecutorPreference(EventLoopTaskExecutor(loop)) {
+            #expect(loop.inEventLoop)
+            let ranOnTheLoop = try await Database.abandoning(after: .seconds(5)) { loop.inEventLoop }
+            #expect(ranOnTheLoop)
+            let start = ContinuousClock.now
+            await #expect(throws: StoreError.self) {
+                try await Database.abandoning(after: .milliseconds(200)) { await Self.deaf(3) }
+            }
+            #expect(ContinuousClock.now - start < .seconds(1))
+        }
     }
 
     @Test func workThatAnswersInTimeIsReturned() async throws {

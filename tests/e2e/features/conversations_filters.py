@@ -154,7 +154,9 @@ def filters(app):
     warn = create_filter(reader, {"title": "films", "context": ["home", "public"], "filter_action": "warn",
                                   "keywords_attributes": [{"keyword": "movie", "whole_word": True}]})
     check("a warn filter is created", warn.status == 200, repr(warn))
-    streamed = listen_user(reader, lambda got: any(f"plain words {RUN}" in s["content"] for s in got))
+    # Until both shown posts came: separate fan-out jobs may stream them in either order.
+    streamed = listen_user(reader, lambda got: all(any(text in s["content"] for s in got)
+                                                   for text in (f"movie night {RUN}", f"plain words {RUN}")))
     hidden = post(author, f"huge SPOILER {RUN}")
     warned = post(author, f"movie night {RUN}")
     plain = post(author, f"plain words {RUN}")
