@@ -161,7 +161,7 @@ public enum Audience {
 }
 
 /// Which followers of the author a status is pushed to (home fan-out).
-public enum HomeFanout: Sendable, Equatable {
+public enum HomeFanout: Sendable, Hashable {
     /// Nobody (a direct message that mentions nobody).
     case none
     /// Every follower.

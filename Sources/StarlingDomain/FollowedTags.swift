@@ -18,7 +18,7 @@
 /// count, and a reader who follows both the celebrity and the tag sees the status once, by pull.
 /// Under the pure `pull` model no home list is read, so followed tags do not reach homes there
 /// (`TagFanout` is not planned: see `Audience.tagFanout(of:authorPulled:model:)`).
-public struct TagFanout: Sendable, Equatable {
+public struct TagFanout: Sendable, Hashable {
     /// The status's tags whose followers get it (normalised names).
     public var tags: [String]
     /// The author is pulled at read time: their followers get nothing pushed through a tag either.

@@ -7,6 +7,27 @@ public enum RedisKeys {
     /// A user's home timeline: status ids, newest first, trimmed to the configured length.
     public static func home(_ userId: Int64) -> String { "home:{\(userId)}" }
     /// Present while `home` is complete; missing means "rebuild from PostgreSQL before trusting it".
+    /// `home(userId)` as bytes, with its slot: built without a String, as fan-out needs one per recipient.
+    public static func homeKeyAndSlot(_ userId: Int64) -> (key: [UInt8], slot: Int) {
+        var key: [UInt8] = []
+        key.reserveCapacity(homePrefix.count + 21)
+        key += homePrefix
+        let tagStart = key.count
+        if userId < 0 { key.append(UInt8(ascii: "-")) }
+        let digitsStart = key.count
+        var rest = userId.magnitude
+        repeat {
+            key.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        key[digitsStart...].reverse()
+        let slot = Int(KeySlot.crc16(key[tagStart...])) % KeySlot.slotCount
+        key.append(UInt8(ascii: "}"))
+        return (key, slot)
+    }
+
+    private static let homePrefix = Array("home:{".utf8)
+
     public static func homeReady(_ userId: Int64) -> String { "homeok:{\(userId)}" }
     /// An author's own statuses, newest first: what readers merge in for celebrity authors.
     public static func authored(_ userId: Int64) -> String { "user:{\(userId)}" }

@@ -44,6 +44,9 @@ public struct RedisBatch: Sendable {
         commands.keys.sorted().map { add(RedisCommand("WAIT", String(replicas), String(timeoutMilliseconds)), shard: $0) }
     }
 
+    /// The shard that owns `slot` in this batch's map.
+    public func shard(forSlot slot: Int) -> Int { map.shardIndex(forSlot: slot) }
+
     /// The shard that owns `key` in this batch's map.
     public func shard(forKey key: String) -> Int { map.shardIndex(forKey: key) }
 }

@@ -172,7 +172,8 @@ public struct TimelineCache: Sendable {
         for delivery in deliveries {
             let id = Array(String(delivery.statusId).utf8)
             for user in delivery.users {
-                pushes.add(key: RedisKeys.home(user), id: id, redo: delivery.redo, late: delivery.late, cache: self)
+                let (key, slot) = RedisKeys.homeKeyAndSlot(user)
+                pushes.add(key: key, shard: pushes.batch.shard(forSlot: slot), id: id, redo: delivery.redo, late: delivery.late, cache: self)
             }
         }
         try await send(pushes)
@@ -187,8 +188,10 @@ public struct TimelineCache: Sendable {
         static let lpushx = Array("LPUSHX".utf8), lrem = Array("LREM".utf8)
 
         mutating func add(key: String, id: [UInt8], redo: Bool, late: Bool, cache: TimelineCache) {
-            let shard = batch.shard(forKey: key)  // the key's slot computed once
-            let keyBytes = Array(key.utf8)
+            add(key: Array(key.utf8), shard: batch.shard(forKey: key), id: id, redo: redo, late: late, cache: cache)
+        }
+
+        mutating func add(key keyBytes: [UInt8], shard: Int, id: [UInt8], redo: Bool, late: Bool, cache: TimelineCache) {
             if late {
                 batch.add(cache.orderedPush(key: keyBytes, id: id, redo: redo), shard: shard)
                 return

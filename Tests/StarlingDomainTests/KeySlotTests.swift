@@ -10,6 +10,14 @@ struct KeySlotTests {
         #expect(KeySlot.crc16(Array("123456789".utf8)[...]) == 0x31C3)
     }
 
+    /// Fan-out's byte-built home key is the `home(_:)` key, in the same slot.
+    @Test(arguments: [Int64(0), 7, 42, 99_999, 915_969_120_644_625_062, .max, -3, .min])
+    func homeKeyBytesMatchTheStringKey(_ user: Int64) {
+        let (key, slot) = RedisKeys.homeKeyAndSlot(user)
+        #expect(key == Array(RedisKeys.home(user).utf8))
+        #expect(slot == KeySlot.slot(of: RedisKeys.home(user)))
+    }
+
     @Test func crc16OfEmptyInputIsZero() {
         #expect(KeySlot.crc16([UInt8]()) == 0)
     }

@@ -99,6 +99,28 @@ struct TimelineTests {
         }
     }
 
+    /// Posts by one author leased in one batch share one read of the followers (`FanoutStore`):
+    /// each still reaches exactly the followers its own rules admit.
+    @Test func postsByOneAuthorInOneBatchEachReachTheirFollowers() async throws {
+        try await Harness.with { h in
+            let author = try await h.register("prolific"), other = try await h.register("other")
+            let fan = try await h.register("fan"), both = try await h.register("both")
+            try await h.follow(fan, author)
+            try await h.follow(both, author)
+            try await h.follow(both, other)
+            for user in [fan, both] { try await h.buildHome(user) }
+            await h.drain()
+            let first = try await h.post(author, "one"), second = try await h.post(author, "two")
+            let elsewhere = try await h.post(other, "from the other author")
+            // A reply reaches only followers of both ends; it asks a different question of the same author.
+            let reply = try await h.post(author, "@other a reply", inReplyTo: elsewhere)
+            let third = try await h.post(author, "three")
+            await h.drain()  // one lease takes all five
+            #expect(try await h.redisHome(fan) == [third, second, first])
+            #expect(try await h.redisHome(both) == [third, reply, elsewhere, second, first])
+        }
+    }
+
     @Test func chunkedFanOutRedoneAfterACrashShowsNoDuplicates() async throws {
         var options = Harness.Options()
         options.policy = FanoutPolicy(model: .hybrid, celebrityThreshold: 1000, chunkSize: 2, homeLength: 800)
