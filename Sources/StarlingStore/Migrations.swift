@@ -261,5 +261,6 @@ public enum Migrations {
         editsAndPolls,  // version 11, in EditPollMigration.swift
         directFilters,  // version 12, in DirectFilterMigration.swift
         webClient,  // version 13, in WebClientMigration.swift
+        postFunction,  // version 14, in PostFunctionMigration.swift
     ]
 }
