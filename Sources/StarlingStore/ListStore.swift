@@ -290,14 +290,7 @@ public struct ListStore: Sendable {
         if posted.isEmpty { return [:] }
         var out: [Int64: [ListDelivery]] = [:]
         for try await (status, list, owner, policy, exclusive, member, follows) in try await database.query("list_deliveries", """
-            SELECT p.status, l.id, l.account_id, l.replies_policy, l.exclusive,
-                   p.target IS NOT NULL AND EXISTS (SELECT 1 FROM list_accounts m WHERE m.list_id = l.id AND m.account_id = p.target),
-                   p.target IS NOT NULL AND EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = l.account_id AND f.followee_id = p.target)
-            FROM unnest(\(posted.map(\.status))::bigint[], \(posted.map(\.author))::bigint[], \(posted.map { $0.replyTarget ?? -1 })::bigint[])
-                 AS u(status, author, target)
-            CROSS JOIN LATERAL (SELECT u.status, u.author, nullif(u.target, -1) AS target) p
-            JOIN list_accounts la ON la.account_id = p.author
-            JOIN lists l ON l.id = la.list_id
+            SELECT * FROM starling_list_deliveries(\(posted.map(\.status)), \(posted.map(\.author)), \(posted.map { $0.replyTarget ?? -1 }))
             """).decode((Int64, Int64, Int64, String, Bool, Bool, Bool).self) {
             out[status, default: []].append(ListDelivery(list: list, exclusive: exclusive, rule: ListRules.Delivery(
                 owner: owner, policy: ListRules.RepliesPolicy(rawValue: policy) ?? .default,

@@ -250,8 +250,7 @@ extension MediaStore {
     public func withMedia(_ statuses: [StatusRow]) async throws -> [StatusRow] {
         if statuses.isEmpty { return statuses }
         let rows = try await rows("media_of_statuses", """
-            SELECT \(unescaped: Self.columns) FROM media_attachments
-            WHERE status_id = ANY(\(statuses.map(\.id))) ORDER BY status_id, position, id
+            SELECT \(unescaped: Self.columns) FROM starling_media_of_statuses(\(statuses.map(\.id))) ORDER BY status_id, position, id
             """)
         if rows.isEmpty { return statuses }
         var byStatus: [Int64: [MediaRef]] = [:]

@@ -262,5 +262,6 @@ public enum Migrations {
         directFilters,  // version 12, in DirectFilterMigration.swift
         webClient,  // version 13, in WebClientMigration.swift
         postFunction,  // version 14, in PostFunctionMigration.swift
+        workerFunctions,  // version 15, in PostFunctionMigration.swift
     ]
 }

@@ -23,20 +23,14 @@ public struct OutboxStore: Sendable {
     public func lease(limit: Int, for duration: Duration, completing finished: [Int64] = []) async throws -> [OutboxJob] {
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         var jobs: [OutboxJob] = []
+        // `starling_lease_outbox` (PostFunctionMigration.swift): delete `finished`, lease the oldest
+        // available rows no other worker is leasing (`FOR UPDATE SKIP LOCKED`), with their account's
+        // follower count.
         for try await (id, kind, statusId, accountId, targetId, cursor, attempts, followers) in try await database.query("outbox_lease", """
-            WITH finished AS (
-                DELETE FROM outbox WHERE id = ANY(\(finished))
-            ), leased AS (
-                UPDATE outbox SET available_at = now() + make_interval(secs => \(seconds)), attempts = attempts + 1
-                WHERE id IN (SELECT id FROM outbox WHERE available_at <= now() AND NOT (id = ANY(\(finished)))
-                             ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED)
-                RETURNING id, kind, status_id, account_id, target_id, cursor, attempts
-            )
-            SELECT l.id, l.kind, l.status_id, l.account_id, l.target_id, l.cursor, l.attempts, coalesce(a.followers_count, 0)
-            FROM leased l LEFT JOIN accounts a ON a.id = l.account_id
-            """).decode((Int64, String, Int64, Int64, Int64, Int64, Int, Int64).self) {
+            SELECT * FROM starling_lease_outbox(\(finished), \(seconds), \(Int32(clamping: limit)))
+            """).decode((Int64, String, Int64, Int64, Int64, Int64, Int32, Int64).self) {
             var job = OutboxJob(id: id, kind: OutboxJob.Kind(rawValue: kind) ?? .post, statusId: statusId,
-                                accountId: accountId, targetId: targetId, cursor: cursor, attempts: attempts,
+                                accountId: accountId, targetId: targetId, cursor: cursor, attempts: Int(attempts),
                                 isRedo: attempts > 1)
             job.accountFollowers = followers
             jobs.append(job)

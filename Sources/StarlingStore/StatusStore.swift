@@ -115,15 +115,8 @@ public struct StatusStore: Sendable {
     /// Visible (not deleted) statuses by id, in no particular order.
     public func statuses(ids: [Int64]) async throws -> [StatusRow] {
         if ids.isEmpty { return [] }
-        let rows = try await database.query("statuses_by_ids", """
-            SELECT s.id, s.account_id, s.text, s.spoiler_text, s.sensitive, s.visibility, s.language,
-                   s.in_reply_to_id, s.in_reply_to_account_id, s.created_at, s.reblog_of_id,
-                   coalesce((SELECT array_agg(m.account_id ORDER BY m.account_id) FROM mentions m WHERE m.status_id = s.id), '{}'),
-                   coalesce((SELECT array_agg(a.username ORDER BY m.account_id) FROM mentions m JOIN accounts a ON a.id = m.account_id WHERE m.status_id = s.id), '{}'),
-                   coalesce((SELECT array_agg(t.name ORDER BY t.name) FROM status_tags st JOIN tags t ON t.id = st.tag_id WHERE st.status_id = s.id), '{}'),
-                   s.edited_at, s.poll_id
-            FROM statuses s WHERE s.id = ANY(\(ids)) AND s.deleted_at IS NULL
-            """)
+        // `starling_statuses_by_ids` (PostFunctionMigration.swift): each with its mentions and tags.
+        let rows = try await database.query("statuses_by_ids", "SELECT * FROM starling_statuses_by_ids(\(ids))")
         var out: [StatusRow] = []
         for try await row in rows {
             let (id, accountId, text, spoiler, sensitive, visibility, language, replyTo, replyToAccount, createdAt, reblogOf, mentionIds, mentionNames, tags,
