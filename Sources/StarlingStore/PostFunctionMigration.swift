@@ -83,9 +83,11 @@ extension Migrations {
         WITH finished AS (
             DELETE FROM outbox WHERE id = ANY($1)
         ), leased AS (
+            -- An array, not `IN (SELECT … LIMIT $3)`: a generic plan reads `LIMIT $3` as a tenth of the
+            -- table, and would hash the whole outbox; `= ANY(array)` is planned as a few index probes.
             UPDATE outbox SET available_at = now() + make_interval(secs => $2), attempts = attempts + 1
-            WHERE id IN (SELECT o.id FROM outbox o WHERE o.available_at <= now() AND NOT (o.id = ANY($1))
-                         ORDER BY o.id LIMIT $3 FOR UPDATE SKIP LOCKED)
+            WHERE id = ANY(ARRAY(SELECT o.id FROM outbox o WHERE o.available_at <= now() AND NOT (o.id = ANY($1))
+                                 ORDER BY o.id LIMIT $3 FOR UPDATE SKIP LOCKED))
             RETURNING id, kind, status_id, account_id, target_id, cursor, attempts
         )
         SELECT l.id, l.kind, l.status_id, l.account_id, l.target_id, l.cursor, l.attempts, coalesce(a.followers_count, 0)
