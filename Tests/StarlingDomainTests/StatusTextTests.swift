@@ -1,5 +1,5 @@
 import Testing
-import StarlingDomain
+@testable import StarlingDomain
 
 @Suite("StatusTextRules")
 struct StatusTextRulesTests {
@@ -60,6 +60,18 @@ struct StatusTextRulesTests {
     @Test(arguments: countCases)
     func countCharacters(text: String, expected: Int) {
         #expect(StatusTextRules.countCharacters(text) == expected)
+    }
+
+    /// The byte count of ASCII texts agrees with the count by grapheme cluster on texts made of
+    /// the pieces the rules look at (schemes, `@`, CR LF and other whitespace).
+    @Test func asciiCountAgreesWithTheCountByCharacter() {
+        let pieces = ["http://", "https://", "@", "@", "a", "b.c", "x", " ", "\n", "\r\n", "\r", "\t", "\u{0B}", "\u{0C}", "/", ":"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5000 {
+            let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(StatusTextRules.countASCII(text) == StatusTextRules.countByCharacter(text), "\(text.debugDescription)")
+        }
+        #expect(StatusTextRules.countASCII("caf\u{E9}") == nil, "not ASCII: counted by character")
     }
 
     @Test func urlLengthConstant() {
