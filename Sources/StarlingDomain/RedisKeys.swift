@@ -6,7 +6,6 @@ public enum RedisKeys {
 
     /// A user's home timeline: status ids, newest first, trimmed to the configured length.
     public static func home(_ userId: Int64) -> String { "home:{\(userId)}" }
-    /// Present while `home` is complete; missing means "rebuild from PostgreSQL before trusting it".
     /// `home(userId)` as bytes, with its slot: built without a String, as fan-out needs one per recipient.
     public static func homeKeyAndSlot(_ userId: Int64) -> (key: [UInt8], slot: Int) {
         var key: [UInt8] = []
@@ -28,6 +27,7 @@ public enum RedisKeys {
 
     private static let homePrefix = Array("home:{".utf8)
 
+    /// Present while `home` is complete; missing means "rebuild from PostgreSQL before trusting it".
     public static func homeReady(_ userId: Int64) -> String { "homeok:{\(userId)}" }
     /// An author's own statuses, newest first: what readers merge in for celebrity authors.
     public static func authored(_ userId: Int64) -> String { "user:{\(userId)}" }
