@@ -136,23 +136,69 @@ struct StatusEntity: Encodable, Sendable {
 /// hydration through the visibility rules and filters, and the author's account was the half of each
 /// copy (a dozen strings retained and released); boxed, it is one retain. Reads borrow the value
 /// (`_read`); a write replaces the box, so no copy ever sees another's change. Encodes as the value.
+///
+/// A box made with `init(prewritten:)` also holds the value's JSON, written once: the renderer
+/// shares one such box per author among all their statuses (`Renderer.sharedAccount`), so a page
+/// copies each author's JSON instead of writing it again for every status.
 @propertyWrapper
 struct Shared<Value: Encodable & Sendable>: Encodable, Sendable {
     private final class Box: Sendable {
         let value: Value
-        init(_ value: Value) { self.value = value }
+        /// The value's JSON text (nil: written when needed). Never stale: the box is immutable.
+        let json: [UInt8]?
+        init(_ value: Value, json: [UInt8]?) {
+            self.value = value
+            self.json = json
+        }
     }
 
     private var box: Box
 
-    init(wrappedValue: Value) { box = Box(wrappedValue) }
+    init(wrappedValue: Value) { box = Box(wrappedValue, json: nil) }
 
     var wrappedValue: Value {
         _read { yield box.value }
-        set { box = Box(newValue) }
+        set { box = Box(newValue, json: nil) }
     }
 
     func encode(to encoder: any Encoder) throws { try box.value.encode(to: encoder) }
+}
+
+extension Shared where Value: JSONWritable {
+    init(prewritten value: Value) {
+        box = Box(value, json: JSON.bytes(value, capacity: 1024))
+    }
+
+    func writeJSON(to writer: inout JSONWriter) {
+        if let json = box.json {
+            writer.prewritten(json)
+        } else {
+            box.value.writeJSON(to: &writer)
+        }
+    }
+}
+
+extension StatusEntity {
+    /// A status whose author is a shared box (`Renderer.sharedAccount`); the rest as the memberwise init.
+    init(id: String, createdAt: Date, inReplyToId: Nullable<String>, inReplyToAccountId: Nullable<String>, sensitive: Bool,
+         spoilerText: String, visibility: String, language: Nullable<String>, uri: String, url: String, content: String,
+         text: Nullable<String>, author: Shared<AccountEntity>, mentions: [MentionEntity], tags: [TagEntity]) {
+        self.id = id
+        self.createdAt = createdAt
+        self.inReplyToId = inReplyToId
+        self.inReplyToAccountId = inReplyToAccountId
+        self.sensitive = sensitive
+        self.spoilerText = spoilerText
+        self.visibility = visibility
+        self.language = language
+        self.uri = uri
+        self.url = url
+        self.content = content
+        self.text = text
+        self._account = author
+        self.mentions = mentions
+        self.tags = tags
+    }
 }
 
 /// A reblog's wrapped status: a class, since a struct cannot contain itself.
@@ -404,7 +450,7 @@ extension StatusEntity: JSONWritable {
         w.field("reblog", reblog)
         w.field("application", application)
         w.key("account")
-        account.writeJSON(to: &w)
+        _account.writeJSON(to: &w)
         w.field("media_attachments", mediaAttachments)
         w.field("mentions", mentions)
         w.field("tags", tags)

@@ -110,6 +110,13 @@ struct JSONWriter {
         value.writeJSON(to: &self)
     }
 
+    /// A value whose JSON text was written before (by another `JSONWriter`), copied as it is.
+    mutating func prewritten(_ json: [UInt8]) {
+        separate()
+        bytes.append(contentsOf: json)
+        needsComma = true
+    }
+
     // MARK: Keyed shorthands
 
     mutating func field(_ name: StaticString, _ value: String) {

@@ -5,10 +5,31 @@ import StarlingStore
 struct Renderer: Sendable {
     /// The public base URL, without a trailing slash.
     let baseURL: String
-    /// Statuses' HTML by id: a status's text never changes, and turning it into HTML was the
-    /// largest cost of rendering a timeline page (a profile showed 9 % of a node's CPU there).
-    /// Keyed by id and edit time, so an edited status's new text is rendered on every node at once.
-    let contentCache = ExpiringCache<ContentKey, String>(ttl: .seconds(3600), capacity: 50_000)
+    /// What of a status never changes but with an edit, rendered once per node: its HTML (turning
+    /// text into HTML was the largest cost of rendering a timeline page, 9 % of a node's CPU), its
+    /// id, URLs, mentions and tags. Keyed by id and edit time, so an edited status is rendered
+    /// afresh on every node at once; used only for the author username it was rendered with.
+    let contentCache = ExpiringCache<ContentKey, RenderedStatus>(ttl: .seconds(3600), capacity: 50_000)
+
+    struct RenderedStatus: Sendable {
+        var username: String
+        var id: String
+        var uri: String
+        var url: String
+        var content: String
+        var mentions: [MentionEntity]
+        var tags: [TagEntity]
+    }
+
+    /// Each author's rendered account, with its JSON written once, shared by all their statuses.
+    /// Used only while the row it was rendered from equals the row at hand, so a changed account
+    /// (a new post's count, an edited profile) is rendered afresh without any invalidation.
+    let accountCache = ExpiringCache<Int64, RenderedAccount>(ttl: .seconds(3600), capacity: 50_000)
+
+    struct RenderedAccount: Sendable {
+        var row: AccountRow
+        var account: Shared<AccountEntity>
+    }
 
     struct ContentKey: Hashable, Sendable {
         var id: Int64
@@ -32,6 +53,14 @@ struct Renderer: Sendable {
             lastStatusAt: Nullable(row.lastStatusAt.map(JSON.day)))
     }
 
+    /// `account(row)` in a shared box holding its JSON, from `accountCache` while `row` is unchanged.
+    func sharedAccount(_ row: AccountRow) -> Shared<AccountEntity> {
+        if let cached = accountCache.get(row.id), cached.row == row { return cached.account }
+        let shared = Shared(prewritten: account(row))
+        accountCache.set(row.id, RenderedAccount(row: row, account: shared))
+        return shared
+    }
+
     func credentialAccount(_ row: AccountRow) -> CredentialAccountEntity {
         CredentialAccountEntity(account: account(row), source: .init(note: row.note))
     }
@@ -39,20 +68,15 @@ struct Renderer: Sendable {
     /// - Parameter includeSource: the raw text is returned only to its author (for delete-and-redraft).
     func status(_ row: StatusRow, author: AccountRow, includeSource: Bool = false,
                 interactions: StatusInteractions = StatusInteractions(), reblog: StatusEntity? = nil) -> StatusEntity {
+        let rendered = rendered(row, username: author.username)
         var entity = StatusEntity(
-            id: String(row.id), createdAt: row.createdAt,
+            id: rendered.id, createdAt: row.createdAt,
             inReplyToId: Nullable(row.inReplyToId.map(String.init)),
             inReplyToAccountId: Nullable(row.inReplyToAccountId.map(String.init)),
             sensitive: row.sensitive, spoilerText: row.spoilerText, visibility: row.visibility.rawValue,
-            language: Nullable(row.language),
-            uri: "\(baseURL)/users/\(author.username)/statuses/\(row.id)",
-            url: "\(baseURL)/@\(author.username)/\(row.id)",
-            content: cachedContent(row), text: Nullable(includeSource ? row.text : nil),
-            account: account(author),
-            mentions: row.mentions.map {
-                MentionEntity(id: String($0.id), username: $0.username, url: "\(baseURL)/@\($0.username)", acct: $0.username)
-            },
-            tags: row.tags.map { TagEntity(name: $0, url: "\(baseURL)/tags/\($0)") })
+            language: Nullable(row.language), uri: rendered.uri, url: rendered.url,
+            content: rendered.content, text: Nullable(includeSource ? row.text : nil),
+            author: sharedAccount(author), mentions: rendered.mentions, tags: rendered.tags)
         entity.editedAt = Nullable(row.editedAt.map(JSON.timestamp))
         entity.mediaAttachments = (row.media ?? []).map { MediaAttachmentEntity($0, baseURL: baseURL) }
         entity.repliesCount = interactions.repliesCount
@@ -73,14 +97,20 @@ struct Renderer: Sendable {
         return entity
     }
 
-    /// The status text as HTML: escaped, paragraphs and line breaks kept, known mentions and tags linked.
-    /// `content(row)`, computed once per status and node.
-    func cachedContent(_ row: StatusRow) -> String {
+    /// The unchanging parts of a status by `username`, from `contentCache` (rendered on a miss).
+    func rendered(_ row: StatusRow, username: String) -> RenderedStatus {
         let key = ContentKey(id: row.id, editedAt: row.editedAt)
-        if let html = contentCache.get(key) { return html }
-        let html = content(row)
-        contentCache.set(key, html)
-        return html
+        if let cached = contentCache.get(key), cached.username == username { return cached }
+        let rendered = RenderedStatus(
+            username: username, id: String(row.id),
+            uri: "\(baseURL)/users/\(username)/statuses/\(row.id)", url: "\(baseURL)/@\(username)/\(row.id)",
+            content: content(row),
+            mentions: row.mentions.map {
+                MentionEntity(id: String($0.id), username: $0.username, url: "\(baseURL)/@\($0.username)", acct: $0.username)
+            },
+            tags: row.tags.map { TagEntity(name: $0, url: "\(baseURL)/tags/\($0)") })
+        contentCache.set(key, rendered)
+        return rendered
     }
 
     func content(_ row: StatusRow) -> String {

@@ -126,20 +126,22 @@ struct TimelineReader: Sendable {
     /// the cache; deleted statuses are left out. If Redis fails, PostgreSQL answers everything.
     private func cachedWave(_ ids: [Int64], viewer: Int64?) async throws -> ([Int64: StatusRow], InteractionCache.Lookup) {
         var batch = services.redis.batch()
-        let statusTickets = services.cache.queueStatuses(ids, in: &batch)
-        let lookupTickets = services.interactionCache.queueLookup(ids, viewer: viewer, in: &batch)
+        let statusTickets = services.cache.queueStatusesAndCounts(ids, in: &batch)
+        let lookupTickets = services.interactionCache.queueLookup(ids, viewer: viewer, in: &batch, includeCounts: false)
         var rows: [Int64: StatusRow] = [:]
         var deleted = Set<Int64>()
         var lookup = InteractionCache.Lookup()
         do {
             let replies = try await services.redis.send(batch)
-            for (id, entry) in try services.cache.statuses(statusTickets, from: replies) {
+            let (statuses, counts) = try services.cache.statusesAndCounts(statusTickets, from: replies)
+            for (id, entry) in statuses {
                 switch entry {
                 case .row(let row): rows[id] = row
                 case .deleted: deleted.insert(id)
                 }
             }
             lookup = services.interactionCache.lookup(lookupTickets, from: replies)
+            lookup.counts = counts
         } catch {
             // The cache is an optimisation: read everything from PostgreSQL instead.
             services.database.logger.warning("status cache unavailable", metadata: ["error": "\(error)"])

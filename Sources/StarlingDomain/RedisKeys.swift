@@ -8,21 +8,32 @@ public enum RedisKeys {
     public static func home(_ userId: Int64) -> String { "home:{\(userId)}" }
     /// `home(userId)` as bytes, with its slot: built without a String, as fan-out needs one per recipient.
     public static func homeKeyAndSlot(_ userId: Int64) -> (key: [UInt8], slot: Int) {
+        taggedKeyAndSlot(homePrefix, userId)
+    }
+
+    /// `prefix` (ending in `{`), the id's decimal digits and `}`, with the key's slot (the CRC of
+    /// the digits, computed as they are written): the hot paths' keys, built without a String.
+    static func taggedKeyAndSlot(_ prefix: [UInt8], _ id: Int64) -> (key: [UInt8], slot: Int) {
         var key: [UInt8] = []
-        key.reserveCapacity(homePrefix.count + 21)
-        key += homePrefix
+        key.reserveCapacity(prefix.count + 21)
+        key += prefix
         let tagStart = key.count
-        if userId < 0 { key.append(UInt8(ascii: "-")) }
-        let digitsStart = key.count
-        var rest = userId.magnitude
-        repeat {
-            key.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        } while rest > 0
-        key[digitsStart...].reverse()
+        appendDecimal(id, to: &key)
         let slot = Int(KeySlot.crc16(key[tagStart...])) % KeySlot.slotCount
         key.append(UInt8(ascii: "}"))
         return (key, slot)
+    }
+
+    /// Appends `value` in decimal, as `String(value)` spells it.
+    public static func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        let digitsStart = bytes.count
+        var rest = value.magnitude
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        bytes[digitsStart...].reverse()
     }
 
     private static let homePrefix = Array("home:{".utf8)
@@ -38,6 +49,18 @@ public enum RedisKeys {
 
     /// A cached status row (JSON), or the tombstone of a deleted one.
     public static func status(_ statusId: Int64) -> String { "status:{\(statusId)}" }
+
+    /// `status(id)` and `counts(id)` as bytes, with their slot (one: they share the hash tag), for
+    /// hydration, which reads both for every status on a page.
+    public static func statusAndCountsKeys(_ statusId: Int64) -> (status: [UInt8], counts: [UInt8], slot: Int) {
+        let (status, slot) = taggedKeyAndSlot(statusPrefix, statusId)
+        var counts = countsPrefix
+        counts.reserveCapacity(countsPrefix.count + status.count - statusPrefix.count)
+        counts += status[statusPrefix.count...]
+        return (status, counts, slot)
+    }
+
+    private static let statusPrefix = Array("status:{".utf8), countsPrefix = Array("counts:{".utf8)
 
     /// Cache value that marks a deleted status; cache fills use `SET NX` so they cannot overwrite it.
     public static let tombstone = "deleted"

@@ -47,23 +47,40 @@ public struct InteractionCache: Sendable {
         let viewer: (ready: RedisBatch.Ticket, generation: RedisBatch.Ticket, members: RedisBatch.Ticket)?
     }
 
-    /// Queues the reads of counters for `ids` and, for a viewer, their flags in a batch, so they
-    /// travel with the status reads of the same wave.
-    public func queueLookup(_ ids: [Int64], viewer: Int64?, in batch: inout RedisBatch) -> LookupTickets {
-        let counts = ids.map { id in
-            let key = RedisKeys.counts(id)
-            return (id, batch.add(RedisCommand("GET", key), routedBy: key))
+    /// Queues the reads of counters for `ids` (unless `includeCounts` is false: the caller reads
+    /// them with the statuses, `TimelineCache.queueStatusesAndCounts`) and, for a viewer, their
+    /// flags in a batch, so they travel with the status reads of the same wave.
+    public func queueLookup(_ ids: [Int64], viewer: Int64?, in batch: inout RedisBatch, includeCounts: Bool = true) -> LookupTickets {
+        var counts: [(Int64, RedisBatch.Ticket)] = []
+        if includeCounts {
+            counts = ids.map { id in
+                let key = RedisKeys.counts(id)
+                return (id, batch.add(RedisCommand("GET", key), routedBy: key))
+            }
         }
         guard let viewer, !ids.isEmpty else { return LookupTickets(ids: ids, counts: counts, viewer: nil) }
-        let shard = batch.shard(forKey: RedisKeys.actions(viewer))
-        var members = ["SMISMEMBER", RedisKeys.actions(viewer)]
+        let actions = RedisKeys.actions(viewer)
+        let shard = batch.shard(forKey: actions)
+        // Members f<id>, r<id>, b<id>, p<id> per status, built as bytes (a page asks for 80).
+        var members: [[UInt8]] = [Self.smismember, Array(actions.utf8)]
         members.reserveCapacity(2 + ids.count * 4)
-        for id in ids { members += ["f\(id)", "r\(id)", "b\(id)", "p\(id)"] }
+        for id in ids {
+            for kind in Self.memberKinds {
+                var member: [UInt8] = [kind]
+                member.reserveCapacity(21)
+                RedisKeys.appendDecimal(id, to: &member)
+                members.append(member)
+            }
+        }
         return LookupTickets(ids: ids, counts: counts, viewer: (
             batch.add(RedisCommand("GET", RedisKeys.actionsReady(viewer)), shard: shard),
             batch.add(RedisCommand("GET", RedisKeys.actionsGeneration(viewer)), shard: shard),
-            batch.add(RedisCommand(members), shard: shard)))
+            batch.add(RedisCommand(bytes: members), shard: shard)))
     }
+
+    private static let smismember = Array("SMISMEMBER".utf8)
+    /// The member prefixes of the action set, in the order `lookup` reads the replies.
+    private static let memberKinds: [UInt8] = [UInt8(ascii: "f"), UInt8(ascii: "r"), UInt8(ascii: "b"), UInt8(ascii: "p")]
 
     /// What a batch's replies say of the queued lookup.
     public func lookup(_ queued: LookupTickets, from replies: RedisBatchReplies) -> Lookup {
@@ -90,17 +107,41 @@ public struct InteractionCache: Sendable {
         return lookup(queued, from: try await redis.send(batch))
     }
 
+    /// `"<replies> <reblogs> <favourites>"` (as `fillCounts` writes it), read over the bytes: this
+    /// runs for every status of every page. nil for anything else.
     static func parseCounts(_ value: RESPValue) -> StatusInteractions? {
         guard case .bulk(let bytes) = value else { return nil }
-        let parts = bytes.split(separator: UInt8(ascii: " "))
-        guard parts.count == 3, let r = Int64(String(decoding: parts[0], as: UTF8.self)),
-              let b = Int64(String(decoding: parts[1], as: UTF8.self)), let f = Int64(String(decoding: parts[2], as: UTF8.self)) else {
-            return nil
+        var numbers: (Int64, Int64, Int64) = (0, 0, 0)
+        var index = 0
+        for position in 0..<3 {
+            if position > 0 {
+                guard index < bytes.count, bytes[index] == UInt8(ascii: " ") else { return nil }
+                index += 1
+            }
+            let negative = index < bytes.count && bytes[index] == UInt8(ascii: "-")
+            if negative { index += 1 }
+            let start = index
+            var number: Int64 = 0
+            while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+                let (times, overflow1) = number.multipliedReportingOverflow(by: 10)
+                let (sum, overflow2) = times.addingReportingOverflow(Int64(bytes[index] - UInt8(ascii: "0")))
+                if overflow1 || overflow2 { return nil }
+                number = sum
+                index += 1
+            }
+            guard index > start else { return nil }
+            if negative { number = -number }
+            switch position {
+            case 0: numbers.0 = number
+            case 1: numbers.1 = number
+            default: numbers.2 = number
+            }
         }
+        guard index == bytes.count else { return nil }
         var counts = StatusInteractions()
-        counts.repliesCount = r
-        counts.reblogsCount = b
-        counts.favouritesCount = f
+        counts.repliesCount = numbers.0
+        counts.reblogsCount = numbers.1
+        counts.favouritesCount = numbers.2
         return counts
     }
 

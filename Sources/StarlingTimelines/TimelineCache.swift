@@ -432,6 +432,51 @@ public struct TimelineCache: Sendable {
         return out
     }
 
+    /// Where a batch will hold each status's cached row and counters.
+    public struct StatusAndCountsTickets: Sendable {
+        let tickets: [(Int64, RedisBatch.Ticket)]
+    }
+
+    /// Queues, for each status, one `MGET status:{id} counts:{id}`: its row and its counters in one
+    /// command (the keys share the hash tag, so the slot), keys built as bytes. Hydration reads
+    /// both for every status on a page; as two `GET`s with String keys, building and encoding the
+    /// commands was a tenth of a home read's CPU.
+    public func queueStatusesAndCounts(_ ids: [Int64], in batch: inout RedisBatch) -> StatusAndCountsTickets {
+        StatusAndCountsTickets(tickets: ids.map { id in
+            let keys = RedisKeys.statusAndCountsKeys(id)
+            return (id, batch.add(RedisCommand(bytes: [Self.mget, keys.status, keys.counts]), shard: batch.shard(forSlot: keys.slot)))
+        })
+    }
+
+    private static let mget = Array("MGET".utf8)
+
+    /// The cached statuses and counters among a batch's replies (what is missing was not cached).
+    public func statusesAndCounts(_ queued: StatusAndCountsTickets, from replies: RedisBatchReplies) throws
+        -> (statuses: [Int64: CachedStatus], counts: [Int64: StatusInteractions]) {
+        var statuses: [Int64: CachedStatus] = [:], counts: [Int64: StatusInteractions] = [:]
+        statuses.reserveCapacity(queued.tickets.count)
+        counts.reserveCapacity(queued.tickets.count)
+        let tombstone = Array(RedisKeys.tombstone.utf8)
+        for (id, ticket) in queued.tickets {
+            switch replies[ticket] {
+            case .array(let values) where values.count == 2:
+                if case .bulk(let bytes) = values[0] {
+                    if bytes == tombstone {
+                        statuses[id] = .deleted
+                    } else if let row = StatusRowCodec.decode(bytes) {
+                        statuses[id] = .row(row)
+                    }
+                }
+                if let parsed = InteractionCache.parseCounts(values[1]) { counts[id] = parsed }
+            case .error(let message):
+                throw RedisError.server(message)
+            default:
+                continue
+            }
+        }
+        return (statuses, counts)
+    }
+
     /// Cached statuses by id (missing ids were not cached): one pipeline per shard.
     public func cachedStatuses(_ ids: [Int64]) async throws -> [Int64: CachedStatus] {
         var batch = redis.batch()

@@ -18,6 +18,19 @@ struct KeySlotTests {
         #expect(slot == KeySlot.slot(of: RedisKeys.home(user)))
     }
 
+    /// Hydration's byte-built status and counters keys are the String keys, in one slot.
+    @Test(arguments: [Int64(0), 7, 42, 99_999, 915_969_120_644_625_062, .max, -3, .min])
+    func statusAndCountsKeyBytesMatchTheStringKeys(_ status: Int64) {
+        let keys = RedisKeys.statusAndCountsKeys(status)
+        #expect(keys.status == Array(RedisKeys.status(status).utf8))
+        #expect(keys.counts == Array(RedisKeys.counts(status).utf8))
+        #expect(keys.slot == KeySlot.slot(of: RedisKeys.status(status)))
+        #expect(keys.slot == KeySlot.slot(of: RedisKeys.counts(status)))
+        var digits: [UInt8] = [UInt8(ascii: "f")]
+        RedisKeys.appendDecimal(status, to: &digits)
+        #expect(digits == Array("f\(status)".utf8))
+    }
+
     @Test func crc16OfEmptyInputIsZero() {
         #expect(KeySlot.crc16([UInt8]()) == 0)
     }

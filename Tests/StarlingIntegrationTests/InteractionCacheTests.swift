@@ -1,7 +1,7 @@
 import Foundation
 import StarlingDomain
 import StarlingRedis
-import StarlingTimelines
+@testable import StarlingTimelines
 import Testing
 
 /// Counters and the viewer's favourites/reblogs served from Redis: always current after the
@@ -76,5 +76,22 @@ struct InteractionCacheTests {
         #expect(installed.flags[status]?.reblogged == false)
         try await cache.invalidate(statuses: [status], actionsOf: viewer)
         try await redis.shutdown()
+    }
+}
+
+/// The counters' cache value, read over its bytes.
+@Suite struct CountsValueTests {
+    @Test func countsParseAsFillCountsWritesThem() {
+        let counts = InteractionCache.parseCounts(.bulk(Array("12 0 9223372036854775807".utf8)))
+        #expect(counts?.repliesCount == 12)
+        #expect(counts?.reblogsCount == 0)
+        #expect(counts?.favouritesCount == .max)
+        #expect(InteractionCache.parseCounts(.bulk(Array("-1 2 3".utf8)))?.repliesCount == -1)
+    }
+
+    @Test(arguments: ["", "1 2", "1 2 3 4", "1 2 3 ", " 1 2 3", "1 x 3", "1 2 99999999999999999999", "- 2 3", "1  2 3"])
+    func anythingElseIsNoCounts(_ text: String) {
+        #expect(InteractionCache.parseCounts(.bulk(Array(text.utf8))) == nil)
+        #expect(InteractionCache.parseCounts(.null) == nil)
     }
 }

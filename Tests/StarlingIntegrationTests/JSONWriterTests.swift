@@ -1,5 +1,6 @@
 import Foundation
 @testable import StarlingAPI
+@testable import StarlingStore
 import Testing
 
 /// The hand-written JSON of the hot-path entities against the `JSONEncoder` output it replaced.
@@ -97,6 +98,34 @@ import Testing
         for status in Self.statuses { try Self.expectSameJSON(status) }
         try Self.expectSameJSON(Self.statuses)
         try Self.expectSameJSON([StatusEntity]())
+    }
+
+    /// A status rendered with its author's shared, prewritten account writes the same JSON as the
+    /// encoder; an author whose row changed (a new post, a new name) is rendered afresh, not served
+    /// from the renderer's memo.
+    @Test func statusesWithASharedAuthorMatchTheEncoderAndFollowTheRow() throws {
+        let renderer = Renderer(baseURL: "https://example.test")
+        var author = AccountRow(id: 7, username: "zoë", displayName: Self.nasty, note: "hi\n\nthere", createdAt: Self.date(1_575_763_200),
+                                lastStatusAt: Self.date(1_575_776_913), followersCount: 3, followingCount: 4, statusesCount: 5)
+        let row = StatusRow(id: 42, accountId: 7, text: "hello @zoë #swift", spoilerText: "", sensitive: false, visibility: .public,
+                            createdAt: Self.date(1_700_000_000))
+        let first = renderer.status(row, author: author)
+        try Self.expectSameJSON(first)
+        try Self.expectSameJSON([first, renderer.status(row, author: author)])
+        author.statusesCount = 6
+        author.displayName = "Renamed"
+        let second = renderer.status(row, author: author)
+        try Self.expectSameJSON(second)
+        let written = try #require(try JSONSerialization.jsonObject(with: Data(JSON.bytes(second))) as? [String: Any])
+        let account = try #require(written["account"] as? [String: Any])
+        #expect(account["statuses_count"] as? Int == 6)
+        #expect(account["display_name"] as? String == "Renamed")
+        // An account changed on the entity itself (a write replaces the shared box) is written as changed.
+        var edited = second
+        edited.account.displayName = "Edited"
+        let editedJSON = try #require(try JSONSerialization.jsonObject(with: Data(JSON.bytes(edited))) as? [String: Any])
+        #expect((editedJSON["account"] as? [String: Any])?["display_name"] as? String == "Edited")
+        try Self.expectSameJSON(edited)
     }
 
     @Test func smallEntitiesMatchTheEncoder() throws {
