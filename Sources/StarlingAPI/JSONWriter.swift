@@ -319,8 +319,11 @@ extension Bool: JSONWritable {
 extension Array: JSONWritable where Element: JSONWritable {
     func writeJSON(to writer: inout JSONWriter) {
         writer.beginArray()
-        // By index: each element is borrowed in place (`for element in self` copies each one).
-        for index in indices { self[index].writeJSON(to: &writer) }
+        // Through the buffer: each element is borrowed in place (`for element in self`, and even
+        // `self[index]`, copied each status, a profile showed).
+        withUnsafeBufferPointer { elements in
+            for index in elements.indices { elements[index].writeJSON(to: &writer) }
+        }
         writer.endArray()
     }
 }

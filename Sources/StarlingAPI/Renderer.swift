@@ -11,14 +11,20 @@ struct Renderer: Sendable {
     /// afresh on every node at once; used only for the author username it was rendered with.
     let contentCache = ExpiringCache<ContentKey, RenderedStatus>(ttl: .seconds(3600), capacity: 50_000)
 
-    struct RenderedStatus: Sendable {
-        var username: String
-        var id: String
-        var uri: String
-        var url: String
-        var content: String
-        var mentions: [MentionEntity]
-        var tags: [TagEntity]
+    /// A class: taken from the cache for every status of every page, it is one retain, not seven.
+    final class RenderedStatus: Sendable {
+        let username: String
+        let id: String
+        let uri: String
+        let url: String
+        let content: String
+        let mentions: [MentionEntity]
+        let tags: [TagEntity]
+
+        init(username: String, id: String, uri: String, url: String, content: String, mentions: [MentionEntity], tags: [TagEntity]) {
+            (self.username, self.id, self.uri, self.url) = (username, id, uri, url)
+            (self.content, self.mentions, self.tags) = (content, mentions, tags)
+        }
     }
 
     /// Each author's rendered account, with its JSON written once, shared by all their statuses.

@@ -208,8 +208,11 @@ struct TimelineReader: Sendable {
     /// the status it shows. Blocks (either way) hide statuses everywhere; mutes where `applyMutes`
     /// says (by default on the home only; listings pass true), the reblogger judged as well.
     func visible(_ statuses: consuming [StatusEntity], to viewer: Int64?, home: Bool, applyMutes: Bool? = nil) async throws -> [StatusEntity] {
-        let audiences = statuses.indices.map { index in
-            statuses[index].reblog.value.map { Self.audience(of: $0.status) } ?? Self.audience(of: statuses[index])
+        // Read through the buffer, borrowing each status (a closure over `statuses` copied them).
+        let audiences = statuses.withUnsafeBufferPointer { page in
+            page.indices.map { index in
+                page[index].reblog.value.map { Self.audience(of: $0.status) } ?? Self.audience(of: page[index])
+            }
         }
         let needsFollows = Set(audiences.flatMap { audience in
             audience.map { Audience.followsNeeded(for: $0, onHome: home) } ?? []
@@ -226,13 +229,15 @@ struct TimelineReader: Sendable {
         let base = if let viewer { try await services.viewerBlocksAndMutes(viewer).relations(at: Date()) } else { ViewerRelations.none }
         let relations = base.with(follows: follows, followedTags: followedTags)
         let mutes = applyMutes ?? home
-        let shown = statuses.indices.map { index -> Bool in
-            guard let audience = audiences[index] else { return false }
-            if let viewer, Audience.hiddenByRelations(authors: Self.authors(of: statuses[index]), viewer: viewer, relations: relations, applyMutes: mutes) {
-                return false
+        let shown = statuses.withUnsafeBufferPointer { page in
+            page.indices.map { index -> Bool in
+                guard let audience = audiences[index] else { return false }
+                if let viewer, Audience.hiddenByRelations(authors: Self.authors(of: page[index]), viewer: viewer, relations: relations, applyMutes: mutes) {
+                    return false
+                }
+                if home, let viewer { return Audience.showsOnHome(audience, viewer: viewer, relations: relations) }
+                return Audience.mayView(audience, viewer: viewer, relations: relations)
             }
-            if home, let viewer { return Audience.showsOnHome(audience, viewer: viewer, relations: relations) }
-            return Audience.mayView(audience, viewer: viewer, relations: relations)
         }
         // Kept in place, moved rather than copied (a status is a large value).
         var kept = statuses
