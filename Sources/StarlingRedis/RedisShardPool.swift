@@ -86,8 +86,8 @@ public final class RedisShardPool: Sendable {
     private func send(_ commands: [RedisCommand], on index: Int) async throws -> [RESPValue] {
         do {
             let channel = try await slots[index].channel(group: group) { self.dial(on: slotLoops[index]) }.get()
-            var buffer = channel.allocator.buffer(capacity: RESPEncoder.encodedSize(commands))
-            RESPEncoder.write(commands, into: &buffer)
+            var buffer = channel.allocator.buffer(capacity: 0)
+            RESPEncoder.write(commands, into: &buffer)  // reserves the exact size
             let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
             // If the channel closed before the handler saw the request, the write fails here and
             // the handler never owns the promise: fail it ourselves. Otherwise the handler completes it.

@@ -1,6 +1,7 @@
 import Foundation
+import NIOCore
 import StarlingDomain
-import StarlingRedis
+@testable import StarlingRedis
 import Testing
 
 @Suite(.enabled(if: TestEnvironment.available, "needs STARLING_TEST_REDIS_SHARDS (./scripts/test sets them)"))
@@ -144,5 +145,41 @@ struct RedisClientTests {
             "\(error)".contains("127.0.0.1:1")
         }
         try await redis.shutdown()
+    }
+}
+
+/// The RESP request text, byte for byte, as the protocol spells it (and `redisFormatCommandArgv` writes it).
+@Suite struct RESPEncoderTests {
+    static func encoded(_ commands: [RedisCommand]) -> [UInt8] {
+        var buffer = ByteBuffer()
+        RESPEncoder.write(commands, into: &buffer)
+        return buffer.readBytes(length: buffer.readableBytes) ?? []
+    }
+
+    @Test func commandsAreArraysOfBulkStrings() {
+        #expect(Self.encoded([RedisCommand("GET", "k")]) == Array("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n".utf8))
+        #expect(Self.encoded([RedisCommand("SET", "k", ""), RedisCommand("PING")])
+            == Array("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n*1\r\n$4\r\nPING\r\n".utf8))
+        #expect(Self.encoded([]).isEmpty)
+    }
+
+    /// Counts of 10 and more digits' worth, binary bytes (CR, LF, NUL) copied as they are.
+    @Test func longAndBinaryArgumentsKeepTheirLengths() {
+        let binary: [UInt8] = [0, 13, 10, 255, 36, 42]
+        let long = [UInt8](repeating: UInt8(ascii: "x"), count: 12_345)
+        let many = RedisCommand(bytes: [Array("SMISMEMBER".utf8)] + (0..<11).map { Array("m\($0)".utf8) })
+        var expected = Array("*2\r\n$6\r\n".utf8) + binary + Array("\r\n$12345\r\n".utf8) + long + Array("\r\n".utf8)
+        expected += Array("*12\r\n$10\r\nSMISMEMBER\r\n".utf8)
+        for index in 0..<11 { expected += Array("$\(index < 10 ? 2 : 3)\r\nm\(index)\r\n".utf8) }
+        let written = Self.encoded([RedisCommand(bytes: [binary, long]), many])
+        #expect(written == expected)
+        #expect(RESPEncoder.encodedSize([RedisCommand(bytes: [binary, long]), many]) == expected.count)
+    }
+
+    /// Written after what the buffer already holds, not over it.
+    @Test func appendsToTheBuffer() {
+        var buffer = ByteBuffer(string: "+")
+        RESPEncoder.write([RedisCommand("PING")], into: &buffer)
+        #expect(buffer.readString(length: buffer.readableBytes) == "+*1\r\n$4\r\nPING\r\n")
     }
 }
