@@ -320,15 +320,11 @@ public final class FanoutWorker: Service {
             let pushed = try await cache.pushReblog(item.status.id, of: original, to: homes, redo: item.job.isRedo)
             reached.append((item, pushed.compactMap { if case .home(let user) = $0 { user } else { nil } }))
         }
-        try await withThrowingDiscardingTaskGroup { group in
-            for (item, users) in reached where !users.isEmpty {
-                group.addTask {
-                    let batch = StreamEvent(event: .update, status: item.status.id, author: item.status.accountId,
-                                            replyTo: item.status.inReplyToAccountId, users: users)
-                    try await self.cache.publish(batch, on: [StreamChannels.users])
-                }
-            }
-        }
+        // The batch's events in one pipeline (in order, as the statuses were delivered).
+        try await cache.publish(reached.compactMap { item, users in
+            users.isEmpty ? nil : StreamEvent(event: .update, status: item.status.id, author: item.status.accountId,
+                                              replyTo: item.status.inReplyToAccountId, users: users)
+        }, on: [StreamChannels.users])
         deliveries.increment(by: Int64(fanned.reduce(0) { $0 + (recipients[$1.job.id]?.count ?? 0) }))
         recordLag(jobs)
     }

@@ -13,4 +13,14 @@ struct StreamEventTests {
     func payloadRoundTrips(_ event: StreamEvent) {
         #expect(StreamEvent.decode(event.payload) == event)
     }
+
+    /// Every field and kind, the extreme ids among them, as written into bytes.
+    @Test func everyFieldRoundTrips() {
+        var event = StreamEvent(event: .statusUpdate, status: .min, notification: 0, author: .max, replyTo: -7, users: [.min, 0, 9, .max])
+        event.conversation = 1_234_567
+        #expect(StreamEvent.decode(event.payload) == event)
+        var conversation = StreamEvent(event: .conversation)
+        conversation.conversation = 3
+        #expect(String(decoding: conversation.payload, as: UTF8.self) == #"{"event":"conversation","conversation":3}"#)
+    }
 }
