@@ -1,3 +1,4 @@
+import Foundation
 import StarlingTimelines
 import Testing
 
@@ -12,6 +13,29 @@ struct StreamEventTests {
     ])
     func payloadRoundTrips(_ event: StreamEvent) {
         #expect(StreamEvent.decode(event.payload) == event)
+    }
+
+    /// Texts the byte reader takes and texts it leaves to `JSONDecoder`: both paths give what
+    /// `JSONDecoder` alone gives (nil where it fails).
+    @Test(arguments: [
+        #"{"users":[1,2],"status":5,"event":"update"}"#,
+        #"{"event":"delete","status":-9223372036854775808}"#,
+        #"{ "event" : "update", "status" : 5 }"#,
+        #"{"event":"update","status":5,"extra":true}"#,
+        #"{"event":"update","status":05}"#,
+        #"{"event":"update","status":9223372036854775808}"#,
+        #"{"event":"update","users":[]}"#,
+        #"{"event":"nope","status":1}"#,
+        #"{"event":"update","status":1.5}"#,
+        #"{"event":"update","status":1}x"#,
+        #"{"event":"update","status":1,"status":2}"#,
+        #"{"event":"upd\u0061te"}"#,
+        #"{"status":1}"#,
+        "", "{", "[]", "null",
+    ])
+    func decodesAsJSONDecoderDoes(_ text: String) {
+        let reference = try? JSONDecoder().decode(StreamEvent.self, from: Data(text.utf8))
+        #expect(StreamEvent.decode(Array(text.utf8)) == reference)
     }
 
     /// Every field and kind, the extreme ids among them, as written into bytes.
