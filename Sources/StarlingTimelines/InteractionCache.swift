@@ -111,37 +111,20 @@ public struct InteractionCache: Sendable {
     /// runs for every status of every page. nil for anything else.
     static func parseCounts(_ value: RESPValue) -> StatusInteractions? {
         guard case .bulk(let bytes) = value else { return nil }
-        var numbers: (Int64, Int64, Int64) = (0, 0, 0)
         var index = 0
-        for position in 0..<3 {
-            if position > 0 {
+        func number(after separator: Bool) -> Int64? {
+            if separator {
                 guard index < bytes.count, bytes[index] == UInt8(ascii: " ") else { return nil }
                 index += 1
             }
-            let negative = index < bytes.count && bytes[index] == UInt8(ascii: "-")
-            if negative { index += 1 }
-            let start = index
-            var number: Int64 = 0
-            while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
-                let (times, overflow1) = number.multipliedReportingOverflow(by: 10)
-                let (sum, overflow2) = times.addingReportingOverflow(Int64(bytes[index] - UInt8(ascii: "0")))
-                if overflow1 || overflow2 { return nil }
-                number = sum
-                index += 1
-            }
-            guard index > start else { return nil }
-            if negative { number = -number }
-            switch position {
-            case 0: numbers.0 = number
-            case 1: numbers.1 = number
-            default: numbers.2 = number
-            }
+            return DecimalBytes.int64(bytes, at: &index)
         }
-        guard index == bytes.count else { return nil }
+        guard let replies = number(after: false), let reblogs = number(after: true), let favourites = number(after: true),
+              index == bytes.count else { return nil }
         var counts = StatusInteractions()
-        counts.repliesCount = numbers.0
-        counts.reblogsCount = numbers.1
-        counts.favouritesCount = numbers.2
+        counts.repliesCount = replies
+        counts.reblogsCount = reblogs
+        counts.favouritesCount = favourites
         return counts
     }
 

@@ -141,27 +141,10 @@ public struct StreamEvent: Codable, Sendable, Equatable {
             return text
         }
 
-        /// A decimal integer that fits an Int64 (as `JSONDecoder` reads one).
+        /// A decimal integer that fits an Int64 (as `JSONDecoder` reads one; other spellings are
+        /// left to it).
         mutating func integer() -> Int64? {
-            let negative = take(UInt8(ascii: "-"))
-            let start = index
-            var magnitude: UInt64 = 0
-            while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
-                let (times, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
-                let (sum, overflow2) = times.addingReportingOverflow(UInt64(bytes[index] - UInt8(ascii: "0")))
-                if overflow1 || overflow2 { return nil }
-                magnitude = sum
-                index += 1
-            }
-            guard index > start else { return nil }
-            // A leading zero is not JSON ("0" alone is); leave such text to JSONDecoder.
-            if bytes[start] == UInt8(ascii: "0") && index - start > 1 { return nil }
-            if negative {
-                guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
-                return magnitude == UInt64(Int64.max) + 1 ? .min : -Int64(magnitude)
-            }
-            guard magnitude <= UInt64(Int64.max) else { return nil }
-            return Int64(magnitude)
+            DecimalBytes.int64(bytes, at: &index)
         }
     }
 }
