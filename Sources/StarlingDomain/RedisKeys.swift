@@ -27,13 +27,18 @@ public enum RedisKeys {
     /// Appends `value` in decimal, as `String(value)` spells it.
     public static func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        let digitsStart = bytes.count
-        var rest = value.magnitude
-        repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        } while rest > 0
-        bytes[digitsStart...].reverse()
+        // Digits written backwards into a scratch buffer, then appended at once (reversing them in
+        // place in the array went through a slice, and was a twentieth of a fan-out's CPU).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var rest = value.magnitude
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest > 0
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
     }
 
     private static let homePrefix = Array("home:{".utf8)

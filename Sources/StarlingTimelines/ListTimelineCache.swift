@@ -20,9 +20,8 @@ extension TimelineCache {
     /// one pipeline per shard for the whole batch; a redone job's in its place (`orderedPush`).
     public func push(toLists deliveries: [ListDeliveryBatch]) async throws {
         var pushes = Pushes(batch: redis.batch())
-        for delivery in deliveries {
-            let id = Array(String(delivery.statusId).utf8)
-            for list in delivery.lists { pushes.add(key: list.key, id: id, redo: delivery.redo, late: delivery.redo, cache: self) }
+        for delivery in deliveries.sorted(by: { $0.statusId < $1.statusId }) {
+            for list in delivery.lists { pushes.add(list, id: delivery.statusId, redo: delivery.redo, late: delivery.redo) }
         }
         try await send(pushes)
     }

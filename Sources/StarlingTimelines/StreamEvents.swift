@@ -175,13 +175,21 @@ extension TimelineCache {
     /// Publishes every event on every channel in one pipeline per shard (a fan-out batch's
     /// events together, rather than a task and a round trip each).
     public func publish(_ events: [StreamEvent], on channels: [String]) async throws {
-        if channels.isEmpty || events.isEmpty { return }
+        try await publish(events.map { ($0, channels) })
+    }
+
+    /// Publishes each event on its channels, all in one pipeline per shard (the first-chunk
+    /// events of a fan-out batch, each on its author's and tags' channels).
+    public func publish(_ events: [(event: StreamEvent, channels: [String])]) async throws {
         var batch = redis.batch()
         let publish = Array("PUBLISH".utf8)
-        for channel in channels {
-            let name = Array(channel.utf8), shard = batch.shard(forKey: channel)
-            for event in events { batch.add(RedisCommand(bytes: [publish, name, event.payload]), shard: shard) }
+        for (event, channels) in events where !channels.isEmpty {
+            let payload = event.payload
+            for channel in channels {
+                batch.add(RedisCommand(bytes: [publish, Array(channel.utf8), payload]), shard: batch.shard(forKey: channel))
+            }
         }
+        if batch.isEmpty { return }
         _ = try await redis.send(batch).throwingFirstError()
     }
 }
@@ -203,17 +211,26 @@ public struct TrendStore: Sendable {
 
     /// Counts one use of each tag by `author` on `date`'s day.
     public func record(tags: [String], author: Int64, at date: Date) async throws {
-        if tags.isEmpty { return }
-        let day = Self.dayNumber(date)
+        try await record([(tags, author, date)])
+    }
+
+    /// Counts the uses of several statuses (a fan-out batch's) in one pipeline.
+    public func record(_ uses: [(tags: [String], author: Int64, date: Date)]) async throws {
         let ttl = String((Self.days + 1) * 86_400)
         var commands: [RedisCommand] = []
-        for tag in tags {
-            commands.append(RedisCommand("ZINCRBY", Self.usesKey(day), "1", tag))
-            commands.append(RedisCommand("PFADD", Self.accountsKey(day, tag), String(author)))
-            commands.append(RedisCommand("EXPIRE", Self.accountsKey(day, tag), ttl))
+        var days: Set<Int> = []
+        for (tags, author, date) in uses where !tags.isEmpty {
+            let day = Self.dayNumber(date)
+            days.insert(day)
+            for tag in tags {
+                commands.append(RedisCommand("ZINCRBY", Self.usesKey(day), "1", tag))
+                commands.append(RedisCommand("PFADD", Self.accountsKey(day, tag), String(author)))
+                commands.append(RedisCommand("EXPIRE", Self.accountsKey(day, tag), ttl))
+            }
         }
-        commands.append(RedisCommand("EXPIRE", Self.usesKey(day), ttl))
-        _ = try await redis.pipeline(key: Self.usesKey(day), commands).throwingFirstError()
+        guard let anyDay = days.first else { return }
+        for day in days.sorted() { commands.append(RedisCommand("EXPIRE", Self.usesKey(day), ttl)) }
+        _ = try await redis.pipeline(key: Self.usesKey(anyDay), commands).throwingFirstError()
     }
 
     public struct Trend: Sendable, Equatable {

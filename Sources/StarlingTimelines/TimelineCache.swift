@@ -139,8 +139,7 @@ public struct TimelineCache: Sendable {
     ///   copy first, so the list never holds the id twice, and put it in its place (`orderedPush`).
     public func push(_ statusId: Int64, to lists: [List], redo: Bool = false) async throws {
         var pushes = Pushes(batch: redis.batch())
-        let id = Array(String(statusId).utf8)
-        for list in lists { pushes.add(key: list.key, id: id, redo: redo, late: redo, cache: self) }
+        for list in lists { pushes.add(list, id: statusId, redo: redo, late: redo) }
         try await send(pushes)
     }
 
@@ -166,44 +165,85 @@ public struct TimelineCache: Sendable {
     /// so often saves an `LTRIM` per push and keeps every list bounded all the same.
     static let trimSlack = 32
 
-    /// Adds statuses to the home lists that exist: one pipeline per shard for the whole batch.
+    /// Adds statuses to the home lists that exist: one pipeline per shard for the whole batch, one
+    /// command per list (`Pushes`).
     public func push(_ deliveries: [HomeDelivery]) async throws {
         var pushes = Pushes(batch: redis.batch())
-        for delivery in deliveries {
-            let id = Array(String(delivery.statusId).utf8)
+        // Oldest first, so each list's ids arrive in the order they go on top.
+        for delivery in deliveries.sorted(by: { $0.statusId < $1.statusId }) {
             for user in delivery.users {
-                let (key, slot) = RedisKeys.homeKeyAndSlot(user)
-                pushes.add(key: key, shard: pushes.batch.shard(forSlot: slot), id: id, redo: delivery.redo, late: delivery.late, cache: self)
+                pushes.add(.home(user), id: delivery.statusId, redo: delivery.redo, late: delivery.late)
             }
         }
         try await send(pushes)
     }
 
-    /// A batch of pushes being built: a delivery on time is an `LPUSHX` (on top, where the newest
-    /// status goes), followed by an `LTRIM` only for lists whose length, as `LPUSHX` reports it,
-    /// passed the cap plus slack; a late one runs `orderedPushScript`.
+    /// A batch of pushes being gathered. Deliveries on time go on top of each list, where the
+    /// newest status goes, and all of a list's go in one `LPUSHX` (oldest first, so the newest
+    /// ends on top): a batch holding several posts by one author costs each follower's shard one
+    /// command, not one per post. The list's length, as `LPUSHX` reports it, decides whether an
+    /// `LTRIM` follows (past the cap plus slack). A late delivery runs `orderedPushScript`, after
+    /// the list's on-time ones, so it is placed among them.
     struct Pushes {
+        /// Empty until `send`: it holds the shard map the pushes are routed by.
         var batch: RedisBatch
-        var onTop: [(key: [UInt8], shard: Int, ticket: RedisBatch.Ticket)] = []
-        static let lpushx = Array("LPUSHX".utf8), lrem = Array("LREM".utf8)
+        /// Per list, its on-time ids; lists in the order first seen.
+        var onTop: [List: [Int64]] = [:]
+        var lists: [List] = []
+        var late: [(list: List, id: Int64, redo: Bool)] = []
 
-        mutating func add(key: String, id: [UInt8], redo: Bool, late: Bool, cache: TimelineCache) {
-            add(key: Array(key.utf8), shard: batch.shard(forKey: key), id: id, redo: redo, late: late, cache: cache)
-        }
+        var isEmpty: Bool { lists.isEmpty && late.isEmpty }
 
-        mutating func add(key keyBytes: [UInt8], shard: Int, id: [UInt8], redo: Bool, late: Bool, cache: TimelineCache) {
-            if late {
-                batch.add(cache.orderedPush(key: keyBytes, id: id, redo: redo), shard: shard)
+        mutating func add(_ list: List, id: Int64, redo: Bool, late: Bool) {
+            // A redo removes an earlier copy and places the id in order: both are the script's.
+            if late || redo {
+                self.late.append((list, id, redo))
                 return
             }
-            if redo { batch.add(RedisCommand(bytes: [Self.lrem, keyBytes, TimelineCache.zero, id]), shard: shard) }
-            onTop.append((keyBytes, shard, batch.add(RedisCommand(bytes: [Self.lpushx, keyBytes, id]), shard: shard)))
+            if onTop[list]?.append(id) == nil {
+                onTop[list] = [id]
+                lists.append(list)
+            }
+        }
+
+        /// The list's key as bytes, and its shard (a home key built without a String: fan-out
+        /// makes one per recipient).
+        func route(_ list: List) -> (key: [UInt8], shard: Int) {
+            if case .home(let user) = list {
+                let (key, slot) = RedisKeys.homeKeyAndSlot(user)
+                return (key, batch.shard(forSlot: slot))
+            }
+            let key = list.key
+            return (Array(key.utf8), batch.shard(forKey: key))
         }
     }
 
     func send(_ pushes: Pushes) async throws {
+        if pushes.isEmpty { return }
         var batch = pushes.batch
-        if batch.isEmpty { return }
+        var tickets: [(key: [UInt8], shard: Int, ticket: RedisBatch.Ticket)] = []
+        tickets.reserveCapacity(pushes.lists.count)
+        let lpushx = Array("LPUSHX".utf8)
+        for list in pushes.lists {
+            guard var ids = pushes.onTop[list] else { continue }
+            let (key, shard) = pushes.route(list)
+            if ids.count > 1 && !zip(ids, ids.dropFirst()).allSatisfy({ $0 < $1 }) {
+                ids = Array(Set(ids)).sorted()  // callers not in order, or one id twice: never a list holding it twice
+            }
+            var arguments: [[UInt8]] = [lpushx, key]
+            arguments.reserveCapacity(2 + ids.count)
+            for id in ids {
+                var bytes: [UInt8] = []
+                bytes.reserveCapacity(20)
+                RedisKeys.appendDecimal(id, to: &bytes)
+                arguments.append(bytes)
+            }
+            tickets.append((key, shard, batch.add(RedisCommand(bytes: arguments), shard: shard)))
+        }
+        for push in pushes.late {
+            let (key, shard) = pushes.route(push.list)
+            batch.add(orderedPush(key: key, id: Array(String(push.id).utf8), redo: push.redo), shard: shard)
+        }
         // In a Redis Cluster, a master acknowledges a write before its replica has it: if it died
         // then, the replica promoted in its place would lack deliveries whose outbox rows are
         // already deleted. WAIT makes the master hold the answer until a replica has them.
@@ -216,7 +256,7 @@ public struct TimelineCache: Sendable {
         let cap = settings.listLength + Self.trimSlack
         let ltrim = Array("LTRIM".utf8)
         var trims = redis.batch()
-        for push in pushes.onTop {
+        for push in tickets {
             if let length = replies[push.ticket].int64, length > cap {
                 trims.add(RedisCommand(bytes: [ltrim, push.key, Self.zero, trimEnd]), shard: push.shard)
             }

@@ -275,11 +275,7 @@ public final class FanoutWorker: Service {
         let firsts = work.filter { $0.job.cursor == 0 }
         if !firsts.isEmpty {
             try await cache.cache(firsts.map(\.status))
-            try await withThrowingDiscardingTaskGroup { group in
-                for item in firsts {
-                    group.addTask { try await self.firstChunkEffects(of: item.status, pushes: item.pushes, redo: item.job.isRedo) }
-                }
-            }
+            try await firstChunkEffects(of: firsts.map { ($0.status, $0.pushes, $0.job.isRedo) })
         }
 
         // Who among the followers gets each status (direct messages, the reply rule) is the
@@ -338,22 +334,37 @@ public final class FanoutWorker: Service {
     }
 
     /// What happens once per status, with its first chunk: the author's own lists, the cache,
-    /// notifications, trends and the public streams.
-    private func firstChunkEffects(of status: StatusRow, pushes: Bool, redo: Bool) async throws {
-        let update = StreamEvent(event: .update, status: status.id, author: status.accountId, replyTo: status.inReplyToAccountId)
-        var own: [TimelineCache.List] = [.authored(status.accountId)]
-        if settings.policy.model != .pull { own.append(.home(status.accountId)) }
-        try await cache.push(status.id, to: own, redo: redo)
-        var channels = [StreamChannels.user(status.accountId)]
-        if !pushes { channels.append(StreamChannels.pulled) }
-        if Audience.isPubliclyListed(status.audience) {
-            channels.append(StreamChannels.publicTimeline)
-            channels += status.tags.map(StreamChannels.hashtag)
-            try await trends.record(tags: status.tags, author: status.accountId, at: status.createdAt)
+    /// trends and the public streams, for the whole batch in one pipeline each; then what needs
+    /// PostgreSQL (conversations, notifications), for the statuses that have any.
+    private func firstChunkEffects(of statuses: [(status: StatusRow, pushes: Bool, redo: Bool)]) async throws {
+        let ownLists = statuses.map { status, _, redo in
+            var own: [TimelineCache.List] = [.authored(status.accountId)]
+            if settings.policy.model != .pull { own.append(.home(status.accountId)) }
+            return TimelineCache.ListDeliveryBatch(statusId: status.id, lists: own, redo: redo)
         }
-        try await cache.publish(update, on: channels)
-        if status.visibility == .direct && status.reblogOfId == nil { try await recordConversation(status) }  // DirectConversationFanout.swift
+        try await cache.push(toLists: ownLists)
+        let listed = statuses.map(\.status).filter { Audience.isPubliclyListed($0.audience) }
+        try await trends.record(listed.map { ($0.tags, $0.accountId, $0.createdAt) })
+        try await cache.publish(statuses.map { status, pushes, _ in
+            var channels = [StreamChannels.user(status.accountId)]
+            if !pushes { channels.append(StreamChannels.pulled) }
+            if Audience.isPubliclyListed(status.audience) {
+                channels.append(StreamChannels.publicTimeline)
+                channels += status.tags.map(StreamChannels.hashtag)
+            }
+            return (StreamEvent(event: .update, status: status.id, author: status.accountId, replyTo: status.inReplyToAccountId), channels)
+        })
+        let notifying = statuses.map(\.status).filter { status in
+            !status.mentions.isEmpty || status.reblogOfId != nil || status.visibility == .direct
+        }
+        try await withThrowingDiscardingTaskGroup { group in
+            for status in notifying { group.addTask { try await self.notifications(of: status) } }
+        }
+    }
 
+    /// A status's conversation and notifications: its mentions, and the reblogged status's author.
+    private func notifications(of status: StatusRow) async throws {
+        if status.visibility == .direct && status.reblogOfId == nil { try await recordConversation(status) }  // DirectConversationFanout.swift
         for mention in status.mentions {
             try await notify(mention.id, from: status.accountId, type: .mention, status: status.id)
         }

@@ -60,6 +60,29 @@ struct HomeOrderTests {
         }
     }
 
+    /// A batch's on-time deliveries to one home go in one `LPUSHX`, oldest first: however the
+    /// batch is ordered, and with an id given twice, the list reads newest first, each id once;
+    /// a late delivery in the same batch is placed among them.
+    @Test func aBatchOfDeliveriesToOneHomeLandsNewestFirstOnce() async throws {
+        try await Harness.with { h in
+            let cache = TimelineCache(redis: h.redis, settings: TimelineSettings(listLength: 800, listTTLSeconds: 60))
+            let (user, list) = try await builtHome(cache, ids: [10])
+            let (other, otherList) = try await builtHome(cache, ids: [10])
+            try await cache.push([
+                .init(statusId: 40, users: [user, other], redo: false),
+                .init(statusId: 20, users: [user], redo: false),
+                .init(statusId: 30, users: [user, other], redo: false),
+                .init(statusId: 20, users: [user], redo: false),
+                .init(statusId: 25, users: [user], redo: false, late: true),
+            ])
+            #expect(try await raw(h, list) == [40, 30, 25, 20, 10, 0])
+            #expect(try await raw(h, otherList) == [40, 30, 10, 0])
+            // The author's own lists take the same path (`push(toLists:)`).
+            try await cache.push(toLists: [.init(statusId: 60, lists: [list], redo: false), .init(statusId: 50, lists: [list], redo: false)])
+            #expect(try await raw(h, list).prefix(3) == [60, 50, 40])
+        }
+    }
+
     @Test func aDeliveryIsNeverAddedTwiceAndAMissingListStaysMissing() async throws {
         try await Harness.with { h in
             let cache = TimelineCache(redis: h.redis, settings: TimelineSettings(listLength: 800, listTTLSeconds: 60))
