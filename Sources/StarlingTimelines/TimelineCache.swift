@@ -224,6 +224,17 @@ public struct TimelineCache: Sendable {
         var tickets: [(key: [UInt8], shard: Int, ticket: RedisBatch.Ticket)] = []
         tickets.reserveCapacity(pushes.lists.count)
         let lpushx = Array("LPUSHX".utf8)
+        // Each status's digits written once and shared by every list it goes to (a batch has a
+        // few dozen statuses and thousands of lists).
+        var digits: [Int64: [UInt8]] = [:]
+        func decimal(_ id: Int64) -> [UInt8] {
+            if let known = digits[id] { return known }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(20)
+            RedisKeys.appendDecimal(id, to: &bytes)
+            digits[id] = bytes
+            return bytes
+        }
         for list in pushes.lists {
             guard var ids = pushes.onTop[list] else { continue }
             let (key, shard) = pushes.route(list)
@@ -232,12 +243,7 @@ public struct TimelineCache: Sendable {
             }
             var arguments: [[UInt8]] = [lpushx, key]
             arguments.reserveCapacity(2 + ids.count)
-            for id in ids {
-                var bytes: [UInt8] = []
-                bytes.reserveCapacity(20)
-                RedisKeys.appendDecimal(id, to: &bytes)
-                arguments.append(bytes)
-            }
+            for id in ids { arguments.append(decimal(id)) }
             tickets.append((key, shard, batch.add(RedisCommand(bytes: arguments), shard: shard)))
         }
         for push in pushes.late {

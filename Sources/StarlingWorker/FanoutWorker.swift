@@ -22,7 +22,7 @@ public struct WorkerSettings: Sendable {
     /// Statuses merged into a home list when its owner follows someone.
     public var followMergeCount: Int = 200
     /// Outbox rows leased at once by one processing loop.
-    public var batchSize: Int = 32
+    public var batchSize: Int = 128
     /// How long a lease lasts: a worker that dies holds its rows this long before another
     /// worker redoes them. Far longer than a batch takes.
     public var leaseDuration: Duration = .seconds(10)

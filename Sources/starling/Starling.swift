@@ -152,6 +152,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Outbox poll interval in milliseconds when no NOTIFY arrives. Env STARLING_POLL_INTERVAL_MS. Default 1000.")
     var pollIntervalMs: Int?
 
+    @Option(help: "Outbox jobs leased at once by one processing loop. Env STARLING_WORKER_BATCH_SIZE. Default 128.")
+    var batchSize: Int?
+
     @OptionGroup var push: PushOptions
     @OptionGroup var media: MediaOptions
 
@@ -165,6 +168,7 @@ struct WorkerCommand: AsyncParsableCommand {
         settings.inactiveAfterSeconds = Double(try timeline.inactiveAfterSeconds())
         settings.concurrency = try reader.int(concurrency, "STARLING_WORKER_CONCURRENCY", default: 4, range: 1...256)
         settings.pollInterval = .milliseconds(try reader.int(pollIntervalMs, "STARLING_POLL_INTERVAL_MS", default: 1000, range: 10...60_000))
+        settings.batchSize = try reader.int(batchSize, "STARLING_WORKER_BATCH_SIZE", default: settings.batchSize, range: 1...1000)
         // The API's public URL: payload icons point there.
         settings.push = try push.settings(publicURL: String(reader.string(nil, "STARLING_PUBLIC_URL", default: "http://127.0.0.1:8080").trimmingSuffix("/")))
         let host = listen.resolvedHost()
