@@ -263,5 +263,6 @@ public enum Migrations {
         webClient,  // version 13, in WebClientMigration.swift
         postFunction,  // version 14, in PostFunctionMigration.swift
         workerFunctions,  // version 15, in PostFunctionMigration.swift
+        postFunctionTags,  // version 16, in PostFunctionMigration.swift
     ]
 }

@@ -65,3 +65,35 @@ final class Counts: Sendable {
     let firstLocks = Atomic<Int>(0)
     let runs = Atomic<Int>(0)
 }
+
+/// Posts using one tag at once: the tag's row was updated by every post to return its id, so each
+/// waited for the one before to commit. Now each finds the tag without locking it, and every
+/// status is tagged, even when the tag is new to all of them.
+@Suite(.enabled(if: TestEnvironment.available, "needs STARLING_TEST_DATABASE_URL and STARLING_TEST_REDIS_SHARDS (./scripts/test sets them)"))
+struct TagConcurrencyTests {
+    @Test func postsTaggedAlikeAtOnceAreAllTagged() async throws {
+        try await Harness.with { h in
+            let tag = "race\(Int.random(in: 100_000..<1_000_000))"
+            var authors: [Harness.User] = []
+            for _ in 0..<8 { authors.append(try await h.register("tagger")) }
+            let writers = authors
+            let posted = try await withThrowingTaskGroup(of: Int64.self) { group in
+                for author in writers { group.addTask { try await h.post(author, "the same new tag #\(tag)") } }
+                return try await group.reduce(into: Set<Int64>()) { $0.insert($1) }
+            }
+            #expect(posted.count == 8)
+            let page = try await h.call(.get, "/api/v1/timelines/tag/\(tag)?limit=40")
+            #expect(Set(page.ids.compactMap { Int64($0) }) == posted)
+            let rows = try await h.database.query("test_tag_rows", "SELECT count(*) FROM tags WHERE name = \(tag)")
+            for try await count in rows.decode(Int64.self) { #expect(count == 1) }
+            // A refused post (a reply to nothing) writes no tag.
+            let orphan = "orphan\(Int.random(in: 100_000..<1_000_000))"
+            let refused = try await h.call(.post, "/api/v1/statuses", token: authors[0].token,
+                                           form: ["status": "nothing to reply to #\(orphan)", "in_reply_to_id": "1"])
+            #expect(refused.status == .notFound)
+            for try await count in try await h.database.query("test_tag_rows", "SELECT count(*) FROM tags WHERE name = \(orphan)").decode(Int64.self) {
+                #expect(count == 0)
+            }
+        }
+    }
+}
