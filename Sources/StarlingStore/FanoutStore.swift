@@ -102,12 +102,10 @@ public struct FanoutStore: Sendable {
         // few rows to send and decode, not one each (a row each was a quarter of a worker's CPU).
         let rows: PostgresRowSequence
         if tagNames.isEmpty {
+            // `starling_fanout_followers` (PostFunctionMigration.swift): `followersPage` for every job.
             rows = try await database.query("fanout_recipients_followers", """
-                WITH among(job, account) AS (SELECT * FROM unnest(\(amongJobs)::bigint[], \(amongAccounts)::bigint[]))
-                SELECT j.job, coalesce(r.ids, '{}')
-                FROM unnest(\(jobs)::bigint[], \(authors)::bigint[], \(cursors)::bigint[], \(restricts)::bigint[], \(others)::bigint[],
-                            \(followerModes)::bigint[]) AS j(job, author, cursor, restrict, other, followers)
-                CROSS JOIN LATERAL (SELECT array_agg(p.account_id ORDER BY p.account_id) AS ids FROM (\(unescaped: followersPage)) p) r
+                SELECT * FROM starling_fanout_followers(\(jobs), \(authors), \(cursors), \(restricts), \(others), \(followerModes),
+                                                        \(amongJobs), \(amongAccounts), \(idle), \(limit))
                 """)
         } else {
             // Each half is a keyset page of its own (an index scan: follows_by_followee, tag_follows'

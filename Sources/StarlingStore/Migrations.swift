@@ -264,5 +264,6 @@ public enum Migrations {
         postFunction,  // version 14, in PostFunctionMigration.swift
         workerFunctions,  // version 15, in PostFunctionMigration.swift
         postFunctionTags,  // version 16, in PostFunctionMigration.swift
+        fanoutFollowersFunction,  // version 17, in PostFunctionMigration.swift
     ]
 }

@@ -186,4 +186,36 @@ extension Migrations {
     END
     $$;
     """)
+
+    /// A fan-out batch's recipients among its authors' followers (`FanoutStore.recipients`, the
+    /// batches without tags, nearly all) as a function planned once per connection, as
+    /// `workerFunctions`. Sent as a statement it was planned for every batch: under the load
+    /// test's posts its planning took half as long as running it (735 ms against 1,430 ms in 8 s).
+    static let fanoutFollowersFunction = Migration(version: 17, name: "fanout_followers_function", sql: """
+    -- Per job ($1, with its author $2, keyset cursor $3, whether its reach is restricted $4, the
+    -- account a reply's recipients must also follow $5 (-1: none), whether it reaches followers
+    -- at all $6), one page of at most $10 recipients, ascending. $7/$8: the (job, account) pairs a
+    -- restricted reach admits; $9: the seconds within which a recipient was active (-1: any).
+    CREATE FUNCTION starling_fanout_followers(bigint[], bigint[], bigint[], bigint[], bigint[], bigint[],
+                                              bigint[], bigint[], bigint, bigint)
+    RETURNS TABLE (r_job bigint, r_ids bigint[])
+    LANGUAGE plpgsql
+    SET plan_cache_mode = force_generic_plan
+    AS $$
+    BEGIN
+        RETURN QUERY
+        WITH among(job, account) AS (SELECT * FROM unnest($7, $8))
+        SELECT j.job, coalesce(r.ids, '{}')
+        FROM unnest($1, $2, $3, $4, $5, $6) AS j(job, author, cursor, restrict, other, followers)
+        CROSS JOIN LATERAL (SELECT array_agg(p.account_id ORDER BY p.account_id) AS ids FROM (
+            SELECT f.follower_id AS account_id FROM follows f JOIN accounts a ON a.id = f.follower_id
+            WHERE j.followers = 1 AND f.followee_id = j.author AND f.follower_id > j.cursor
+              AND ($9 < 0 OR a.last_active_at > now() - make_interval(secs => $9::float8))
+              AND (j.restrict = 0
+                   OR EXISTS (SELECT 1 FROM among m WHERE m.job = j.job AND m.account = f.follower_id)
+                   OR (j.other >= 0 AND EXISTS (SELECT 1 FROM follows g WHERE g.follower_id = f.follower_id AND g.followee_id = j.other)))
+            ORDER BY f.follower_id LIMIT $10) p) r;
+    END
+    $$;
+    """)
 }
