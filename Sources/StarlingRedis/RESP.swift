@@ -19,8 +19,33 @@ public enum RESPValue: Sendable, Equatable {
     public var int64: Int64? {
         switch self {
         case .integer(let i): i
-        case .bulk, .status: string.flatMap { Int64($0) }
+        case .bulk(let bytes): Self.int64(bytes)
+        case .status(let s): Int64(s)
         default: nil
+        }
+    }
+
+    /// `Int64(String(decoding: bytes, as: UTF8.self))`, read over the bytes: a home read parses
+    /// its list's ids this way, 80 of them, and each made a String first (ids are too long to be
+    /// stored inline: a heap allocation each). An optional sign, then one or more digits.
+    static func int64(_ bytes: [UInt8]) -> Int64? {
+        bytes.withUnsafeBufferPointer { digits -> Int64? in
+            guard let first = digits.first else { return nil }
+            let negative = first == UInt8(ascii: "-")
+            let start = negative || first == UInt8(ascii: "+") ? 1 : 0
+            guard start < digits.count else { return nil }
+            // Accumulated as a negative number, which reaches Int64.min.
+            var value: Int64 = 0
+            for index in start..<digits.count {
+                let digit = digits[index] &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+                let (next, overflow2) = times.subtractingReportingOverflow(Int64(digit))
+                guard !overflow1 && !overflow2 else { return nil }
+                value = next
+            }
+            if negative { return value }
+            return value == .min ? nil : -value
         }
     }
 

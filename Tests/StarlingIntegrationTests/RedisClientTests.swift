@@ -183,3 +183,16 @@ struct RedisClientTests {
         #expect(buffer.readString(length: buffer.readableBytes) == "+*1\r\n$4\r\nPING\r\n")
     }
 }
+
+/// A bulk reply read as an integer over its bytes agrees with `Int64(String)` on every shape.
+@Suite struct RESPIntegerTests {
+    @Test func bulkIntegersReadAsInt64OfTheirStringDoes() {
+        let texts = ["0", "7", "-7", "+7", "007", "-0", "123456789012345678", "9223372036854775807", "-9223372036854775808",
+                     "9223372036854775808", "-9223372036854775809", "99999999999999999999", "", "-", "+", "1a", "a1", " 1",
+                     "1 ", "--1", "+-1", "1.0", "١"]
+        for text in texts {
+            #expect(RESPValue.bulk(Array(text.utf8)).int64 == Int64(text), "\(text)")
+        }
+        #expect(RESPValue.integer(42).int64 == 42 && RESPValue.status("12").int64 == 12 && RESPValue.null.int64 == nil)
+    }
+}
