@@ -417,27 +417,18 @@ start_redis() {
   done
 }
 
-# free_cluster_port: a free port whose cluster bus port (port + 10000) is free too.
-free_cluster_port() {
-  local port
-  while true; do
-    port=$(free_port)
-    if ((port + 10000 <= 65535)) && ! port_in_use $((port + 10000)); then
-      echo "$port"
-      return 0
-    fi
-  done
-}
-
 # start_redis_cluster DIR N: start N empty cluster-mode Redis nodes in DIR/nodeI and form a Redis
 # Cluster of N masters (no replicas); prints the comma-separated addresses.
 start_redis_cluster() {
-  local dir=$1 count=$2 i port
+  local dir=$1 count=$2 i port bus
   local -a addresses=()
   for ((i = 1; i <= count; i++)); do
-    port=$(free_cluster_port)
+    # The cluster bus port chosen like the others (below the ephemeral range), not port + 10000:
+    # an outgoing connection holding port + 10000 as its local port once kept a node from
+    # starting ("bind: Address already in use"). As cluster/starling-cluster does.
+    port=$(free_port) bus=$(free_port)
     start_redis "$dir/node$i" "$port" --cluster-enabled yes --cluster-config-file "$dir/node$i/nodes.conf" \
-      --cluster-node-timeout 2000 >&2
+      --cluster-port "$bus" --cluster-node-timeout 2000 >&2
     addresses+=("127.0.0.1:$port")
   done
   redis-cli --cluster create "${addresses[@]}" --cluster-yes </dev/null >"$dir/create.log" 2>&1 ||
