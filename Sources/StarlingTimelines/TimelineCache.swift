@@ -178,12 +178,15 @@ public struct TimelineCache: Sendable {
         try await send(pushes)
     }
 
-    /// A batch of pushes being gathered. Deliveries on time go on top of each list, where the
-    /// newest status goes, and all of a list's go in one `LPUSHX` (oldest first, so the newest
-    /// ends on top): a batch holding several posts by one author costs each follower's shard one
-    /// command, not one per post. The list's length, as `LPUSHX` reports it, decides whether an
-    /// `LTRIM` follows (past the cap plus slack). A late delivery runs `orderedPushScript`, after
-    /// the list's on-time ones, so it is placed among them.
+    /// A batch of pushes being gathered. A list's on-time deliveries go in one command: a single
+    /// id is an `LPUSHX` on top, where the newest status goes (its length, as `LPUSHX` reports it,
+    /// decides whether an `LTRIM` follows: past the cap plus slack); several ids (a batch holding
+    /// several posts by authors the owner follows) run `onTopScript`, which pushes them on top in
+    /// one `LPUSH` when they are newer than the head, and otherwise places each in order. So a
+    /// batch costs each follower's shard one command, not one per post, and a batch delivered
+    /// after a newer one (two workers' batches finish in either order) cannot bury the newer
+    /// statuses below a first page's window with up to a batch of older ones. A late delivery
+    /// runs `orderedPushScript`, after the list's on-time ones, so it is placed among them.
     struct Pushes {
         /// Empty until `send`: it holds the shard map the pushes are routed by.
         var batch: RedisBatch
@@ -241,10 +244,14 @@ public struct TimelineCache: Sendable {
             if ids.count > 1 && !zip(ids, ids.dropFirst()).allSatisfy({ $0 < $1 }) {
                 ids = Array(Set(ids)).sorted()  // callers not in order, or one id twice: never a list holding it twice
             }
-            var arguments: [[UInt8]] = [lpushx, key]
-            arguments.reserveCapacity(2 + ids.count)
-            for id in ids { arguments.append(decimal(id)) }
-            tickets.append((key, shard, batch.add(RedisCommand(bytes: arguments), shard: shard)))
+            if ids.count == 1 {
+                tickets.append((key, shard, batch.add(RedisCommand(bytes: [lpushx, key, decimal(ids[0])]), shard: shard)))
+            } else {
+                var arguments: [[UInt8]] = [trimAbove, trimEnd]
+                arguments.reserveCapacity(2 + ids.count)
+                for id in ids { arguments.append(decimal(id)) }
+                batch.add(Self.onTopScript.call(key: key, arguments), shard: shard)  // trims by itself
+            }
         }
         for push in pushes.late {
             let (key, shard) = pushes.route(push.list)
@@ -306,6 +313,25 @@ public struct TimelineCache: Sendable {
         if redis.call('EXISTS', key) == 0 then return 0 end
         if ARGV[2] == '1' then redis.call('LREM', key, 0, ARGV[1]) end
         return ordered_push(key, ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4]))
+        """)
+
+    /// Adds ids (ascending) to a list that exists, on time: when all are newer than its head (the
+    /// usual case), one `LPUSH` puts them on top, the newest first; otherwise each is placed in
+    /// order (`ordered_push`). KEYS[1] the list; ARGV: the length past which the list is trimmed,
+    /// the index it is trimmed to, then the ids. Returns the list's length, 0 if it is missing.
+    static let onTopScript = RedisScript(orderedPushFunction + """
+        local key = KEYS[1]
+        local head = redis.call('LINDEX', key, 0)
+        if not head then return 0 end
+        local trim_above, trim_end = tonumber(ARGV[1]), tonumber(ARGV[2])
+        local length
+        if older(head, ARGV[3]) then
+            length = redis.call('LPUSH', key, unpack(ARGV, 3))
+            if length > trim_above then redis.call('LTRIM', key, 0, trim_end) end
+        else
+            for i = 3, #ARGV do length = ordered_push(key, ARGV[i], trim_above, trim_end) end
+        end
+        return length
         """)
 
     /// `ordered_push(key, id, trimAbove, trimEnd)`, shared by the scripts that add to a list.

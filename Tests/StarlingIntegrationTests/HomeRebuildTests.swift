@@ -83,6 +83,24 @@ struct HomeOrderTests {
         }
     }
 
+    /// Two workers' batches finish in either order: a batch of older statuses delivered after a
+    /// newer one must not bury the newer ones below a first page's window (an `LPUSHX` of the
+    /// older batch's 100 ids on top would have).
+    @Test func anOlderBatchDeliveredAfterANewerOneStaysBelowIt() async throws {
+        try await Harness.with { h in
+            let cache = TimelineCache(redis: h.redis, settings: TimelineSettings(listLength: 800, listTTLSeconds: 60))
+            let (user, list) = try await builtHome(cache)
+            let newer = Array(Int64(2_001)...2_100), older = Array(Int64(1_901)...2_000)
+            try await cache.push(newer.map { .init(statusId: $0, users: [user], redo: false) })
+            try await cache.push(older.map { .init(statusId: $0, users: [user], redo: false) })
+            let all = try await raw(h, list)
+            #expect(Array(all.prefix(100)) == newer.reversed())
+            #expect(Set(all) == Set(newer + older + [0]) && all.count == 201)
+            let top = try await cache.read([list], depth: 40)
+            #expect(top[list] == .some(Array(newer.reversed().prefix(40))))
+        }
+    }
+
     @Test func aDeliveryIsNeverAddedTwiceAndAMissingListStaysMissing() async throws {
         try await Harness.with { h in
             let cache = TimelineCache(redis: h.redis, settings: TimelineSettings(listLength: 800, listTTLSeconds: 60))
@@ -120,6 +138,10 @@ struct HomeOrderTests {
             try await cache.push([.init(statusId: 20, users: [user], redo: false)])
             try await cache.push([.init(statusId: 15, users: [user], redo: false, late: true)])
             #expect(try await raw(h, list) == [20, 15, 10, 0])
+            // Several on time for one list go through `onTopScript`.
+            _ = try await h.redis.send(key: list.key, RedisCommand("SCRIPT", "FLUSH"))
+            try await cache.push([.init(statusId: 30, users: [user], redo: false), .init(statusId: 25, users: [user], redo: false)])
+            #expect(try await raw(h, list) == [30, 25, 20, 15, 10, 0])
         }
     }
 }
