@@ -101,6 +101,36 @@ struct HomeOrderTests {
         }
     }
 
+    /// A batch landing among a list's newest entries is merged with the list's sorted top: ids
+    /// interleaved with it, one it already holds, and (in a list longer than the top) ones older
+    /// than the whole top, which go below it. A short list is rewritten whole and keeps its expiry.
+    @Test func aBatchAmongTheNewestIsMergedInOrder() async throws {
+        try await Harness.with { h in
+            let cache = TimelineCache(redis: h.redis, settings: TimelineSettings(listLength: 800, listTTLSeconds: 60))
+            let sortedTop = TimelineCache.sortedTop
+            // A long list: 150 even ids, so its top (the newest `sortedTop`) ends at 102.
+            let existing = (Int64(1)...150).map { $0 * 2 }
+            let (user, list) = try await builtHome(cache, ids: existing.reversed())
+            let batch: [Int64] = [3, 51, 151, 201, 250, 299, 301, 401]  // 250 is already there
+            try await cache.push(batch.map { .init(statusId: $0, users: [user], redo: false) })
+            let all = try await raw(h, list)
+            let expected = Set(existing + batch + [0])
+            #expect(Set(all) == expected && all.count == expected.count && all.last == 0)
+            let top = Array(all.prefix(sortedTop))
+            #expect(top == top.sorted(by: >) && top.first == 401)
+            #expect(all.dropFirst(sortedTop).allSatisfy { $0 < top.last! })
+            #expect(try await cache.read([list], depth: 40)[list] == .some(Array(Set(existing + batch).sorted(by: >).prefix(40))))
+
+            // A short list (all of it is the top) takes the merge whole and keeps its expiry.
+            let (other, short) = try await builtHome(cache, ids: [40, 30, 20, 10])
+            _ = try await h.redis.send(key: short.key, RedisCommand("EXPIRE", short.key, "500"))
+            try await cache.push([15, 35, 45].map { .init(statusId: $0, users: [other], redo: false) })
+            #expect(try await raw(h, short) == [45, 40, 35, 30, 20, 15, 10, 0])
+            let ttl = try await h.redis.send(key: short.key, RedisCommand("TTL", short.key)).int64 ?? -2
+            #expect(ttl > 400 && ttl <= 500)
+        }
+    }
+
     @Test func aDeliveryIsNeverAddedTwiceAndAMissingListStaysMissing() async throws {
         try await Harness.with { h in
             let cache = TimelineCache(redis: h.redis, settings: TimelineSettings(listLength: 800, listTTLSeconds: 60))
