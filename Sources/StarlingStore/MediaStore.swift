@@ -246,15 +246,21 @@ extension MediaStore {
         return ids.compactMap { byId[$0] }
     }
 
-    /// The rows with their attachments filled in (one query for the lot; only on status-cache misses).
-    public func withMedia(_ statuses: [StatusRow]) async throws -> [StatusRow] {
-        if statuses.isEmpty { return statuses }
+    /// The attachments of each status that has any, in order (`StatusStore.statuses(ids:)` reads
+    /// them alongside the statuses and `attach`es them).
+    public func attachments(ofStatuses ids: [Int64]) async throws -> [Int64: [MediaRef]] {
+        if ids.isEmpty { return [:] }
         let rows = try await rows("media_of_statuses", """
-            SELECT \(unescaped: Self.columns) FROM starling_media_of_statuses(\(statuses.map(\.id))) ORDER BY status_id, position, id
+            SELECT \(unescaped: Self.columns) FROM starling_media_of_statuses(\(ids)) ORDER BY status_id, position, id
             """)
-        if rows.isEmpty { return statuses }
         var byStatus: [Int64: [MediaRef]] = [:]
         for row in rows { if let status = row.statusId { byStatus[status, default: []].append(row.ref) } }
+        return byStatus
+    }
+
+    /// The rows with their attachments filled in.
+    public static func attach(_ byStatus: [Int64: [MediaRef]], to statuses: [StatusRow]) -> [StatusRow] {
+        if byStatus.isEmpty { return statuses }
         return statuses.map { status in
             var status = status
             if let media = byStatus[status.id] { status.media = media }

@@ -9,13 +9,9 @@ extension FanoutWorker {
     /// Pushes a batch's statuses to their lists (one membership query and one pipeline per shard for
     /// the batch), streams them on the lists' channels, and returns `homes` without the owners of
     /// exclusive lists holding each status's author.
-    func deliverToLists(_ items: [(job: OutboxJob, status: StatusRow)], homes: [Int64: [Int64]]) async throws -> [Int64: [Int64]] {
-        if items.isEmpty { return homes }
-        let lists = ListStore(database: database)
-        let deliveries = try await lists.deliveries(of: items.map {
-            ListStore.Posted(status: $0.status.id, author: $0.status.accountId, replyTarget: $0.status.inReplyToAccountId)
-        })
-        if deliveries.isEmpty { return homes }
+    func deliverToLists(_ items: [(job: OutboxJob, status: StatusRow)], deliveries: [Int64: [ListDelivery]],
+                        homes: [Int64: [Int64]]) async throws -> [Int64: [Int64]] {
+        if items.isEmpty || deliveries.isEmpty { return homes }
         var homes = homes
         var pushes: [TimelineCache.ListDeliveryBatch] = []
         var events: [(StreamEvent, [String])] = []
@@ -35,6 +31,14 @@ extension FanoutWorker {
         try await cache.push(toLists: pushes)
         for (event, channels) in events { try await cache.publish(event, on: channels) }
         return homes
+    }
+
+    /// Every list holding the authors of `items` (one query), for `deliverToLists`.
+    func listDeliveries(of items: [(job: OutboxJob, status: StatusRow)]) async throws -> [Int64: [ListDelivery]] {
+        if items.isEmpty { return [:] }
+        return try await ListStore(database: database).deliveries(of: items.map {
+            ListStore.Posted(status: $0.status.id, author: $0.status.accountId, replyTarget: $0.status.inReplyToAccountId)
+        })
     }
 
     /// A deleted status leaves the lists holding its author (and their streams hear of it).
