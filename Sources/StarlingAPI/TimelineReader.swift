@@ -180,8 +180,11 @@ struct TimelineReader: Sendable {
                 guard let viewer, !unmarked.isEmpty else { return [:] }
                 return try await ListStore(database: services.database).marks(ids: unmarked, viewer: viewer)
             }()
+            // Generations first: a write committed while PostgreSQL is read must not be undone by the fill.
+            let uncounted = missing.filter { lookup.counts[$0] == nil }
+            let generations = (try? await services.interactionCache.countGenerations(uncounted)) ?? [:]
             fresh = try await services.interactions.interactions(ids: missing, viewer: viewer)
-            try? await services.interactionCache.fillCounts(fresh.filter { lookup.counts[$0.key] == nil })
+            try? await services.interactionCache.fillCounts(fresh.filter { lookup.counts[$0.key] == nil }, generations: generations)
             marks.merge(try await freshMarks) { a, _ in a }
         }
         var out: [Int64: StatusInteractions] = [:]

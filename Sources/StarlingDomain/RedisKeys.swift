@@ -75,6 +75,9 @@ public enum RedisKeys {
     /// A status's counters as "replies reblogs favourites": filled with `SET NX` and a short TTL,
     /// deleted by the writes that change them.
     public static func counts(_ statusId: Int64) -> String { "counts:{\(statusId)}" }
+    /// Bumped by every write that changes a status's counters: a fill from PostgreSQL that began
+    /// before it is refused (`InteractionCache.fillCounts`). Same hash tag as `counts`.
+    public static func countsGeneration(_ statusId: Int64) -> String { "countsgen:{\(statusId)}" }
     /// A user's recent favourites and reblogs: members `f<status id>` and `r<status id>`.
     public static func actions(_ userId: Int64) -> String { "acts:{\(userId)}" }
     /// Present while `actions` is complete for statuses at or above its value (the floor).

@@ -1,6 +1,7 @@
 import Foundation
 import StarlingDomain
 import StarlingRedis
+import StarlingStore
 @testable import StarlingTimelines
 import Testing
 
@@ -8,6 +9,36 @@ import Testing
 /// viewer's own writes, bounded, and never overwritten by a rebuild that raced a write.
 @Suite(.serialized, .enabled(if: TestEnvironment.available, "needs STARLING_TEST_DATABASE_URL and STARLING_TEST_REDIS_SHARDS (./scripts/test sets them)"))
 struct InteractionCacheTests {
+    /// A reader that missed a status's counters reads them from PostgreSQL and caches them; if a
+    /// write changed them meanwhile, the fill is refused (the old counters would have stayed for
+    /// as long as they live, an hour).
+    @Test func aCounterFillThatRacedAWriteIsRefused() async throws {
+        try await Harness.with { h in
+            let cache = h.services.interactionCache, redis = h.services.redis
+            let id = Int64.random(in: 1 << 40 ..< 1 << 50)  // a status no other test touches
+            let key = RedisKeys.counts(id)
+            var read = StatusInteractions()
+            read.favouritesCount = 1
+            let seen = try await cache.countGenerations([id])
+            #expect(seen[id] == "")
+            try await cache.invalidate(statuses: [id])  // a favourite committed while PostgreSQL was read
+            try await cache.fillCounts([id: read], generations: seen)
+            #expect(try await redis.send(key: key, RedisCommand("GET", key)) == .null)
+
+            read.favouritesCount = 2
+            try await cache.fillCounts([id: read], generations: try await cache.countGenerations([id]))
+            #expect(try await redis.send(key: key, RedisCommand("GET", key)).string == "0 0 2")
+            let ttl = try await redis.send(key: key, RedisCommand("TTL", key)).int64 ?? 0
+            #expect(ttl > 3000 && ttl <= 3600)
+            // A fill never overwrites counters already cached (`NX`), nor fills without a generation read.
+            read.favouritesCount = 3
+            try await cache.fillCounts([id: read], generations: try await cache.countGenerations([id]))
+            try await cache.fillCounts([id + 1: read], generations: [:])
+            #expect(try await redis.send(key: key, RedisCommand("GET", key)).string == "0 0 2")
+            #expect(try await redis.send(key: RedisKeys.counts(id + 1), RedisCommand("GET", RedisKeys.counts(id + 1))) == .null)
+        }
+    }
+
     @Test func favouritesAndReblogsShowAtOnceFromTheCache() async throws {
         try await Harness.with { h in
             let author = try await h.register("author"), fan = try await h.register("fan"), other = try await h.register("other")
