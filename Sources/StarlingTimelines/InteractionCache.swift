@@ -191,8 +191,9 @@ public struct InteractionCache: Sendable {
         return 1
         """
 
-    /// After a write: the statuses' counters are dropped and their generations bumped, and the viewer's action set (if the
-    /// write was their favourite or reblog) is marked for rebuild under a new generation.
+    /// After a write: the statuses' counters are dropped and their generations bumped, and the
+    /// viewer's action set (if the write was their favourite or reblog) is marked for rebuild
+    /// under a new generation.
     public func invalidate(statuses: [Int64], actionsOf viewer: Int64? = nil) async throws {
         var batch = redis.batch()
         let ttl = String(countsTTLSeconds * 2)  // outlives any fill that read the generation before it
