@@ -155,9 +155,9 @@ public struct InteractionCache: Sendable {
         for (id, value) in counts {
             guard let generation = generations[id] else { continue }
             let key = RedisKeys.counts(id)
-            batch.add(Self.fillCountsScript.call(keys: [Array(key.utf8), Array(RedisKeys.countsGeneration(id).utf8)],
-                                                 [Array(generation.utf8), Array("\(value.repliesCount) \(value.reblogsCount) \(value.favouritesCount)".utf8), ttl]),
-                      routedBy: key)
+            let text = "\(value.repliesCount) \(value.reblogsCount) \(value.favouritesCount)"
+            let keys = [Array(key.utf8), Array(RedisKeys.countsGeneration(id).utf8)]
+            batch.add(Self.fillCountsScript.call(keys: keys, [Array(generation.utf8), Array(text.utf8), ttl]), routedBy: key)
         }
         if batch.isEmpty { return }
         _ = try await redis.send(batch).throwingFirstError()
