@@ -72,8 +72,8 @@ public enum RedisKeys {
 
     // MARK: Counters and the viewer's own actions
 
-    /// A status's counters as "replies reblogs favourites": filled with `SET NX` and a short TTL,
-    /// deleted by the writes that change them.
+    /// A status's counters as "replies reblogs favourites": filled with `SET NX` for an hour (when
+    /// `countsGeneration` has not moved since the fill read it), deleted by the writes that change them.
     public static func counts(_ statusId: Int64) -> String { "counts:{\(statusId)}" }
     /// Bumped by every write that changes a status's counters: a fill from PostgreSQL that began
     /// before it is refused (`InteractionCache.fillCounts`). Same hash tag as `counts`.
