@@ -117,6 +117,15 @@ struct JSONWriter {
         needsComma = true
     }
 
+    /// Fields (`"key":value` pairs, comma-separated) written before by another `JSONWriter`'s
+    /// `field` calls outside any object, copied into the object being written.
+    mutating func prewrittenFields(_ json: [UInt8]) {
+        if json.isEmpty { return }
+        separate()
+        bytes.append(contentsOf: json)
+        needsComma = true
+    }
+
     // MARK: Keyed shorthands
 
     mutating func field(_ name: StaticString, _ value: String) {

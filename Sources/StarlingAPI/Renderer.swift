@@ -5,25 +5,23 @@ import StarlingStore
 struct Renderer: Sendable {
     /// The public base URL, without a trailing slash.
     let baseURL: String
-    /// What of a status never changes but with an edit, rendered once per node: its HTML (turning
-    /// text into HTML was the largest cost of rendering a timeline page, 9 % of a node's CPU), its
-    /// id, URLs, mentions and tags. Keyed by id and edit time, so an edited status is rendered
-    /// afresh on every node at once; used only for the author username it was rendered with.
-    let contentCache = ExpiringCache<ContentKey, RenderedStatus>(ttl: .seconds(3600), capacity: 50_000)
+    /// What of a status is the same for every viewer, rendered once per node with its JSON: its
+    /// HTML (turning text into HTML was the largest cost of rendering a timeline page, 9 % of a
+    /// node's CPU), id, URLs, mentions, tags and attachments. Keyed by id, used only while the row
+    /// it was rendered from equals the row at hand (and by the same author username), so an edited
+    /// status is rendered afresh on every node at once without any invalidation.
+    let contentCache = ExpiringCache<Int64, RenderedStatus>(ttl: .seconds(3600), capacity: 50_000)
 
-    /// A class: taken from the cache for every status of every page, it is one retain, not seven.
+    /// A class: taken from the cache for every status of every page, it is one retain.
     final class RenderedStatus: Sendable {
+        let row: StatusRow
         let username: String
-        let id: String
-        let uri: String
-        let url: String
-        let content: String
-        let mentions: [MentionEntity]
-        let tags: [TagEntity]
+        /// The status with its viewer-independent fields and their JSON (`prewritten`); the rest
+        /// (author, counters, the viewer's flags) is filled in for each use.
+        let template: StatusEntity
 
-        init(username: String, id: String, uri: String, url: String, content: String, mentions: [MentionEntity], tags: [TagEntity]) {
-            (self.username, self.id, self.uri, self.url) = (username, id, uri, url)
-            (self.content, self.mentions, self.tags) = (content, mentions, tags)
+        init(row: StatusRow, username: String, template: StatusEntity) {
+            (self.row, self.username, self.template) = (row, username, template)
         }
     }
 
@@ -35,11 +33,6 @@ struct Renderer: Sendable {
     struct RenderedAccount: Sendable {
         var row: AccountRow
         var account: Shared<AccountEntity>
-    }
-
-    struct ContentKey: Hashable, Sendable {
-        var id: Int64
-        var editedAt: Date?
     }
 
     init(baseURL: String) {
@@ -74,17 +67,9 @@ struct Renderer: Sendable {
     /// - Parameter includeSource: the raw text is returned only to its author (for delete-and-redraft).
     func status(_ row: StatusRow, author: AccountRow, includeSource: Bool = false,
                 interactions: StatusInteractions = StatusInteractions(), reblog: StatusEntity? = nil) -> StatusEntity {
-        let rendered = rendered(row, username: author.username)
-        var entity = StatusEntity(
-            id: rendered.id, createdAt: row.createdAt,
-            inReplyToId: Nullable(row.inReplyToId.map(String.init)),
-            inReplyToAccountId: Nullable(row.inReplyToAccountId.map(String.init)),
-            sensitive: row.sensitive, spoilerText: row.spoilerText, visibility: row.visibility.rawValue,
-            language: Nullable(row.language), uri: rendered.uri, url: rendered.url,
-            content: rendered.content, text: Nullable(includeSource ? row.text : nil),
-            author: sharedAccount(author), mentions: rendered.mentions, tags: rendered.tags)
-        entity.editedAt = Nullable(row.editedAt.map(JSON.timestamp))
-        entity.mediaAttachments = (row.media ?? []).map { MediaAttachmentEntity($0, baseURL: baseURL) }
+        var entity = template(row, author: author)
+        entity.setAuthor(sharedAccount(author))  // the template's may be older
+        if includeSource { entity.text = Nullable(row.text) }
         entity.repliesCount = interactions.repliesCount
         entity.reblogsCount = interactions.reblogsCount
         entity.favouritesCount = interactions.favouritesCount
@@ -94,29 +79,40 @@ struct Renderer: Sendable {
         entity.pinned = interactions.pinned
         if let reblog {
             entity.reblog = Nullable(ReblogBox(reblog))
-            entity.content = ""
+            if !entity.content.isEmpty { entity.content = "" }  // a reblog row's template already has it empty
             entity.favourited = reblog.favourited
             entity.reblogged = reblog.reblogged
             entity.bookmarked = reblog.bookmarked
             entity.pinned = false  // a reblog is never pinned
+        } else if row.reblogOfId != nil {
+            entity.content = content(row)  // a reblog rendered without its original: its own (empty) text
         }
         return entity
     }
 
-    /// The unchanging parts of a status by `username`, from `contentCache` (rendered on a miss).
-    func rendered(_ row: StatusRow, username: String) -> RenderedStatus {
-        let key = ContentKey(id: row.id, editedAt: row.editedAt)
-        if let cached = contentCache.get(key), cached.username == username { return cached }
-        let rendered = RenderedStatus(
-            username: username, id: String(row.id),
+    /// A status's viewer-independent fields with their JSON, from `contentCache` while `row` is
+    /// unchanged (rendered on a miss). A reblog's own content is empty: it shows the original's.
+    func template(_ row: StatusRow, author: AccountRow) -> StatusEntity {
+        let username = author.username
+        if let cached = contentCache.get(row.id), cached.username == username, cached.row == row { return cached.template }
+        var entity = StatusEntity(
+            id: String(row.id), createdAt: row.createdAt,
+            inReplyToId: Nullable(row.inReplyToId.map(String.init)),
+            inReplyToAccountId: Nullable(row.inReplyToAccountId.map(String.init)),
+            sensitive: row.sensitive, spoilerText: row.spoilerText, visibility: row.visibility.rawValue,
+            language: Nullable(row.language),
             uri: "\(baseURL)/users/\(username)/statuses/\(row.id)", url: "\(baseURL)/@\(username)/\(row.id)",
-            content: content(row),
+            content: row.reblogOfId == nil ? content(row) : "", text: Nullable(nil),
+            author: sharedAccount(author),
             mentions: row.mentions.map {
                 MentionEntity(id: String($0.id), username: $0.username, url: "\(baseURL)/@\($0.username)", acct: $0.username)
             },
             tags: row.tags.map { TagEntity(name: $0, url: "\(baseURL)/tags/\($0)") })
-        contentCache.set(key, rendered)
-        return rendered
+        entity.editedAt = Nullable(row.editedAt.map(JSON.timestamp))
+        entity.mediaAttachments = (row.media ?? []).map { MediaAttachmentEntity($0, baseURL: baseURL) }
+        entity.prewritten = entity.prewrite()
+        contentCache.set(row.id, RenderedStatus(row: row, username: username, template: entity))
+        return entity
     }
 
     func content(_ row: StatusRow) -> String {

@@ -128,6 +128,56 @@ import Testing
         try Self.expectSameJSON(edited)
     }
 
+    /// A rendered status carries its viewer-independent fields' JSON (cached per node): it writes the
+    /// same bytes as the fields written one by one, on a cache miss and a hit, with any counters,
+    /// flags, source text or reblog around it; a changed row (an edit) is rendered afresh, and a
+    /// field changed on the entity drops the JSON, so what is written is always the fields.
+    @Test func prewrittenStatusFieldsMatchTheFieldsAndFollowTheRow() throws {
+        let renderer = Renderer(baseURL: "https://example.test")
+        let author = AccountRow(id: 7, username: "zoë", displayName: "Zoë", note: "", createdAt: Self.date(1_575_763_200),
+                                lastStatusAt: nil, followersCount: 3, followingCount: 4, statusesCount: 5)
+        var row = StatusRow(id: 42, accountId: 7, text: "hello @bob #Swift \(Self.nasty)", spoilerText: "cw \"x\"", sensitive: true,
+                            visibility: .unlisted, language: "fr", inReplyToId: 41, inReplyToAccountId: 8, createdAt: Self.date(1_700_000_000),
+                            mentions: [MentionRef(id: 8, username: "bob")], tags: ["swift"])
+        row.media = [MediaRef(id: 9, fileKey: "ab/cd.png", previewKey: "ab/cd-small.png", width: 640, height: 480, previewWidth: 320,
+                              previewHeight: 240, blurhash: "LKO2?U%2Tw=w", description: Self.nasty, focusX: 0.5, focusY: -0.25)]
+        func expectPrewrittenMatches(_ status: StatusEntity, sourceLocation: SourceLocation = #_sourceLocation) throws {
+            #expect(status.prewritten != nil, sourceLocation: sourceLocation)
+            var plain = status
+            plain.prewritten = nil
+            #expect(JSON.bytes(status) == JSON.bytes(plain), sourceLocation: sourceLocation)
+            try Self.expectSameJSON(status, sourceLocation: sourceLocation)
+        }
+        let miss = renderer.status(row, author: author)
+        try expectPrewrittenMatches(miss)
+        var interactions = StatusInteractions()
+        interactions.repliesCount = 3
+        interactions.favourited = true
+        let hit = renderer.status(row, author: author, includeSource: true, interactions: interactions)
+        try expectPrewrittenMatches(hit)
+        #expect(hit.text.value == row.text && hit.repliesCount == 3 && hit.favourited)
+
+        let reblogRow = StatusRow(id: 43, accountId: 7, text: "", spoilerText: "", sensitive: false, visibility: .public,
+                                  createdAt: Self.date(1_700_000_100), reblogOfId: 42)
+        let reblog = renderer.status(reblogRow, author: author, reblog: hit)
+        try expectPrewrittenMatches(reblog)
+        #expect(reblog.content == "" && reblog.reblog.value?.status.id == "42")
+
+        row.text = "edited @bob"
+        row.editedAt = Self.date(1_700_000_200)
+        let edited = renderer.status(row, author: author)
+        try expectPrewrittenMatches(edited)
+        #expect(edited.content.contains("edited") && edited.editedAt.value != nil)
+
+        var changed = edited
+        changed.content = "<p>changed</p>"
+        changed.tags = []
+        #expect(changed.prewritten == nil)
+        let written = try #require(try JSONSerialization.jsonObject(with: Data(JSON.bytes(changed))) as? [String: Any])
+        #expect(written["content"] as? String == "<p>changed</p>" && (written["tags"] as? [Any])?.isEmpty == true)
+        try Self.expectSameJSON(changed)
+    }
+
     @Test func smallEntitiesMatchTheEncoder() throws {
         try Self.expectSameJSON(MentionEntity(id: "1", username: Self.nasty, url: "https://x.test/@a", acct: "a"))
         try Self.expectSameJSON(TagEntity(name: "tag", url: "https://x.test/tags/tag"))
