@@ -96,68 +96,6 @@ struct ApplicationEntity: Encodable, Sendable {
     var website: Nullable<String>
 }
 
-/// Mastodon's Status entity.
-///
-/// The fields that are the same for every viewer and change only with an edit (the `didSet` ones)
-/// may carry their JSON, written once per status per node (`prewritten`, set by the renderer's
-/// cache): a page then copies those bytes instead of writing and escaping every field again.
-/// Changing any of them drops it, so the JSON never disagrees with the fields.
-struct StatusEntity: Encodable, Sendable {
-    var id: String { didSet { prewritten = nil } }
-    var createdAt: Date { didSet { prewritten = nil } }
-    var inReplyToId: Nullable<String> { didSet { prewritten = nil } }
-    var inReplyToAccountId: Nullable<String> { didSet { prewritten = nil } }
-    var sensitive: Bool { didSet { prewritten = nil } }
-    var spoilerText: String { didSet { prewritten = nil } }
-    var visibility: String { didSet { prewritten = nil } }
-    var language: Nullable<String> { didSet { prewritten = nil } }
-    var uri: String { didSet { prewritten = nil } }
-    var url: String { didSet { prewritten = nil } }
-    var repliesCount: Int64 = 0
-    var reblogsCount: Int64 = 0
-    var favouritesCount: Int64 = 0
-    var editedAt = Nullable<String>(nil)
-    var favourited = false
-    var reblogged = false
-    var muted = false
-    var bookmarked = false
-    var pinned = false
-    var content: String { didSet { prewritten = nil } }
-    var text: Nullable<String>
-    var reblog = Nullable<ReblogBox>(nil)
-    var application = Nullable<ApplicationEntity>(nil)
-    @Shared var account: AccountEntity
-    var mediaAttachments: [MediaAttachmentEntity] = [] { didSet { prewritten = nil } }
-    var mentions: [MentionEntity] { didSet { prewritten = nil } }
-    var tags: [TagEntity] { didSet { prewritten = nil } }
-    var emojis: [String] = [] { didSet { prewritten = nil } }
-    var card = Nullable<String>(nil) { didSet { prewritten = nil } }
-    /// The viewer's filters that matched (filters v2, DirectFilterRoutes.swift); absent when none did.
-    var filtered: [FilterResultEntity]? = nil
-    var poll = Nullable<PollEntity>(nil)
-    /// The JSON of the viewer-independent fields, or nil (then they are written one by one).
-    var prewritten: Prewritten? = nil
-
-    /// The viewer-independent fields' JSON in the three runs `writeJSON` places between the others.
-    final class Prewritten: Sendable {
-        /// `id` to `url`.
-        let head: [UInt8]
-        let content: [UInt8]
-        /// `media_attachments` to `card`.
-        let tail: [UInt8]
-        init(head: [UInt8], content: [UInt8], tail: [UInt8]) {
-            (self.head, self.content, self.tail) = (head, content, tail)
-        }
-    }
-
-    /// Every field but `prewritten`, in Mastodon's order.
-    enum CodingKeys: String, CodingKey {
-        case id, createdAt, inReplyToId, inReplyToAccountId, sensitive, spoilerText, visibility, language, uri, url
-        case repliesCount, reblogsCount, favouritesCount, editedAt, favourited, reblogged, muted, bookmarked, pinned
-        case content, text, reblog, application, account, mediaAttachments, mentions, tags, emojis, card, filtered, poll
-    }
-}
-
 /// A value held in an immutable shared box. Why: a page's statuses are copied as they pass from
 /// hydration through the visibility rules and filters, and the author's account was the half of each
 /// copy (a dozen strings retained and released); boxed, it is one retain. Reads borrow the value
@@ -201,29 +139,6 @@ extension Shared where Value: JSONWritable {
         } else {
             box.value.writeJSON(to: &writer)
         }
-    }
-}
-
-extension StatusEntity {
-    /// A status whose author is a shared box (`Renderer.sharedAccount`); the rest as the memberwise init.
-    init(id: String, createdAt: Date, inReplyToId: Nullable<String>, inReplyToAccountId: Nullable<String>, sensitive: Bool,
-         spoilerText: String, visibility: String, language: Nullable<String>, uri: String, url: String, content: String,
-         text: Nullable<String>, author: Shared<AccountEntity>, mentions: [MentionEntity], tags: [TagEntity]) {
-        self.id = id
-        self.createdAt = createdAt
-        self.inReplyToId = inReplyToId
-        self.inReplyToAccountId = inReplyToAccountId
-        self.sensitive = sensitive
-        self.spoilerText = spoilerText
-        self.visibility = visibility
-        self.language = language
-        self.uri = uri
-        self.url = url
-        self.content = content
-        self.text = text
-        self._account = author
-        self.mentions = mentions
-        self.tags = tags
     }
 }
 
@@ -446,67 +361,6 @@ extension ApplicationEntity: JSONWritable {
         w.field("name", name)
         w.field("website", website)
         w.endObject()
-    }
-}
-
-extension StatusEntity: JSONWritable {
-    func writeJSON(to w: inout JSONWriter) {
-        w.beginObject()
-        if let prewritten { w.prewrittenFields(prewritten.head) } else { writeHead(to: &w) }
-        w.field("replies_count", repliesCount)
-        w.field("reblogs_count", reblogsCount)
-        w.field("favourites_count", favouritesCount)
-        w.field("edited_at", editedAt)
-        w.field("favourited", favourited)
-        w.field("reblogged", reblogged)
-        w.field("muted", muted)
-        w.field("bookmarked", bookmarked)
-        w.field("pinned", pinned)
-        if let prewritten { w.prewrittenFields(prewritten.content) } else { w.field("content", content) }
-        w.field("text", text)
-        w.field("reblog", reblog)
-        w.field("application", application)
-        w.key("account")
-        _account.writeJSON(to: &w)
-        if let prewritten { w.prewrittenFields(prewritten.tail) } else { writeTail(to: &w) }
-        w.field("poll", poll)
-        if let filtered { w.field("filtered", filtered) }
-        w.endObject()
-    }
-
-    /// This status's viewer-independent fields written once, for `prewritten`.
-    func prewrite() -> Prewritten {
-        var head = JSONWriter(capacity: 512), content = JSONWriter(capacity: 512), tail = JSONWriter(capacity: 512)
-        writeHead(to: &head)
-        content.field("content", self.content)
-        writeTail(to: &tail)
-        return Prewritten(head: head.bytes, content: content.bytes, tail: tail.bytes)
-    }
-
-    /// Mutating the author alone keeps `prewritten` (the account is written apart from it).
-    mutating func setAuthor(_ author: Shared<AccountEntity>) {
-        _account = author
-    }
-
-    private func writeHead(to w: inout JSONWriter) {
-        w.field("id", id)
-        w.field("created_at", createdAt)
-        w.field("in_reply_to_id", inReplyToId)
-        w.field("in_reply_to_account_id", inReplyToAccountId)
-        w.field("sensitive", sensitive)
-        w.field("spoiler_text", spoilerText)
-        w.field("visibility", visibility)
-        w.field("language", language)
-        w.field("uri", uri)
-        w.field("url", url)
-    }
-
-    private func writeTail(to w: inout JSONWriter) {
-        w.field("media_attachments", mediaAttachments)
-        w.field("mentions", mentions)
-        w.field("tags", tags)
-        w.field("emojis", emojis)
-        w.field("card", card)
     }
 }
 
