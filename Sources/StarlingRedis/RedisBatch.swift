@@ -14,10 +14,14 @@ public struct RedisBatch: Sendable {
     }
 
     let map: ShardMap
+    /// Whether one command may name keys of different slots on the same shard: yes in `shards`
+    /// mode (each shard is one Redis server), no in a Redis Cluster (it answers `CROSSSLOT`).
+    public let keysMaySpanSlots: Bool
     private(set) var commands: [Int: [RedisCommand]] = [:]
 
-    public init(map: ShardMap) {
+    public init(map: ShardMap, keysMaySpanSlots: Bool = false) {
         self.map = map
+        self.keysMaySpanSlots = keysMaySpanSlots
     }
 
     public var isEmpty: Bool { commands.isEmpty }
@@ -89,7 +93,7 @@ public struct RedisBatchReplies: Sendable {
 
 extension ShardedRedis {
     /// A new batch over the current slot map.
-    public func batch() -> RedisBatch { RedisBatch(map: map) }
+    public func batch() -> RedisBatch { RedisBatch(map: map, keysMaySpanSlots: mode == .shards) }
 
     /// Sends a batch: one pipeline per shard, shards concurrently.
     public func send(_ batch: RedisBatch) async throws -> RedisBatchReplies {

@@ -538,19 +538,34 @@ public struct TimelineCache: Sendable {
         return out
     }
 
-    /// Where a batch will hold each status's cached row and counters.
+    /// Where a batch will hold each status's cached row and counters: per `MGET`, the statuses it asks for.
     public struct StatusAndCountsTickets: Sendable {
-        let tickets: [(Int64, RedisBatch.Ticket)]
+        let tickets: [(ids: [Int64], ticket: RedisBatch.Ticket)]
     }
 
-    /// Queues, for each status, one `MGET status:{id} counts:{id}`: its row and its counters in one
-    /// command (the keys share the hash tag, so the slot), keys built as bytes. Hydration reads
-    /// both for every status on a page; as two `GET`s with String keys, building and encoding the
-    /// commands was a tenth of a home read's CPU.
+    /// Queues the cached row and counters of every status (`status:{id}`, `counts:{id}`), keys built
+    /// as bytes. Hydration reads both for every status on a page; as two `GET`s with String keys,
+    /// building and encoding the commands was a tenth of a home read's CPU. In `shards` mode one
+    /// `MGET` per shard asks for all of them (a page is three commands, not twenty: Redis's and the
+    /// client's cost is mostly per command); a Redis Cluster refuses keys of several slots in one
+    /// command, so there it is one `MGET` per status (its two keys share the hash tag).
     public func queueStatusesAndCounts(_ ids: [Int64], in batch: inout RedisBatch) -> StatusAndCountsTickets {
-        StatusAndCountsTickets(tickets: ids.map { id in
+        if !batch.keysMaySpanSlots {
+            return StatusAndCountsTickets(tickets: ids.map { id in
+                let keys = RedisKeys.statusAndCountsKeys(id)
+                return ([id], batch.add(RedisCommand(bytes: [Self.mget, keys.status, keys.counts]), shard: batch.shard(forSlot: keys.slot)))
+            })
+        }
+        var byShard: [Int: (ids: [Int64], arguments: [[UInt8]])] = [:]
+        for id in ids {
             let keys = RedisKeys.statusAndCountsKeys(id)
-            return (id, batch.add(RedisCommand(bytes: [Self.mget, keys.status, keys.counts]), shard: batch.shard(forSlot: keys.slot)))
+            let shard = batch.shard(forSlot: keys.slot)
+            byShard[shard, default: ([], [Self.mget])].ids.append(id)
+            byShard[shard]!.arguments.append(keys.status)
+            byShard[shard]!.arguments.append(keys.counts)
+        }
+        return StatusAndCountsTickets(tickets: byShard.map { shard, queued in
+            (queued.ids, batch.add(RedisCommand(bytes: queued.arguments), shard: shard))
         })
     }
 
@@ -560,20 +575,23 @@ public struct TimelineCache: Sendable {
     public func statusesAndCounts(_ queued: StatusAndCountsTickets, from replies: RedisBatchReplies) throws
         -> (statuses: [Int64: CachedStatus], counts: [Int64: StatusInteractions]) {
         var statuses: [Int64: CachedStatus] = [:], counts: [Int64: StatusInteractions] = [:]
-        statuses.reserveCapacity(queued.tickets.count)
-        counts.reserveCapacity(queued.tickets.count)
+        let total = queued.tickets.reduce(0) { $0 + $1.ids.count }
+        statuses.reserveCapacity(total)
+        counts.reserveCapacity(total)
         let tombstone = Array(RedisKeys.tombstone.utf8)
-        for (id, ticket) in queued.tickets {
+        for (ids, ticket) in queued.tickets {
             switch replies[ticket] {
-            case .array(let values) where values.count == 2:
-                if case .bulk(let bytes) = values[0] {
-                    if bytes == tombstone {
-                        statuses[id] = .deleted
-                    } else if let row = StatusRowCodec.decode(bytes) {
-                        statuses[id] = .row(row)
+            case .array(let values) where values.count == 2 * ids.count:
+                for (position, id) in ids.enumerated() {
+                    if case .bulk(let bytes) = values[2 * position] {
+                        if bytes == tombstone {
+                            statuses[id] = .deleted
+                        } else if let row = StatusRowCodec.decode(bytes) {
+                            statuses[id] = .row(row)
+                        }
                     }
+                    if let parsed = InteractionCache.parseCounts(values[2 * position + 1]) { counts[id] = parsed }
                 }
-                if let parsed = InteractionCache.parseCounts(values[1]) { counts[id] = parsed }
             case .error(let message):
                 throw RedisError.server(message)
             default:

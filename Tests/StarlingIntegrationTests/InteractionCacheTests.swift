@@ -1,6 +1,6 @@
 import Foundation
 import StarlingDomain
-import StarlingRedis
+@testable import StarlingRedis
 import StarlingStore
 @testable import StarlingTimelines
 import Testing
@@ -36,6 +36,41 @@ struct InteractionCacheTests {
             try await cache.fillCounts([id + 1: read], generations: [:])
             #expect(try await redis.send(key: key, RedisCommand("GET", key)).string == "0 0 2")
             #expect(try await redis.send(key: RedisKeys.counts(id + 1), RedisCommand("GET", RedisKeys.counts(id + 1))) == .null)
+        }
+    }
+
+    /// A page's rows and counters, read with one `MGET` per shard (`shards` mode), are what the
+    /// one-`MGET`-per-status form (the only one a Redis Cluster allows) reads: rows, tombstones,
+    /// counters, and nothing for what is not cached.
+    @Test func aPageReadWithOneCommandPerShardMatchesOnePerStatus() async throws {
+        try await Harness.with { h in
+            let redis = h.services.redis, cache = h.services.cache
+            let base = Int64.random(in: 1 << 40 ..< 1 << 50)
+            let ids = (0..<24).map { base + Int64($0) * 7919 }  // spread over every shard
+            let rows = ids.prefix(16).map { id in
+                StatusRow(id: id, accountId: 1, text: "row \(id)", spoilerText: "", sensitive: false, visibility: .public, createdAt: Date())
+            }
+            try await cache.cache(Array(rows))
+            try await cache.tombstone(ids[3])
+            var counted = StatusInteractions()
+            counted.reblogsCount = 4
+            let countedIds = [ids[0], ids[5], ids[20]]  // ids[20] has counters but no row
+            try await h.services.interactionCache.fillCounts(Dictionary(uniqueKeysWithValues: countedIds.map { ($0, counted) }),
+                                                             generations: try await h.services.interactionCache.countGenerations(countedIds))
+
+            func read(spanningSlots: Bool) async throws -> ([Int64: CachedStatus], [Int64: StatusInteractions], Int) {
+                var batch = RedisBatch(map: redis.map, keysMaySpanSlots: spanningSlots)
+                let tickets = cache.queueStatusesAndCounts(ids, in: &batch)
+                let (statuses, counts) = try cache.statusesAndCounts(tickets, from: try await redis.send(batch))
+                return (statuses, counts, batch.commands.values.reduce(0) { $0 + $1.count })
+            }
+            let (perShard, perShardCounts, perShardCommands) = try await read(spanningSlots: true)
+            let (perStatus, perStatusCounts, perStatusCommands) = try await read(spanningSlots: false)
+            #expect(perShard == perStatus && perShardCounts == perStatusCounts)
+            #expect(perShardCommands <= redis.map.shards.count && perStatusCommands == ids.count)
+            #expect(perShard[ids[3]] == .deleted && perShard.count == 16 && perShard[ids[20]] == nil)
+            if case .row(let row)? = perShard[ids[1]] { #expect(row.text == "row \(ids[1])") } else { Issue.record("row not read") }
+            #expect(Set(perShardCounts.keys) == Set(countedIds) && perShardCounts[ids[20]]?.reblogsCount == 4)
         }
     }
 
