@@ -213,6 +213,56 @@ public final class Workload: Sendable {
         return recorder.result(name: name, mode: "closed", seconds: seconds, concurrency: concurrency)
     }
 
+    /// Every seeded user posts once, `concurrency` at a time, so each home timeline holds a status
+    /// from every account its owner follows: the home phases then read full pages (a reader is
+    /// picked in proportion to how many accounts they follow; the median follows 29), not the
+    /// near-empty timelines of freshly seeded accounts.
+    public func fillTimelines(concurrency: Int) async -> PhaseResult {
+        await eachUser(name: "fill: one post per user", op: .post, concurrency: concurrency) { user in
+            await self.post(author: user, text: "load test \(self.users.runId) filler by user \(user)") == nil ? "post failed" : nil
+        }
+    }
+
+    /// Every seeded user's home read once on every API node. A user's first read on a node fills
+    /// that node's caches of them (token owner, pulled authors, filters, relations) from
+    /// PostgreSQL; a running service has those warm, and the closed-loop home phase measures that
+    /// steady state. This pass's own rate is the cold figure, reported as a phase of its own.
+    public func firstReads(concurrency: Int) async -> PhaseResult {
+        let nodes = api.targets.count
+        return await eachUser(name: "home, first read per user and node", op: .home, concurrency: concurrency, times: nodes) { user, node in
+            let (reply, failure) = await self.api.send(.GET, "/api/v1/timelines/home?limit=20", token: self.users.token(user), target: node)
+            return failure ?? reply.error
+        }
+    }
+
+    /// Runs `body` for every seeded user (`times` rounds, the round passed along), `concurrency` at
+    /// a time, recording each call as `op`: nil from `body` is success, otherwise the error kind.
+    func eachUser(name: String, op: Op, concurrency: Int, times: Int = 1,
+                  _ body: @escaping @Sendable (_ user: Int, _ round: Int) async -> String?) async -> PhaseResult {
+        let start = ContinuousClock.now
+        let recorder = Recorder(start: start)
+        let taken = Counter()
+        let userCount = users.accountIds.count
+        await withDiscardingTaskGroup { group in
+            for _ in 0..<concurrency {
+                group.addTask {
+                    while true {
+                        let index = taken.add(1) - 1
+                        guard index < userCount * times else { return }
+                        let sent = ContinuousClock.now
+                        let error = await body(index % userCount, index / userCount)
+                        recorder.record(op, micros: micros(ContinuousClock.now - sent), error: error, at: sent)
+                    }
+                }
+            }
+        }
+        return recorder.result(name: name, mode: "closed", seconds: secondsOf(ContinuousClock.now - start), concurrency: concurrency)
+    }
+
+    func eachUser(name: String, op: Op, concurrency: Int, _ body: @escaping @Sendable (_ user: Int) async -> String?) async -> PhaseResult {
+        await eachUser(name: name, op: op, concurrency: concurrency, times: 1) { user, _ in await body(user) }
+    }
+
     /// One post by user `author` (through the API); its status id and latency in ms, or nil on failure.
     public func post(author: Int, text: String) async -> (id: Int64, ms: Double)? {
         let t = ContinuousClock.now
