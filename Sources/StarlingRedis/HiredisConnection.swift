@@ -84,7 +84,7 @@ final class HiredisConnection: @unchecked Sendable {
         let r = reply.pointee
         switch r.type {
         case 1:  // REDIS_REPLY_STRING
-            return .bulk(bytes(r.str, r.len))
+            return .bulk(RESPBytes(bytes(r.str, r.len)))
         case 2:  // REDIS_REPLY_ARRAY
             var items: [RESPValue] = []
             items.reserveCapacity(r.elements)

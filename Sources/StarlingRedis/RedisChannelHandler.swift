@@ -14,7 +14,8 @@ struct RedisPipelineRequest: Sendable {
 /// Redis answers commands in the order it received them, so the handler keeps one FIFO of
 /// outstanding pipelines: any number of callers share the connection, and their writes in one
 /// event-loop tick leave in one `flush` (one syscall). Replies are parsed by hiredis's reader
-/// (`redisReaderFeed`/`redisReaderGetReply`), fed straight from the channel's buffers.
+/// (`redisReaderFeed`/`redisReaderGetReply`), fed straight from the channel's buffers, which
+/// builds them as Swift values as it goes (`RESPReplyBuilder`).
 ///
 /// A pipeline that gets no complete answer within `timeout` (plus a little per command) closes
 /// the connection: replies are ordered, so one lost answer would shift every later one onto the
@@ -37,6 +38,8 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     let address: String
     let timeout: TimeAmount
     private let reader: UnsafeMutablePointer<redisReader>
+    /// Makes the reader's replies; the reader holds it unretained, so it lives as long as the handler.
+    private let builder = RESPReplyBuilder()
     private var pending = CircularBuffer<Pending>(initialCapacity: 16)
     /// The replies gathered so far for the oldest pending pipeline. Kept outside `pending`: an
     /// array mutated through the buffer's subscript would be copied on every append.
@@ -53,7 +56,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         self.address = address
         self.timeout = timeout
         // hiredis allocates the reader; nil only when out of memory, where nothing can go on anyway.
-        guard let reader = redisReaderCreate() else { fatalError("hiredis: redisReaderCreate returned NULL") }
+        guard let reader = builder.makeReader() else { fatalError("hiredis: redisReaderCreateWithFunctions returned NULL") }
         self.reader = reader
     }
 
@@ -117,10 +120,8 @@ final class RedisChannelHandler: ChannelDuplexHandler {
                 fail(context: context, RedisError.io(address: address, reason: "protocol error"))
                 return
             }
-            guard let raw else { return }  // need more bytes
-            let value = HiredisConnection.convert(raw.assumingMemoryBound(to: redisReply.self))
-            freeReplyObject(raw)
-            deliver(value, context: context)
+            guard raw != nil else { return }  // need more bytes
+            deliver(builder.take(), context: context)
         }
     }
 
@@ -179,6 +180,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     private func failAll(_ error: RedisError) {
         if failure == nil { failure = error }
         replies = []
+        builder.reset()
         while let item = pending.popFirst() {
             item.promise.fail(error)
         }

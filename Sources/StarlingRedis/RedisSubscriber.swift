@@ -41,7 +41,7 @@ public final class RedisSubscriber: Sendable {
                     // ["pmessage", pattern, channel, payload]
                     guard case .array(let parts) = reply, parts.count == 4, parts[0].string == "pmessage",
                           let channel = parts[2].string, case .bulk(let payload) = parts[3] else { return }
-                    onMessage(channel, payload)
+                    onMessage(channel, payload.array)
                 }
             } catch {
                 if stopped.load(ordering: .relaxed) { return }

@@ -4,7 +4,7 @@ enum DecimalBytes {
     /// The integer at `index` (an optional `-`, then digits, without a leading zero unless it is
     /// `0` alone, as JSON spells numbers), moving `index` past it. nil, with `index` wherever it
     /// stopped, if there is none or it does not fit an `Int64`.
-    static func int64(_ bytes: [UInt8], at index: inout Int) -> Int64? {
+    static func int64<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at index: inout Int) -> Int64? where Bytes.Index == Int {
         let negative = index < bytes.count && bytes[index] == UInt8(ascii: "-")
         if negative { index += 1 }
         let start = index

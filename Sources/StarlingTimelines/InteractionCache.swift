@@ -113,22 +113,24 @@ public struct InteractionCache: Sendable {
     /// `"<replies> <reblogs> <favourites>"` (as `fillCounts` writes it), read over the bytes: this
     /// runs for every status of every page. nil for anything else.
     static func parseCounts(_ value: RESPValue) -> StatusInteractions? {
-        guard case .bulk(let bytes) = value else { return nil }
-        var index = 0
-        func number(after separator: Bool) -> Int64? {
-            if separator {
-                guard index < bytes.count, bytes[index] == UInt8(ascii: " ") else { return nil }
-                index += 1
+        guard case .bulk(let reply) = value else { return nil }
+        return reply.withUnsafeBufferPointer { bytes -> StatusInteractions? in
+            var index = 0
+            func number(after separator: Bool) -> Int64? {
+                if separator {
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: " ") else { return nil }
+                    index += 1
+                }
+                return DecimalBytes.int64(bytes, at: &index)
             }
-            return DecimalBytes.int64(bytes, at: &index)
+            guard let replies = number(after: false), let reblogs = number(after: true), let favourites = number(after: true),
+                  index == bytes.count else { return nil }
+            var counts = StatusInteractions()
+            counts.repliesCount = replies
+            counts.reblogsCount = reblogs
+            counts.favouritesCount = favourites
+            return counts
         }
-        guard let replies = number(after: false), let reblogs = number(after: true), let favourites = number(after: true),
-              index == bytes.count else { return nil }
-        var counts = StatusInteractions()
-        counts.repliesCount = replies
-        counts.reblogsCount = reblogs
-        counts.favouritesCount = favourites
-        return counts
     }
 
     /// The counters' generations of `ids` ("" where none), read before their counters are read

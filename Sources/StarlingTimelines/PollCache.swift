@@ -59,7 +59,7 @@ public struct PollCache: Sendable {
     public func read(_ tickets: Tickets, from replies: RedisBatchReplies) -> (polls: [Int64: PollRow], votes: [Int64: CachedVote]) {
         var polls: [Int64: PollRow] = [:], votes: [Int64: CachedVote] = [:]
         for (id, ticket) in tickets.polls {
-            if case .bulk(let bytes) = replies[ticket], let row = Self.decodePoll(bytes) { polls[id] = row }
+            if case .bulk(let bytes) = replies[ticket], let row = Self.decodePoll(bytes.array) { polls[id] = row }
         }
         for (id, ticket) in tickets.votes {
             if case .bulk(let bytes) = replies[ticket], let vote = Self.decodeVote(String(decoding: bytes, as: UTF8.self)) { votes[id] = vote }

@@ -1,5 +1,6 @@
 import Foundation
 import StarlingStore
+import StarlingRedis
 
 /// The status cache's value format: a compact binary encoding of ``StatusRow``, decoded without
 /// Foundation (a home page decodes twenty of these per request).
@@ -112,12 +113,21 @@ public enum StatusRowCodec {
 
     /// The row, or nil: not a row (the tombstone, garbage) or a version this build cannot read.
     public static func decode(_ bytes: [UInt8]) -> StatusRow? {
-        guard let first = bytes.first else { return nil }
-        if first == UInt8(ascii: "{") { return decodeLegacyJSON(bytes) }
+        bytes.withUnsafeBufferPointer { decode($0) }
+    }
+
+    /// A row read from Redis, decoded where the reply holds it.
+    public static func decode(_ bytes: RESPBytes) -> StatusRow? {
+        bytes.withUnsafeBufferPointer { decode($0) }
+    }
+
+    static func decode(_ buffer: UnsafeBufferPointer<UInt8>) -> StatusRow? {
+        guard let first = buffer.first else { return nil }
+        if first == UInt8(ascii: "{") { return decodeLegacyJSON(Array(buffer)) }
         guard first == version1 else { return nil }
         var row = StatusRow(id: 0, accountId: 0, text: "", spoilerText: "", sensitive: false, visibility: .public,
                             createdAt: Date(timeIntervalSince1970: 0))
-        let decoded: Bool = bytes.withUnsafeBufferPointer { buffer in
+        let decoded: Bool = { () -> Bool in
             var reader = Reader(buffer: buffer, offset: 1)
             guard let id = reader.int64(), let accountId = reader.int64(), let flags = reader.byte(),
                   flags & ~Flag.all == 0, let createdAt = reader.uint64(),
@@ -184,7 +194,7 @@ public enum StatusRowCodec {
                 row.media = media
             }
             return reader.remaining == 0
-        }
+        }()
         return decoded ? row : nil
     }
 

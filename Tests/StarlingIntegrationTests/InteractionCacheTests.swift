@@ -148,16 +148,16 @@ struct InteractionCacheTests {
 /// The counters' cache value, read over its bytes.
 @Suite struct CountsValueTests {
     @Test func countsParseAsFillCountsWritesThem() {
-        let counts = InteractionCache.parseCounts(.bulk(Array("12 0 9223372036854775807".utf8)))
+        let counts = InteractionCache.parseCounts(.bulk(RESPBytes(Array("12 0 9223372036854775807".utf8))))
         #expect(counts?.repliesCount == 12)
         #expect(counts?.reblogsCount == 0)
         #expect(counts?.favouritesCount == .max)
-        #expect(InteractionCache.parseCounts(.bulk(Array("-1 2 3".utf8)))?.repliesCount == -1)
+        #expect(InteractionCache.parseCounts(.bulk(RESPBytes(Array("-1 2 3".utf8))))?.repliesCount == -1)
     }
 
     @Test(arguments: ["", "1 2", "1 2 3 4", "1 2 3 ", " 1 2 3", "1 x 3", "1 2 99999999999999999999", "- 2 3", "1  2 3"])
     func anythingElseIsNoCounts(_ text: String) {
-        #expect(InteractionCache.parseCounts(.bulk(Array(text.utf8))) == nil)
+        #expect(InteractionCache.parseCounts(.bulk(RESPBytes(Array(text.utf8)))) == nil)
         #expect(InteractionCache.parseCounts(.null) == nil)
     }
 }

@@ -24,10 +24,10 @@ struct RedisBatchTests {
         }
         // Replies come back per shard, in pipeline order: each ticket finds its own command's reply.
         let replies = RedisBatchReplies(byShard: batch.commands.mapValues { commands in
-            commands.map { RESPValue.bulk($0.arguments[1]) }
+            commands.map { RESPValue.bulk(RESPBytes($0.arguments[1])) }
         })
         for (id, ticket) in tickets {
-            #expect(replies[ticket] == .bulk(Array(RedisKeys.home(id).utf8)))
+            #expect(replies[ticket] == .bulk(RESPBytes(Array(RedisKeys.home(id).utf8))))
         }
     }
 

@@ -18,7 +18,7 @@ struct RedisClientTests {
             RedisCommand("GET", "missing:{\(key)}"), RedisCommand("INCRBY", key, "1"), RedisCommand("DEL", key),
         ])
         #expect(replies[1] == .integer(3))
-        #expect(replies[2] == .array([.bulk(Array("a".utf8)), .bulk(Array("b".utf8)), .bulk(Array("c".utf8))]))
+        #expect(replies[2] == .array([.bulk(RESPBytes(Array("a".utf8))), .bulk(RESPBytes(Array("b".utf8))), .bulk(RESPBytes(Array("c".utf8)))]))
         #expect(replies[3] == .null)
         guard case .error(let message) = replies[4] else { Issue.record("INCRBY on a list must fail"); return }
         #expect(message.hasPrefix("WRONGTYPE"))
@@ -28,7 +28,51 @@ struct RedisClientTests {
         let echoed = try await redis.pipeline(key: key, [RedisCommand(bytes: [Array("SET".utf8), Array(key.utf8), bytes]),
                                                         RedisCommand(bytes: [Array("GET".utf8), Array(key.utf8)]),
                                                         RedisCommand("DEL", key)])
-        #expect(echoed[1] == .bulk(bytes))
+        #expect(echoed[1] == .bulk(RESPBytes(bytes)))
+        try await redis.shutdown()
+    }
+
+    /// The multiplexed client's replies (built by `RESPReplyBuilder` as hiredis's reader parses)
+    /// equal those of hiredis's own reply objects (`HiredisConnection`, the blocking client) for
+    /// the same commands: every reply type, nested and empty arrays, a nil array, binary bytes, and
+    /// a value far larger than one socket read, so that replies are split across reads.
+    @Test func repliesBuiltAsTheReaderParsesEqualHiredisOwnReplies() async throws {
+        let redis = try redis()
+        let key = "test:{\(UInt64.random(in: 0...UInt64.max))}"
+        let large = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let commands = [
+            RedisCommand(bytes: [Array("SET".utf8), Array("\(key):large".utf8), large]),
+            RedisCommand("SET", key, "plain"),
+            RedisCommand(bytes: [Array("GET".utf8), Array("\(key):large".utf8)]),
+            RedisCommand("GET", "\(key):missing"),
+            RedisCommand("RPUSH", "\(key):list", "a", "", "c"),
+            RedisCommand("LRANGE", "\(key):list", "0", "-1"),
+            RedisCommand("LRANGE", "\(key):none", "0", "-1"),
+            RedisCommand("INCRBY", "\(key):list", "1"),
+            RedisCommand("EVAL", "return {1, {'a', false, {'b', -7}}, {}, redis.status_reply('FINE')}", "0"),
+            RedisCommand("BLPOP", "\(key):none", "0.01"),
+            RedisCommand(bytes: [Array("MGET".utf8), Array(key.utf8), Array("\(key):missing".utf8), Array("\(key):large".utf8)]),
+            RedisCommand("DEL", key, "\(key):large", "\(key):list"),
+        ]
+        let built = try await redis.pipeline(key: key, commands)
+        #expect(built[2] == .bulk(RESPBytes(large)))
+        #expect(built[9] == .null, "BLPOP's timeout is a nil array")
+        guard case .array(let mget) = built[10], mget.count == 3, case .bulk(let last) = mget[2] else {
+            Issue.record("MGET: \(built[10])")
+            return
+        }
+        #expect(last.count == large.count && last.array == large && last.elementsEqual(large))
+        #expect(built[8] == .array([.integer(1), .array([.bulk(RESPBytes(Array("a".utf8))), .null,
+                                                            .array([.bulk(RESPBytes(Array("b".utf8))), .integer(-7)])]),
+                                    .array([]), .status("FINE")]))
+
+        // The same commands again (the first run deleted what they write), through hiredis's own replies.
+        let shard = redis.map.shards[redis.map.shardIndex(forKey: key)]
+        let reference = try HiredisConnection(host: shard.host, port: shard.port, timeoutSeconds: 5).pipeline(commands)
+        #expect(built.count == reference.count)
+        for (index, (mine, theirs)) in zip(built, reference).enumerated() {
+            #expect(mine == theirs, "reply \(index) of \(commands[index].name)")
+        }
         try await redis.shutdown()
     }
 
@@ -129,8 +173,8 @@ struct RedisClientTests {
             _ = try await redis.pipeline(key: counter, [RedisCommand("INCR", counter), RedisCommand("ZINCRBY", trend, "1", "tag"),
                                                          RedisCommand("BLPOP", blocked, "2")])
         }
-        #expect(try await redis.send(key: counter, RedisCommand("GET", counter)) == .bulk(Array("1".utf8)), "counted once, not twice")
-        #expect(try await redis.send(key: trend, RedisCommand("ZSCORE", trend, "tag")) == .bulk(Array("1".utf8)))
+        #expect(try await redis.send(key: counter, RedisCommand("GET", counter)) == .bulk(RESPBytes(Array("1".utf8))), "counted once, not twice")
+        #expect(try await redis.send(key: trend, RedisCommand("ZSCORE", trend, "tag")) == .bulk(RESPBytes(Array("1".utf8))))
         #expect(RedisCommand("GET", "k").isIdempotent && RedisCommand("del", "k").isIdempotent)
         #expect(!RedisCommand("LPUSHX", "k", "v").isIdempotent && !RedisCommand("PUBLISH", "c", "m").isIdempotent)
         _ = try await redis.send(key: counter, RedisCommand("DEL", counter, trend))
@@ -191,7 +235,7 @@ struct RedisClientTests {
                      "9223372036854775808", "-9223372036854775809", "99999999999999999999", "", "-", "+", "1a", "a1", " 1",
                      "1 ", "--1", "+-1", "1.0", "١"]
         for text in texts {
-            #expect(RESPValue.bulk(Array(text.utf8)).int64 == Int64(text), "\(text)")
+            #expect(RESPValue.bulk(RESPBytes(Array(text.utf8))).int64 == Int64(text), "\(text)")
         }
         #expect(RESPValue.integer(42).int64 == 42 && RESPValue.status("12").int64 == 12 && RESPValue.null.int64 == nil)
     }

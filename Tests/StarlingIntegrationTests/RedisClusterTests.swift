@@ -27,7 +27,7 @@ struct RedisClusterTests {
         var reads = redis.batch()
         let gets = (Int64(1)...200).map { reads.add(RedisCommand("GET", "cluster-route:{\($0)}"), routedBy: "cluster-route:{\($0)}") }
         let values = try await redis.send(reads)
-        #expect(gets.allSatisfy { values[$0] == .bulk(Array("v".utf8)) })
+        #expect(gets.allSatisfy { values[$0] == .bulk(RESPBytes(Array("v".utf8))) })
         try await redis.shutdown()
     }
 
