@@ -267,7 +267,7 @@ enum JSON {
     /// Preferred over the `Encodable` overload for the entities (and arrays of them) on hot paths.
     /// (`throws` only so that call sites written for the `Encodable` overload keep their `try`.)
     static func response(_ value: some JSONWritable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
-        response(bytes: ByteBuffer(bytes: bytes(value, capacity: 16 * 1024)), status: status, headers: headers)
+        response(bytes: ByteBuffer(bytes: bytes(value, capacity: value.jsonSizeEstimate)), status: status, headers: headers)
     }
 
     private static func response(bytes: ByteBuffer, status: HTTPResponse.Status, headers: HTTPFields) -> Response {

@@ -6,6 +6,13 @@ import Foundation
 /// cold routes. The output must hold exactly the keys and values `JSON.encoder` would produce.
 protocol JSONWritable: Encodable {
     func writeJSON(to writer: inout JSONWriter)
+    /// About how many bytes `writeJSON` writes: a response's buffer is reserved at this size, so a
+    /// page of statuses is not copied as its buffer grows.
+    var jsonSizeEstimate: Int { get }
+}
+
+extension JSONWritable {
+    var jsonSizeEstimate: Int { 1024 }
 }
 
 /// Appends JSON text straight into a byte array: no intermediate `Encoder` tree, no key conversion
@@ -326,6 +333,10 @@ extension Bool: JSONWritable {
 }
 
 extension Array: JSONWritable where Element: JSONWritable {
+    var jsonSizeEstimate: Int {
+        withUnsafeBufferPointer { elements in elements.reduce(2) { $0 + $1.jsonSizeEstimate + 1 } }
+    }
+
     func writeJSON(to writer: inout JSONWriter) {
         writer.beginArray()
         // Through the buffer: each element is borrowed in place (`for element in self`, and even

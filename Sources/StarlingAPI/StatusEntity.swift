@@ -192,6 +192,13 @@ extension StatusEntity: JSONWritable {
         w.endObject()
     }
 
+    /// The prewritten runs (or a typical size without them), plus the account, counters and flags
+    /// (about 1 KB: the account is two thirds of it), plus the reblogged status.
+    var jsonSizeEstimate: Int {
+        let fixed = prewritten.map { $0.head.count + $0.content.count + $0.tail.count } ?? 1024
+        return fixed + 1024 + (reblog.value?.status.jsonSizeEstimate ?? 0)
+    }
+
     /// This status's viewer-independent fields written once, for `prewritten`.
     func prewrite() -> Prewritten {
         var head = JSONWriter(capacity: 512), content = JSONWriter(capacity: 512), tail = JSONWriter(capacity: 512)

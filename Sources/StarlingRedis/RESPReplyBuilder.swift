@@ -95,8 +95,11 @@ final class RESPReplyBuilder {
         return append(Item(kind: kind, start: start, length: length))
     }
 
-    fileprivate static func of(_ task: UnsafePointer<redisReadTask>?) -> RESPReplyBuilder {
-        Unmanaged<RESPReplyBuilder>.fromOpaque(task!.pointee.privdata).takeUnretainedValue()
+    /// Runs `body` on the builder of `task`'s reader, without retaining it (the handler holds it
+    /// for as long as the reader can call).
+    fileprivate static func with(_ task: UnsafePointer<redisReadTask>?,
+                                 _ body: (RESPReplyBuilder) -> UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
+        Unmanaged<RESPReplyBuilder>.fromOpaque(task!.pointee.privdata)._withUnsafeGuaranteedRef(body)
     }
 
     /// The function table handed to every reader (hiredis keeps the pointer: allocated once, never
@@ -105,16 +108,16 @@ final class RESPReplyBuilder {
         let table = UnsafeMutablePointer<redisReplyObjectFunctions>.allocate(capacity: 1)
         table.initialize(to: redisReplyObjectFunctions(
             createString: { task, pointer, length in
-                of(task).appendString(task!.pointee.type, pointer, length)
+                with(task) { $0.appendString(task!.pointee.type, pointer, length) }
             },
             createArray: { task, count in
-                of(task).append(Item(kind: .array, start: 0, length: Int(count)))
+                with(task) { $0.append(Item(kind: .array, start: 0, length: Int(count))) }
             },
             createInteger: { task, value in
-                of(task).append(Item(kind: .integer, start: Int(value), length: 0))
+                with(task) { $0.append(Item(kind: .integer, start: Int(value), length: 0)) }
             },
             createNil: { task in
-                of(task).append(Item(kind: .null, start: 0, length: 0))
+                with(task) { $0.append(Item(kind: .null, start: 0, length: 0)) }
             },
             freeObject: { _ in }  // nothing is allocated per item; `reset` drops a partial reply
         ))

@@ -178,6 +178,32 @@ import Testing
         try Self.expectSameJSON(changed)
     }
 
+    /// A page's response buffer is reserved at `jsonSizeEstimate`: enough for the page (no growth,
+    /// so no copy), and not wildly more (statuses as the renderer makes them, with and without their
+    /// prewritten JSON, a reblog, and plain statuses with every optional field).
+    @Test func aPagesSizeEstimateHoldsItsJSON() throws {
+        let renderer = Renderer(baseURL: "https://example.test")
+        let author = AccountRow(id: 7, username: "reader", displayName: "A Reader", note: "", createdAt: Self.date(1_575_763_200),
+                                lastStatusAt: Self.date(1_700_000_000), followersCount: 30, followingCount: 40, statusesCount: 50)
+        var page: [StatusEntity] = []
+        for n in 0..<20 {
+            let row = StatusRow(id: Int64(100 + n), accountId: 7, text: "load test post \(n) by user 7 #tag @bob", spoilerText: "",
+                                sensitive: false, visibility: .public, createdAt: Self.date(1_700_000_000 + Double(n)),
+                                mentions: [MentionRef(id: 8, username: "bob")], tags: ["tag"])
+            page.append(renderer.status(row, author: author))
+        }
+        let reblogRow = StatusRow(id: 200, accountId: 7, text: "", spoilerText: "", sensitive: false, visibility: .public,
+                                  createdAt: Self.date(1_700_000_100), reblogOfId: 100)
+        page.append(renderer.status(reblogRow, author: author, reblog: page[0]))
+        var plain = page[1]
+        plain.prewritten = nil
+        page.append(plain)
+        page += (0..<4).map { Self.status($0, optionals: $0 % 2 == 0) }
+        let written = JSON.bytes(page).count
+        #expect(page.jsonSizeEstimate >= written, "estimate \(page.jsonSizeEstimate) for \(written) bytes")
+        #expect(page.jsonSizeEstimate <= 2 * written, "estimate \(page.jsonSizeEstimate) for \(written) bytes")
+    }
+
     @Test func smallEntitiesMatchTheEncoder() throws {
         try Self.expectSameJSON(MentionEntity(id: "1", username: Self.nasty, url: "https://x.test/@a", acct: "a"))
         try Self.expectSameJSON(TagEntity(name: "tag", url: "https://x.test/tags/tag"))
