@@ -229,7 +229,7 @@ public final class Workload: Sendable {
     /// steady state. This pass's own rate is the cold figure, reported as a phase of its own.
     public func firstReads(concurrency: Int) async -> PhaseResult {
         let nodes = api.targets.count
-        return await eachUser(name: "home, first read per user and node", op: .home, concurrency: concurrency, times: nodes) { user, node in
+        return await eachUser(name: "home, cold first reads", op: .home, concurrency: concurrency, times: nodes) { user, node in
             let (reply, failure) = await self.api.send(.GET, "/api/v1/timelines/home?limit=20", token: self.users.token(user), target: node)
             return failure ?? reply.error
         }

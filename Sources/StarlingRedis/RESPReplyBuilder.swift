@@ -88,8 +88,9 @@ final class RESPReplyBuilder {
         }
         let start = storage.count
         if length > 0, let pointer {
-            // The first string of a reply sizes the array for a few like it: a page's rows are alike.
-            if storage.capacity == 0 { storage.reserveCapacity(max(1024, length * 8)) }
+            // The first string of a reply sizes the array for a few like it (a page's rows are
+            // alike), or for itself and a little more when it is large.
+            if storage.capacity == 0 { storage.reserveCapacity(max(1024, min(length * 8, length + 64 * 1024))) }
             storage.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: length))
         }
         return append(Item(kind: kind, start: start, length: length))
