@@ -115,13 +115,20 @@ public final class StreamingHub: Service {
         // Each subscriber blocks a thread of its own for its whole life, so they get a pool of their own.
         let threads = NIOThreadPool(numberOfThreads: max(1, subscribers.count))
         threads.start()
+        let inbox = self.inboxContinuation
         for subscriber in subscribers {
-            threads.submit { [self] state in
+            threads.submit { state in
                 guard state == .active else { return }
-                subscriber.run { channel, payload in receive(channel, payload) }
+                subscriber.run { channel, payload in inbox.yield((channel, payload)) }
             }
         }
         for await (channel, payload) in self.inbox.cancelOnGracefulShutdown() {
+            if channel == RedisKeys.cacheInvalidationChannel {
+                if let message = CacheInvalidation(payload: payload) { services.apply(message) }
+                continue
+            }
+            // Most nodes have no streaming client most of the time: skip decoding for nobody.
+            if clients.withLock({ $0.all.isEmpty }) { continue }
             guard let event = StreamEvent.decode(payload) else { continue }
             await dispatch(event, channel: channel)
         }
@@ -129,20 +136,6 @@ public final class StreamingHub: Service {
         let all = clients.withLock { $0.all.values }
         for client in all { client.continuation.finish() }
         try await threads.shutdownGracefully()
-    }
-
-    /// A message as its subscriber's thread receives it. A cache invalidation is applied right
-    /// there (it takes the caches' locks, nothing else), and an event is dropped there when no
-    /// streaming client is connected (most nodes, most of the time); only events for connected
-    /// clients wake the task that dispatches them. Every post publishes a few messages that every
-    /// node receives, and waking that task for each cost a node ~10 thread switches per post.
-    private func receive(_ channel: String, _ payload: [UInt8]) {
-        if channel == RedisKeys.cacheInvalidationChannel {
-            if let message = CacheInvalidation(payload: payload) { services.apply(message) }
-            return
-        }
-        if clients.withLock({ $0.all.isEmpty }) { return }
-        inboxContinuation.yield((channel, payload))
     }
 
     func register(userId: Int64?) throws -> StreamClient {

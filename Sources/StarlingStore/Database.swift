@@ -36,14 +36,7 @@ public struct Database: Sendable {
             tls: .disable
         )
         configuration.options.maximumConnections = maxConnections
-        // postgres-nio's pool arms timers (tasks on Swift's global executor, so thread wake-ups)
-        // each time a connection goes idle and cancels them when it is leased again: a keep-alive
-        // timer on every connection, an idle-timeout timer on those above the minimum. That was
-        // about half of the context switches of a post. So: no keep-alive pings (a connection that
-        // died idle fails its next query, as it could between pings anyway, and is replaced), and
-        // a few connections kept open, which need no idle timer.
-        configuration.options.keepAliveBehavior = nil
-        configuration.options.minimumConnections = min(4, maxConnections)
+        configuration.options.minimumConnections = 0
         return configuration
     }
 
