@@ -151,6 +151,23 @@ public struct APIServices: Sendable {
         }
     }
 
+    /// After a post committed: wakes the fan-out workers (its transaction sent no NOTIFY,
+    /// `OutboxWake`). Through Redis, else PostgreSQL's NOTIFY; if neither answers, the workers'
+    /// poll finds the post within a second. Never thrown: the post stands.
+    func wakeFanoutWorkers() async {
+        let channel = RedisKeys.outboxWakeChannel
+        do {
+            _ = try await redis.send(key: channel, RedisCommand(bytes: [Array("PUBLISH".utf8), Array(channel.utf8), []]))
+        } catch {
+            do {
+                try await OutboxStore(database: database).notify()
+            } catch {
+                database.logger.warning("could not wake the fan-out workers; their poll will find the post",
+                                        metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
     /// After a committed change to account rows (counters, profile) or to whom users follow:
     /// drops them from this node's caches at once and tells every other node through pub/sub.
     /// - Parameters:

@@ -215,9 +215,12 @@ struct MastodonRoutes: Sendable {
             let (row, author) = try await services.statuses.create(new)
             created = (row, author, nil)
         }
+        // A post without a poll leaves waking the workers to us (`OutboxWake`): alongside the invalidation.
+        async let wake: Void = poll == nil ? services.wakeFanoutWorkers() : ()
         let (row, author, pollEntity) = created
         if let parent = row.inReplyToId { await services.interactionsChanged(statuses: [parent]) }  // its replies_count
         await services.accountsChanged([author.id])  // its statuses_count and last_status_at
+        await wake
         services.accountRows.set(author.id, author)  // as the post left it
         var entity = services.renderer.status(row, author: author)
         entity.poll = Nullable(pollEntity)

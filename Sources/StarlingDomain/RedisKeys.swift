@@ -127,6 +127,9 @@ public enum RedisKeys {
     /// Invalidations of API nodes' in-process caches (account rows, pulled-author lists): every
     /// node subscribes, so a change made through one node reaches the caches of all of them.
     public static let cacheInvalidationChannel = "\(channelPrefix)invalidate"
+    /// Wakes the fan-out workers after a post committed (its transaction sends no NOTIFY: see
+    /// `OutboxWake`). Outside `channelPrefix`, so API nodes' subscriptions never receive it.
+    public static let outboxWakeChannel = "starling:outbox-wake"
 
     /// The user id of a `userChannel` name, nil for any other channel.
     public static func userId(ofChannel channel: String) -> Int64? {

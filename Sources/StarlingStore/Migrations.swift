@@ -265,5 +265,6 @@ public enum Migrations {
         workerFunctions,  // version 15, in PostFunctionMigration.swift
         postFunctionTags,  // version 16, in PostFunctionMigration.swift
         fanoutFollowersFunction,  // version 17, in PostFunctionMigration.swift
+        postWakesAfterCommit,  // version 18, in PostFunctionMigration.swift
     ]
 }

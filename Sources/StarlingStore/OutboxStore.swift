@@ -16,6 +16,12 @@ public struct OutboxStore: Sendable {
         self.database = database
     }
 
+    /// The outbox's NOTIFY, in a transaction of its own: how a post wakes the workers when Redis
+    /// cannot carry the wake-up (`OutboxWake`).
+    public func notify() async throws {
+        _ = try await database.query("outbox_notify", "SELECT pg_notify(\(Self.channel), '')")
+    }
+
     /// Leases up to `limit` available jobs, oldest first, for `duration`, and in the same
     /// statement deletes the jobs the caller finished since its last lease (`completing`): a
     /// draining loop pays one round trip per batch for both. Each job carries its account's
@@ -80,4 +86,18 @@ public struct OutboxStore: Sendable {
         }
         return 0
     }
+}
+
+/// How a post wakes the fan-out workers. Not by the outbox's NOTIFY inside the post's transaction:
+/// PostgreSQL serialises the commits of notifying transactions (one lock for the database, held
+/// through the commit's WAL flush), so posts would reach the disk one at a time. The post's
+/// function marks its transaction with `setting` and the outbox trigger then stays silent
+/// (migration 18, PostFunctionMigration.swift); after the commit the API node publishes on
+/// `RedisKeys.outboxWakeChannel`, to which every worker subscribes. If Redis refuses the
+/// publish, the API falls back to `OutboxStore.notify()`; if that fails too, the workers' poll
+/// (a second) finds the post.
+public enum OutboxWake {
+    /// The transaction-local setting by which a transaction tells the outbox trigger that its
+    /// writer wakes the workers itself, after the commit.
+    public static let setting = "starling.outbox_wake"
 }

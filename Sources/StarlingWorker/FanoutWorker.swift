@@ -7,6 +7,7 @@ import ServiceLifecycle
 import Synchronization
 import StarlingDomain
 import StarlingPush
+import StarlingRedis
 import StarlingStore
 import StarlingTimelines
 
@@ -14,7 +15,8 @@ import StarlingTimelines
 public struct WorkerSettings: Sendable {
     /// Jobs processed at once by this process.
     public var concurrency: Int = 4
-    /// How often the outbox is polled when no NOTIFY arrives (the fallback if a notification is lost).
+    /// How often the outbox is polled when no wake-up arrives (the fallback if a NOTIFY or a
+    /// post's Redis wake-up is lost).
     public var pollInterval: Duration = .seconds(1)
     public var policy = FanoutPolicy()
     /// Followers not seen for this long get no fan-out; their home list is rebuilt when they return.
@@ -84,6 +86,7 @@ public final class FanoutWorker: Service {
         }
         await withDiscardingTaskGroup { background in
             background.addTask { await self.listen(ring: ring) }
+            background.addTask { await self.listenForPosts(ring: ring) }
             background.addTask {
                 while !Task.isCancelled {
                     ring()
@@ -134,6 +137,27 @@ public final class FanoutWorker: Service {
                 logger.warning("outbox LISTEN failed; polling until it reconnects", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: .seconds(1))
             }
+        }
+    }
+
+    /// Posts wake the workers through Redis, not NOTIFY (`OutboxWake`): one subscription on the
+    /// shard that carries the channel (in cluster mode any node: a cluster delivers every message
+    /// to every node), read on a thread of its own, until cancelled. Each message rings one loop.
+    private func listenForPosts(ring: @escaping @Sendable () -> Void) async {
+        let redis = cache.redis
+        let channel = RedisKeys.outboxWakeChannel
+        let shards = redis.map.shards.map { (host: $0.host, port: $0.port) }
+        let addresses = redis.mode == .cluster ? shards : [shards[redis.shardIndex(forKey: channel)]]
+        let subscriber = RedisSubscriber(addresses: addresses, patterns: [channel], logger: logger)
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (stopped: CheckedContinuation<Void, Never>) in
+                Thread.detachNewThread {
+                    subscriber.run { _, _ in ring() }
+                    stopped.resume()
+                }
+            }
+        } onCancel: {
+            subscriber.stop()
         }
     }
 
