@@ -100,18 +100,20 @@ public struct FanoutStore: Sendable {
         var out: [Int64: [Int64]] = [:]
         // One row per chunk, its recipients as one array: a batch's thousands of recipients cost a
         // few rows to send and decode, not one each (a row each was a quarter of a worker's CPU).
-        let rows: PostgresRowSequence
         if tagNames.isEmpty {
             // `starling_fanout_followers` (PostFunctionMigration.swift): `followersPage` for every job.
-            rows = try await database.query("fanout_recipients_followers", """
-                SELECT * FROM starling_fanout_followers(\(jobs), \(authors), \(cursors), \(restricts), \(others), \(followerModes),
-                                                        \(amongJobs), \(amongAccounts), \(idle), \(limit))
-                """)
-        } else {
-            // Each half is a keyset page of its own (an index scan: follows_by_followee, tag_follows'
-            // primary key); the union's first `limit` ids are among theirs, so the next chunk's cursor
-            // (the last id of this page) is right for both.
-            rows = try await database.query("fanout_recipients", """
+            let statement = FanoutFollowersStatement(jobs: jobs, authors: authors, cursors: cursors, restricts: restricts, others: others,
+                                                     followerModes: followerModes, amongJobs: amongJobs, amongAccounts: amongAccounts,
+                                                     idleSeconds: idle, limit: limit)
+            for (job, followers) in try await database.execute("fanout_recipients_followers", statement) where !followers.isEmpty {
+                out[job] = followers
+            }
+            return out
+        }
+        // Each half is a keyset page of its own (an index scan: follows_by_followee, tag_follows'
+        // primary key); the union's first `limit` ids are among theirs, so the next chunk's cursor
+        // (the last id of this page) is right for both.
+        let rows = try await database.query("fanout_recipients", """
                 WITH among(job, account) AS (SELECT * FROM unnest(\(amongJobs)::bigint[], \(amongAccounts)::bigint[])),
                 tagged(job, tag_id) AS (
                     SELECT u.job, t.id FROM unnest(\(tagJobs)::bigint[], \(tagNames)::text[]) AS u(job, name) JOIN tags t ON t.name = u.name)
@@ -141,7 +143,6 @@ public struct FanoutStore: Sendable {
                     ) u ORDER BY u.account_id LIMIT \(limit)
                 ) u) r
                 """)
-        }
         // Each array is ascending (array_agg's ORDER BY): the keyset cursor is the last id of a page.
         for try await (job, followers) in rows.decode((Int64, [Int64]).self) where !followers.isEmpty {
             out[job] = followers

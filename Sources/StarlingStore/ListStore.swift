@@ -289,9 +289,9 @@ public struct ListStore: Sendable {
     public func deliveries(of posted: [Posted]) async throws -> [Int64: [ListDelivery]] {
         if posted.isEmpty { return [:] }
         var out: [Int64: [ListDelivery]] = [:]
-        for try await (status, list, owner, policy, exclusive, member, follows) in try await database.query("list_deliveries", """
-            SELECT * FROM starling_list_deliveries(\(posted.map(\.status)), \(posted.map(\.author)), \(posted.map { $0.replyTarget ?? -1 }))
-            """).decode((Int64, Int64, Int64, String, Bool, Bool, Bool).self) {
+        let statement = ListDeliveriesStatement(statuses: posted.map(\.status), authors: posted.map(\.author),
+                                                replyTargets: posted.map { $0.replyTarget ?? -1 })
+        for (status, list, owner, policy, exclusive, member, follows) in try await database.execute("list_deliveries", statement) {
             out[status, default: []].append(ListDelivery(list: list, exclusive: exclusive, rule: ListRules.Delivery(
                 owner: owner, policy: ListRules.RepliesPolicy(rawValue: policy) ?? .default,
                 replyTargetIsMember: member, ownerFollowsReplyTarget: follows)))

@@ -250,9 +250,7 @@ extension MediaStore {
     /// them alongside the statuses and `attach`es them).
     public func attachments(ofStatuses ids: [Int64]) async throws -> [Int64: [MediaRef]] {
         if ids.isEmpty { return [:] }
-        let rows = try await rows("media_of_statuses", """
-            SELECT \(unescaped: Self.columns) FROM starling_media_of_statuses(\(ids)) ORDER BY status_id, position, id
-            """)
+        let rows = try await database.execute("media_of_statuses", MediaOfStatusesStatement(ids: ids))
         var byStatus: [Int64: [MediaRef]] = [:]
         for row in rows { if let status = row.statusId { byStatus[status, default: []].append(row.ref) } }
         return byStatus

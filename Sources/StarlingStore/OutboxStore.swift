@@ -32,9 +32,8 @@ public struct OutboxStore: Sendable {
         // `starling_lease_outbox` (PostFunctionMigration.swift): delete `finished`, lease the oldest
         // available rows no other worker is leasing (`FOR UPDATE SKIP LOCKED`), with their account's
         // follower count.
-        for try await (id, kind, statusId, accountId, targetId, cursor, attempts, followers) in try await database.query("outbox_lease", """
-            SELECT * FROM starling_lease_outbox(\(finished), \(seconds), \(Int32(clamping: limit)))
-            """).decode((Int64, String, Int64, Int64, Int64, Int64, Int32, Int64).self) {
+        let statement = LeaseOutboxStatement(finished: finished, seconds: seconds, limit: Int32(clamping: limit))
+        for (id, kind, statusId, accountId, targetId, cursor, attempts, followers) in try await database.execute("outbox_lease", statement) {
             var job = OutboxJob(id: id, kind: OutboxJob.Kind(rawValue: kind) ?? .post, statusId: statusId,
                                 accountId: accountId, targetId: targetId, cursor: cursor, attempts: Int(attempts),
                                 isRedo: attempts > 1)

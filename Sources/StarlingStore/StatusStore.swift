@@ -120,13 +120,11 @@ public struct StatusStore: Sendable {
         let media = MediaStore(database: database)
         async let attachments = media.attachments(ofStatuses: ids)
         // `starling_statuses_by_ids` (PostFunctionMigration.swift): each with its mentions and tags.
-        let rows = try await database.query("statuses_by_ids", "SELECT * FROM starling_statuses_by_ids(\(ids))")
+        let rows = try await database.execute("statuses_by_ids", StatusesByIdsStatement(ids: ids))
         var out: [StatusRow] = []
-        for try await row in rows {
+        for row in rows {
             let (id, accountId, text, spoiler, sensitive, visibility, language, replyTo, replyToAccount, createdAt, reblogOf, mentionIds, mentionNames, tags,
-                 editedAt, pollId) =
-                try row.decode((Int64, Int64, String, String, Bool, String, String?, Int64?, Int64?, Date, Int64?, [Int64], [String], [String],
-                                Date?, Int64?).self)
+                 editedAt, pollId) = row
             out.append(StatusRow(id: id, accountId: accountId, text: text, spoilerText: spoiler, sensitive: sensitive,
                                  // An unknown value is never written; fail closed if one appears.
                                  visibility: Visibility(rawValue: visibility) ?? .direct,

@@ -143,22 +143,16 @@ public final class FanoutWorker: Service {
     /// Posts wake the workers through Redis, not NOTIFY (`OutboxWake`): one subscription on the
     /// shard that carries the channel (in cluster mode any node: a cluster delivers every message
     /// to every node), read on a thread of its own, until cancelled. Each message rings one loop.
+    /// Shutdown does not wait for the thread: it notices `stop()` within a second and exits.
     private func listenForPosts(ring: @escaping @Sendable () -> Void) async {
         let redis = cache.redis
         let channel = RedisKeys.outboxWakeChannel
         let shards = redis.map.shards.map { (host: $0.host, port: $0.port) }
         let addresses = redis.mode == .cluster ? shards : [shards[redis.shardIndex(forKey: channel)]]
         let subscriber = RedisSubscriber(addresses: addresses, patterns: [channel], logger: logger)
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (stopped: CheckedContinuation<Void, Never>) in
-                Thread.detachNewThread {
-                    subscriber.run { _, _ in ring() }
-                    stopped.resume()
-                }
-            }
-        } onCancel: {
-            subscriber.stop()
-        }
+        Thread.detachNewThread { subscriber.run { _, _ in ring() } }
+        defer { subscriber.stop() }
+        while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
     }
 
     private func reportDepth() async {
