@@ -23,100 +23,86 @@ extension Database {
     }
 }
 
+/// A prepared statement whose arguments are bound in order, as `bindingDataTypes` lists them.
+protocol ArgumentsStatement: PostgresPreparedStatement {
+    var arguments: [any PostgresEncodable & Sendable] { get }
+}
+
+extension ArgumentsStatement {
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: arguments.count)
+        for argument in arguments { try bindings.append(argument) }
+        return bindings
+    }
+}
+
 /// `starling_lease_outbox`: deletes the finished rows, leases up to `limit` available ones.
-struct LeaseOutboxStatement: PostgresPreparedStatement {
+struct LeaseOutboxStatement: ArgumentsStatement {
     static let sql = "SELECT * FROM starling_lease_outbox($1, $2, $3)"
     static let bindingDataTypes: [PostgresDataType] = [.int8Array, .float8, .int4]
     typealias Row = (Int64, String, Int64, Int64, Int64, Int64, Int32, Int64)
 
-    var finished: [Int64]
-    var seconds: Double
-    var limit: Int32
+    let arguments: [any PostgresEncodable & Sendable]
 
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 3)
-        bindings.append(finished)
-        bindings.append(seconds)
-        bindings.append(limit)
-        return bindings
-    }
+    init(finished: [Int64], seconds: Double, limit: Int32) { arguments = [finished, seconds, limit] }
 
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
 }
 
 /// `starling_statuses_by_ids`: visible statuses with their mentions and tags.
-struct StatusesByIdsStatement: PostgresPreparedStatement {
+struct StatusesByIdsStatement: ArgumentsStatement {
     static let sql = "SELECT * FROM starling_statuses_by_ids($1)"
     static let bindingDataTypes: [PostgresDataType] = [.int8Array]
     typealias Row = (Int64, Int64, String, String, Bool, String, String?, Int64?, Int64?, Date, Int64?, [Int64], [String], [String],
                      Date?, Int64?)
 
-    var ids: [Int64]
+    let arguments: [any PostgresEncodable & Sendable]
 
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 1)
-        bindings.append(ids)
-        return bindings
-    }
+    init(ids: [Int64]) { arguments = [ids] }
 
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
 }
 
 /// `starling_media_of_statuses`: the attachments of some statuses, in `MediaStore.columns`' order.
-struct MediaOfStatusesStatement: PostgresPreparedStatement {
+struct MediaOfStatusesStatement: ArgumentsStatement {
     static let sql = "SELECT \(MediaStore.columns) FROM starling_media_of_statuses($1) ORDER BY status_id, position, id"
     static let bindingDataTypes: [PostgresDataType] = [.int8Array]
     typealias Row = MediaRow
 
-    var ids: [Int64]
+    let arguments: [any PostgresEncodable & Sendable]
 
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 1)
-        bindings.append(ids)
-        return bindings
-    }
+    init(ids: [Int64]) { arguments = [ids] }
 
     func decodeRow(_ row: PostgresRow) throws -> Row { try MediaStore.decode(row) }
 }
 
 /// `starling_fanout_followers`: one page of recipients per job among its author's followers.
-struct FanoutFollowersStatement: PostgresPreparedStatement {
+struct FanoutFollowersStatement: ArgumentsStatement {
     static let sql = "SELECT * FROM starling_fanout_followers($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
     static let bindingDataTypes: [PostgresDataType] = [
         .int8Array, .int8Array, .int8Array, .int8Array, .int8Array, .int8Array, .int8Array, .int8Array, .int8, .int8,
     ]
     typealias Row = (Int64, [Int64])
 
-    var jobs: [Int64], authors: [Int64], cursors: [Int64], restricts: [Int64], others: [Int64], followerModes: [Int64]
-    var amongJobs: [Int64], amongAccounts: [Int64]
-    var idleSeconds: Int64, limit: Int64
+    let arguments: [any PostgresEncodable & Sendable]
 
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 10)
-        for array in [jobs, authors, cursors, restricts, others, followerModes, amongJobs, amongAccounts] { bindings.append(array) }
-        bindings.append(idleSeconds)
-        bindings.append(limit)
-        return bindings
+    init(jobs: [Int64], authors: [Int64], cursors: [Int64], restricts: [Int64], others: [Int64], followerModes: [Int64],
+         amongJobs: [Int64], amongAccounts: [Int64], idleSeconds: Int64, limit: Int64) {
+        arguments = [jobs, authors, cursors, restricts, others, followerModes, amongJobs, amongAccounts, idleSeconds, limit]
     }
 
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
 }
 
 /// `starling_list_deliveries`: every list holding each status's author, with what `ListRules` reads.
-struct ListDeliveriesStatement: PostgresPreparedStatement {
+struct ListDeliveriesStatement: ArgumentsStatement {
     static let sql = "SELECT * FROM starling_list_deliveries($1, $2, $3)"
     static let bindingDataTypes: [PostgresDataType] = [.int8Array, .int8Array, .int8Array]
     typealias Row = (Int64, Int64, Int64, String, Bool, Bool, Bool)
 
-    var statuses: [Int64], authors: [Int64], replyTargets: [Int64]
+    let arguments: [any PostgresEncodable & Sendable]
 
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 3)
-        bindings.append(statuses)
-        bindings.append(authors)
-        bindings.append(replyTargets)
-        return bindings
-    }
+    init(statuses: [Int64], authors: [Int64], replyTargets: [Int64]) { arguments = [statuses, authors, replyTargets] }
 
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
 }
