@@ -35,7 +35,8 @@ public struct MediaWorker: Service {
             }
             // A full batch: look again at once.
             if handled < components.processor.concurrency {
-                try? await Task.sleep(for: components.settings.pollInterval)
+                let pause = components.settings.pollInterval
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
             }
         }
     }
@@ -45,7 +46,10 @@ public struct MediaWorker: Service {
     public func processPending() async -> Int {
         let rows: [MediaRow]
         do {
-            rows = try await store.leasePending(limit: components.processor.concurrency)
+            // SIGTERM abandons a lease waiting for PostgreSQL (as the fan-out's): leased rows are
+            // taken again after their lease; uploads already leased are processed to the end.
+            let (store, limit) = (self.store, components.processor.concurrency)
+            rows = try await cancelWhenGracefulShutdown { try await store.leasePending(limit: limit) }
         } catch {
             logger.warning("media lease failed", metadata: ["error": "\(error)"])
             return 0

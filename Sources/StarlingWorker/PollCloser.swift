@@ -24,13 +24,16 @@ public struct PollCloser: Service {
 
     public func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            // SIGTERM abandons a pass waiting for PostgreSQL (its statement commits or rolls back
+            // whole) and the pause between passes: services stop one after another, so one waiting
+            // out its query deadline held the node's exit during an outage.
             do {
-                while try await runOnce() > 0 {}
+                while try await cancelWhenGracefulShutdown({ try await runOnce() }) > 0 {}
             } catch {
                 if Task.isShuttingDownGracefully { break }
                 logger.warning("closing expired polls failed; retried", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: interval)
+            try? await cancelWhenGracefulShutdown { [interval] in try await Task.sleep(for: interval) }
         }
     }
 
