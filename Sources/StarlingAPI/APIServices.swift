@@ -153,11 +153,12 @@ public struct APIServices: Sendable {
 
     /// After a post committed: wakes the fan-out workers (its transaction sent no NOTIFY,
     /// `OutboxWake`). Through Redis, else PostgreSQL's NOTIFY; if neither answers, the workers'
-    /// poll finds the post within a second. Never thrown: the post stands.
-    func wakeFanoutWorkers() async {
+    /// poll finds the post within a second. Never thrown: the post stands. The message carries
+    /// the status id (workers only count messages; it tells an observer which post woke them).
+    func wakeFanoutWorkers(for status: Int64) async {
         let channel = RedisKeys.outboxWakeChannel
         do {
-            _ = try await redis.send(key: channel, RedisCommand(bytes: [Array("PUBLISH".utf8), Array(channel.utf8), []]))
+            _ = try await redis.send(key: channel, RedisCommand(bytes: [Array("PUBLISH".utf8), Array(channel.utf8), Array(String(status).utf8)]))
         } catch {
             do {
                 try await OutboxStore(database: database).notify()

@@ -215,8 +215,9 @@ struct MastodonRoutes: Sendable {
             let (row, author) = try await services.statuses.create(new)
             created = (row, author, nil)
         }
-        // A post without a poll leaves waking the workers to us (`OutboxWake`): alongside the invalidation.
-        async let wake: Void = poll == nil ? services.wakeFanoutWorkers() : ()
+        // Every post (with a poll too: the same function writes it) leaves waking the workers to
+        // us (`OutboxWake`): sent alongside the invalidation.
+        async let wake: Void = services.wakeFanoutWorkers(for: new.id)
         let (row, author, pollEntity) = created
         if let parent = row.inReplyToId { await services.interactionsChanged(statuses: [parent]) }  // its replies_count
         await services.accountsChanged([author.id])  // its statuses_count and last_status_at

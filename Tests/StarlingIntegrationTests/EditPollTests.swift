@@ -6,6 +6,7 @@ import StarlingRedis
 import StarlingStore
 import StarlingTimelines
 import StarlingWorker
+import Synchronization
 import Testing
 
 /// Status edits and polls against the real PostgreSQL and Redis shards of the test run.
@@ -133,6 +134,39 @@ struct EditPollTests {
             #expect(notes.array.first?["type"] as? String == "update")
             #expect((notes.array.first?["status"] as? [String: Any])?["id"] as? String == String(id))
             #expect(try await h.call(.get, "/api/v1/notifications?types[]=update", token: other.token).array.isEmpty)
+        }
+    }
+
+    /// Every post wakes the fan-out workers through Redis once it has committed (its transaction
+    /// sends no NOTIFY: `OutboxWake`), a post with a poll too: the same function writes both.
+    @Test func everyPostWakesTheWorkersThroughRedis() async throws {
+        try await Harness.with { h in
+            let channel = RedisKeys.outboxWakeChannel
+            let shard = h.redis.map.shards[h.redis.shardIndex(forKey: channel)]
+            let subscriber = RedisSubscriber(addresses: [(host: shard.host, port: shard.port)], patterns: [channel],
+                                             logger: Logger(label: "test"))
+            let heard = WakeLog()
+            Thread.detachNewThread { subscriber.run { _, payload in heard.add(String(decoding: payload, as: UTF8.self)) } }
+            defer { subscriber.stop() }
+            // Subscribed once a message of our own comes back.
+            let marker = Harness.uniqueName("ready")
+            let publish: (String) -> RedisCommand = { RedisCommand(bytes: [Array("PUBLISH".utf8), Array(channel.utf8), Array($0.utf8)]) }
+            for _ in 0..<100 where !heard.contains(marker) {
+                _ = try await h.redis.send(key: channel, publish(marker))
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(heard.contains(marker))
+
+            let author = try await h.register("waker")
+            let plain = String(try await h.post(author, "no poll here"))
+            let created = try await Self.postPoll(h, author, options: ["yes", "no"])
+            #expect(created.status == .ok)
+            let withPoll = try #require(created.object["id"] as? String)
+            for _ in 0..<100 where !(heard.contains(plain) && heard.contains(withPoll)) {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(heard.contains(plain))
+            #expect(heard.contains(withPoll))
         }
     }
 
@@ -360,4 +394,11 @@ struct EditPollTests {
             #expect(poll.object["expired"] as? Bool == true)
         }
     }
+}
+
+/// The payloads a test's subscriber received, shared with its thread.
+final class WakeLog: Sendable {
+    private let payloads = Mutex<Set<String>>([])
+    func add(_ payload: String) { _ = payloads.withLock { $0.insert(payload) } }
+    func contains(_ payload: String) -> Bool { payloads.withLock { $0.contains(payload) } }
 }
