@@ -220,8 +220,10 @@ enum VisibilitySQL {
 /// planned once per connection): data-modifying CTEs write the status, bump the parent's reply
 /// counter, link mentions and tags, update the author and queue the fan-out; the final `SELECT`
 /// returns what the response needs. Everything depends on `inserted`, so a reply to a missing
-/// status writes nothing and returns no row. Tags use `ON CONFLICT … DO UPDATE … RETURNING` so a
-/// tag created concurrently by another post still yields its id.
+/// status writes nothing and returns no row. Tags are written after it, in statements of their own
+/// (migration 16: `DO NOTHING`, then a lookup, so posts sharing a tag do not queue on its row).
+/// The function marks its transaction so the outbox trigger sends no NOTIFY: the caller wakes
+/// the workers after the commit (`OutboxWake`, migration 18).
 struct CreateStatusStatement: PostgresPreparedStatement {
     static let sql = "SELECT * FROM starling_create_status($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
     static let bindingDataTypes: [PostgresDataType] = [
