@@ -84,69 +84,26 @@ public struct FanoutStore: Sendable {
             tagNames += tags
         }
         if jobs.isEmpty { return [:] }
-        // Written into the statement as integers (settings, not input): -1 means no activity filter.
+        // Settings, not input: -1 means no activity filter.
         let idle = Int64(activeWithinSeconds ?? -1), limit = Int64(limit)
-        // The followers' keyset page; below, a batch with tags unites it with the tag followers'
-        // (a batch without any skips the union's dedupe and sort: the page is in index order).
-        let followersPage = """
-            SELECT f.follower_id AS account_id FROM follows f JOIN accounts a ON a.id = f.follower_id
-            WHERE j.followers = 1 AND f.followee_id = j.author AND f.follower_id > j.cursor
-              AND (\(idle) < 0 OR a.last_active_at > now() - make_interval(secs => \(idle)))
-              AND (j.restrict = 0
-                   OR EXISTS (SELECT 1 FROM among m WHERE m.job = j.job AND m.account = f.follower_id)
-                   OR (j.other >= 0 AND EXISTS (SELECT 1 FROM follows g WHERE g.follower_id = f.follower_id AND g.followee_id = j.other)))
-            ORDER BY f.follower_id LIMIT \(limit)
-            """
-        var out: [Int64: [Int64]] = [:]
         // One row per chunk, its recipients as one array: a batch's thousands of recipients cost a
         // few rows to send and decode, not one each (a row each was a quarter of a worker's CPU).
-        if tagNames.isEmpty {
-            // `starling_fanout_followers` (PostFunctionMigration.swift): `followersPage` for every job.
-            let statement = FanoutFollowersStatement(jobs: jobs, authors: authors, cursors: cursors, restricts: restricts, others: others,
-                                                     followerModes: followerModes, amongJobs: amongJobs, amongAccounts: amongAccounts,
-                                                     idleSeconds: idle, limit: limit)
-            for (job, followers) in try await database.execute("fanout_recipients_followers", statement) where !followers.isEmpty {
-                out[job] = followers
-            }
-            return out
-        }
-        // Each half is a keyset page of its own (an index scan: follows_by_followee, tag_follows'
-        // primary key); the union's first `limit` ids are among theirs, so the next chunk's cursor
-        // (the last id of this page) is right for both.
-        let rows = try await database.query("fanout_recipients", """
-                WITH among(job, account) AS (SELECT * FROM unnest(\(amongJobs)::bigint[], \(amongAccounts)::bigint[])),
-                tagged(job, tag_id) AS (
-                    SELECT u.job, t.id FROM unnest(\(tagJobs)::bigint[], \(tagNames)::text[]) AS u(job, name) JOIN tags t ON t.name = u.name)
-                SELECT j.job, coalesce(r.ids, '{}')
-                FROM unnest(\(jobs)::bigint[], \(authors)::bigint[], \(cursors)::bigint[], \(restricts)::bigint[], \(others)::bigint[],
-                            \(followerModes)::bigint[], \(exceptFollowers)::bigint[])
-                     AS j(job, author, cursor, restrict, other, followers, except_followers)
-                CROSS JOIN LATERAL (SELECT array_agg(u.account_id ORDER BY u.account_id) AS ids FROM (
-                    SELECT u.account_id FROM (
-                        (\(unescaped: followersPage))
-                        UNION
-                        (SELECT DISTINCT t.account_id FROM tagged tg CROSS JOIN LATERAL (
-                             -- Per tag, an ordered scan of tag_follows' primary key, bounded by the limit. The
-                             -- activity check is a per-row lookup, not a join: a join lets the planner hash all
-                             -- accounts against a large tag instead of stopping after `limit` rows.
-                             SELECT tf.account_id FROM tag_follows tf
-                             WHERE tf.tag_id = tg.tag_id AND tf.account_id > j.cursor AND tf.account_id <> j.author
-                               AND (\(idle) < 0 OR (SELECT a.last_active_at FROM accounts a WHERE a.id = tf.account_id)
-                                                    > now() - make_interval(secs => \(idle)))
-                               AND (j.except_followers = 0
-                                    OR NOT EXISTS (SELECT 1 FROM follows h WHERE h.follower_id = tf.account_id AND h.followee_id = j.author))
-                               -- Blocks end follows, so only tag followers need this: none across a block.
-                               AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = tf.account_id AND b.target_account_id = j.author)
-                                                                         OR (b.account_id = j.author AND b.target_account_id = tf.account_id))
-                             ORDER BY tf.account_id LIMIT \(limit)) t
-                         WHERE tg.job = j.job ORDER BY t.account_id LIMIT \(limit))
-                    ) u ORDER BY u.account_id LIMIT \(limit)
-                ) u) r
-                """)
         // Each array is ascending (array_agg's ORDER BY): the keyset cursor is the last id of a page.
-        for try await (job, followers) in rows.decode((Int64, [Int64]).self) where !followers.isEmpty {
-            out[job] = followers
+        // Both are functions (PostFunctionMigration.swift); a batch without tags, nearly all, reads
+        // only the authors' followers, one with tags unites them with the tags' followers.
+        let rows: [(Int64, [Int64])]
+        if tagNames.isEmpty {
+            rows = try await database.execute("fanout_recipients_followers", FanoutFollowersStatement(
+                jobs: jobs, authors: authors, cursors: cursors, restricts: restricts, others: others, followerModes: followerModes,
+                amongJobs: amongJobs, amongAccounts: amongAccounts, idleSeconds: idle, limit: limit))
+        } else {
+            rows = try await database.execute("fanout_recipients", FanoutTaggedStatement(
+                jobs: jobs, authors: authors, cursors: cursors, restricts: restricts, others: others, followerModes: followerModes,
+                exceptFollowers: exceptFollowers, amongJobs: amongJobs, amongAccounts: amongAccounts, tagJobs: tagJobs,
+                tagNames: tagNames, idleSeconds: idle, limit: limit))
         }
+        var out: [Int64: [Int64]] = [:]
+        for (job, recipients) in rows where !recipients.isEmpty { out[job] = recipients }
         return out
     }
 }

@@ -266,5 +266,6 @@ public enum Migrations {
         postFunctionTags,  // version 16, in PostFunctionMigration.swift
         fanoutFollowersFunction,  // version 17, in PostFunctionMigration.swift
         postWakesAfterCommit,  // version 18, in PostFunctionMigration.swift
+        fanoutTaggedFunction,  // version 19, in PostFunctionMigration.swift
     ]
 }

@@ -94,6 +94,28 @@ struct FanoutFollowersStatement: ArgumentsStatement {
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
 }
 
+/// `starling_fanout_recipients_tagged`: a page of recipients per job among its author's followers
+/// and its tags' followers (a batch in which some post has tags).
+struct FanoutTaggedStatement: ArgumentsStatement {
+    static let sql = "SELECT * FROM starling_fanout_recipients_tagged($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+    static let bindingDataTypes: [PostgresDataType] = [
+        .int8Array, .int8Array, .int8Array, .int8Array, .int8Array, .int8Array, .int8Array, .int8Array, .int8Array, .int8Array,
+        .textArray, .int8, .int8,
+    ]
+    typealias Row = (Int64, [Int64])
+
+    let arguments: [any PostgresEncodable & Sendable]
+
+    init(jobs: [Int64], authors: [Int64], cursors: [Int64], restricts: [Int64], others: [Int64], followerModes: [Int64],
+         exceptFollowers: [Int64], amongJobs: [Int64], amongAccounts: [Int64], tagJobs: [Int64], tagNames: [String],
+         idleSeconds: Int64, limit: Int64) {
+        arguments = [jobs, authors, cursors, restricts, others, followerModes, exceptFollowers, amongJobs, amongAccounts,
+                     tagJobs, tagNames, idleSeconds, limit]
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+}
+
 /// `starling_list_deliveries`: every list holding each status's author, with what `ListRules` reads.
 struct ListDeliveriesStatement: ArgumentsStatement {
     static let sql = "SELECT * FROM starling_list_deliveries($1, $2, $3)"

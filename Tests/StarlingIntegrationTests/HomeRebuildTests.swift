@@ -121,6 +121,15 @@ struct HomeOrderTests {
             #expect(all.dropFirst(sortedTop).allSatisfy { $0 < top.last! })
             #expect(try await cache.read([list], depth: 40)[list] == .some(Array(Set(existing + batch).sorted(by: >).prefix(40))))
 
+            // A batch newer than all but the list's first few entries is merged with those alone
+            // (`mergeWindow`): the same order, nothing lost or doubled.
+            let window = Int64(TimelineCache.mergeWindow)
+            let (third, long) = try await builtHome(cache, ids: existing.reversed())
+            let nearTop: [Int64] = [300 - 2 * window + 3, 297, 298, 299, 303]  // 298 is already there
+            try await cache.push(nearTop.map { .init(statusId: $0, users: [third], redo: false) })
+            let merged = try await raw(h, long)
+            #expect(merged == Set(existing + nearTop).sorted(by: >) + [0])
+
             // A short list (all of it is the top) takes the merge whole and keeps its expiry.
             let (other, short) = try await builtHome(cache, ids: [40, 30, 20, 10])
             _ = try await h.redis.send(key: short.key, RedisCommand("EXPIRE", short.key, "500"))

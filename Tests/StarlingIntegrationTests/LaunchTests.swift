@@ -308,6 +308,31 @@ struct LaunchTests {
         }
     }
 
+    /// A block either way keeps a tagged status out of a tag follower's home list (fan-out's own
+    /// check, `starling_fanout_recipients_tagged`: reads hide blocked authors too, so the Redis list
+    /// is what shows it).
+    @Test func aBlockEitherWayKeepsTaggedStatusesFromTagFollowers() async throws {
+        try await Harness.with { h in
+            let tag = Harness.uniqueName("tag")
+            let author = try await h.register("blockauthor")
+            let blocker = try await h.register("tagblocker"), blocked = try await h.register("tagblocked")
+            let reader = try await h.register("tagplain")
+            for user in [blocker, blocked, reader] {
+                #expect(try await h.call(.post, "/api/v1/tags/\(tag)/follow", token: user.token).status == .ok)
+                try await h.buildHome(user)
+            }
+            #expect(try await h.call(.post, "/api/v1/accounts/\(author.id)/block", token: blocker.token).status == .ok)
+            #expect(try await h.call(.post, "/api/v1/accounts/\(blocked.id)/block", token: author.token).status == .ok)
+            await h.drain()
+            let status = try await h.post(author, "to the tag #\(tag)")
+            await h.drain()
+            #expect(try await h.redisHome(reader).contains(status))
+            #expect(try await !h.redisHome(blocker).contains(status), "the follower blocked the author")
+            #expect(try await !h.redisHome(blocked).contains(status), "the author blocked the follower")
+            try await Self.forgetTrending(h, tag)
+        }
+    }
+
     @Test func unfollowingTheAuthorKeepsWhatAFollowedTagBrings() async throws {
         try await Harness.with { h in
             let tag = Harness.uniqueName("tag")
