@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ServiceLifecycle
 
@@ -10,10 +11,39 @@ extension ServiceGroupConfiguration {
     static let nodeGracefulShutdownLimit: Duration = .seconds(8)
 
     /// An api or worker node's services: SIGTERM and SIGINT shut them down gracefully, in reverse
-    /// order, and cancel what is left after `nodeGracefulShutdownLimit`.
+    /// order, and cancel what is left after `nodeGracefulShutdownLimit`. A watchdog, told first,
+    /// ends the process `ShutdownWatchdog.limit` after the signal if it is still running then.
     static func node(services: [ServiceConfiguration], logger: Logger) -> ServiceGroupConfiguration {
-        var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        let watchdog = ServiceConfiguration(service: ShutdownWatchdog(logger: logger))
+        var configuration = ServiceGroupConfiguration(services: services + [watchdog], gracefulShutdownSignals: [.sigterm, .sigint],
+                                                      logger: logger)
         configuration.maximumGracefulShutdownDuration = nodeGracefulShutdownLimit
         return configuration
+    }
+}
+
+/// Ends the process a fixed time after its shutdown began, whatever still waits. Cancellation
+/// after `nodeGracefulShutdownLimit` ends every wait that honours it; one that does not (a blocked
+/// thread, a continuation nobody resumes) would otherwise keep the process alive until SIGKILL.
+/// Once in the e2e test an API node was still running 10 s after SIGTERM, right after a streaming
+/// client had left, with nothing in its log; repeated by hand it never recurred. Being killed
+/// here loses nothing a crash would not: a post is acknowledged only after its commit.
+struct ShutdownWatchdog: Service {
+    /// Inside the 10 s orchestrators give before SIGKILL, after the graceful limit (8 s).
+    static let limit: TimeInterval = 9
+    let logger: Logger
+
+    func run() async throws {
+        // The last service, so the first told of a graceful shutdown. Also armed when the group is
+        // cancelled instead (a service failed): its exit can wait just the same.
+        try? await gracefulShutdown()
+        let logger = self.logger
+        let thread = Thread {
+            Thread.sleep(forTimeInterval: Self.limit)
+            logger.critical("still running \(Int(Self.limit)) s after shutdown began: exiting without waiting any longer")
+            _exit(1)  // not exit(): whatever holds the process may hold its exit handlers too
+        }
+        thread.name = "shutdown-watchdog"
+        thread.start()
     }
 }
