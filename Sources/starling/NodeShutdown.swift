@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 extension ServiceGroupConfiguration {
     /// How long a node's graceful shutdown may take before its services are cancelled instead.
@@ -14,8 +15,13 @@ extension ServiceGroupConfiguration {
     /// order, and cancel what is left after `nodeGracefulShutdownLimit`. A watchdog, told first,
     /// ends the process `ShutdownWatchdog.limit` after the signal if it is still running then.
     static func node(services: [ServiceConfiguration], logger: Logger) -> ServiceGroupConfiguration {
-        let watchdog = ServiceConfiguration(service: ShutdownWatchdog(logger: logger))
-        var configuration = ServiceGroupConfiguration(services: services + [watchdog], gracefulShutdownSignals: [.sigterm, .sigint],
+        let running = RunningServices()
+        var tracked = services
+        for index in tracked.indices {
+            tracked[index].service = TrackedService(name: tracked[index].serviceName, base: tracked[index].service, running: running)
+        }
+        let watchdog = ServiceConfiguration(service: ShutdownWatchdog(logger: logger, running: running))
+        var configuration = ServiceGroupConfiguration(services: tracked + [watchdog], gracefulShutdownSignals: [.sigterm, .sigint],
                                                       logger: logger)
         configuration.maximumGracefulShutdownDuration = nodeGracefulShutdownLimit
         return configuration
@@ -32,18 +38,51 @@ struct ShutdownWatchdog: Service {
     /// Inside the 10 s orchestrators give before SIGKILL, after the graceful limit (8 s).
     static let limit: TimeInterval = 9
     let logger: Logger
+    let running: RunningServices
 
     func run() async throws {
         // The last service, so the first told of a graceful shutdown. Also armed when the group is
         // cancelled instead (a service failed): its exit can wait just the same.
         try? await gracefulShutdown()
-        let logger = self.logger
+        let (logger, running) = (self.logger, self.running)
         let thread = Thread {
             Thread.sleep(forTimeInterval: Self.limit)
-            logger.critical("still running \(Int(Self.limit)) s after shutdown began: exiting without waiting any longer")
+            // What still runs says where the wait is: services stop in reverse order, so the last
+            // named is the one being waited for (none: the wait is after them, in the exit).
+            let waiting = running.names.joined(separator: ", ")
+            logger.critical("still running \(Int(Self.limit)) s after shutdown began: exiting without waiting any longer",
+                            metadata: ["services_running": "\(waiting.isEmpty ? "none" : waiting)"])
             _exit(1)  // not exit(): whatever holds the process may hold its exit handlers too
         }
         thread.name = "shutdown-watchdog"
         thread.start()
+    }
+}
+
+/// The names of a node's services whose `run()` has not returned, for the watchdog's last word.
+final class RunningServices: Sendable {
+    private let state = Mutex<[String]>([])
+
+    var names: [String] { state.withLock { $0 } }
+
+    func started(_ name: String) { state.withLock { $0.append(name) } }
+
+    func finished(_ name: String) {
+        state.withLock { names in
+            if let index = names.firstIndex(of: name) { names.remove(at: index) }
+        }
+    }
+}
+
+/// A node's service, recorded in `RunningServices` while its `run()` has not returned.
+struct TrackedService: Service {
+    let name: String
+    let base: any Service
+    let running: RunningServices
+
+    func run() async throws {
+        running.started(name)
+        defer { running.finished(name) }
+        try await base.run()
     }
 }
