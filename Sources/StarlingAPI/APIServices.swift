@@ -158,7 +158,7 @@ public struct APIServices: Sendable {
     func wakeFanoutWorkers(for status: Int64) async {
         let channel = RedisKeys.outboxWakeChannel
         do {
-            _ = try await redis.send(key: channel, RedisCommand(bytes: [Array("PUBLISH".utf8), Array(channel.utf8), Array(String(status).utf8)]))
+            _ = try await redis.send(key: channel, .publish(channel, Array(String(status).utf8)))
         } catch {
             do {
                 try await OutboxStore(database: database).notify()
@@ -199,7 +199,7 @@ public struct APIServices: Sendable {
         do {
             let channel = RedisKeys.cacheInvalidationChannel
             // Every node subscribes to every shard (or to the cluster), so one shard carries it to all.
-            _ = try await redis.send(key: channel, RedisCommand(bytes: [Array("PUBLISH".utf8), Array(channel.utf8), message.payload]))
+            _ = try await redis.send(key: channel, .publish(channel, message.payload))
         } catch {
             database.logger.warning("could not publish a cache invalidation; other nodes catch up by expiry",
                                     metadata: ["error": "\(error)"])

@@ -124,6 +124,11 @@ public struct RedisCommand: Sendable, Equatable {
         self.arguments = bytes
     }
 
+    /// `PUBLISH channel payload`, the payload as bytes (stream events, invalidations, wake-ups).
+    public static func publish(_ channel: String, _ payload: [UInt8]) -> RedisCommand {
+        RedisCommand(bytes: [Array("PUBLISH".utf8), Array(channel.utf8), payload])
+    }
+
     public var name: String { arguments.first.map { String(decoding: $0, as: UTF8.self) } ?? "" }
 
     /// Commands whose second run changes nothing the first did not: reads, and writes that set a

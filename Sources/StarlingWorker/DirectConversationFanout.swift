@@ -171,8 +171,7 @@ public final class FollowImporter: Service {
         do {
             guard let id = try await notifications.create(recipient: target, from: requester, type: .followRequest, statusId: nil) else { return }
             let channel = StreamChannels.user(target)
-            _ = try await redis.send(key: channel, RedisCommand(bytes: [Array("PUBLISH".utf8), Array(channel.utf8),
-                                                                        StreamEvent(event: .notification, notification: id).payload]))
+            _ = try await redis.send(key: channel, .publish(channel, StreamEvent(event: .notification, notification: id).payload))
         } catch {
             logger.warning("could not notify a follow request", metadata: ["error": "\(error)"])
         }
@@ -184,6 +183,6 @@ public final class FollowImporter: Service {
     private func invalidate(_ accounts: [Int64], pulledOf: Int64? = nil) async {
         let parts = accounts.map { "a\($0)" } + [pulledOf.map { "p\($0)" } ?? "", "P"].filter { !$0.isEmpty }
         let channel = RedisKeys.cacheInvalidationChannel
-        _ = try? await redis.send(key: channel, RedisCommand(bytes: [Array("PUBLISH".utf8), Array(channel.utf8), Array(parts.joined(separator: " ").utf8)]))
+        _ = try? await redis.send(key: channel, .publish(channel, Array(parts.joined(separator: " ").utf8)))
     }
 }

@@ -150,9 +150,8 @@ struct EditPollTests {
             defer { subscriber.stop() }
             // Subscribed once a message of our own comes back.
             let marker = Harness.uniqueName("ready")
-            let publish: (String) -> RedisCommand = { RedisCommand(bytes: [Array("PUBLISH".utf8), Array(channel.utf8), Array($0.utf8)]) }
             for _ in 0..<100 where !heard.contains(marker) {
-                _ = try await h.redis.send(key: channel, publish(marker))
+                _ = try await h.redis.send(key: channel, .publish(channel, Array(marker.utf8)))
                 try await Task.sleep(for: .milliseconds(50))
             }
             #expect(heard.contains(marker))
