@@ -36,6 +36,14 @@ public struct Database: Sendable {
             tls: .disable
         )
         configuration.options.maximumConnections = maxConnections
+        // No keep-alive pings. postgres-nio's pool arms a keep-alive timer (a task sleeping on
+        // Swift's global executor) each time a connection goes idle and cancels it when the
+        // connection is leased again: thread wake-ups on every query, for pings that find nothing
+        // here (a PostgreSQL that dies closes its sockets, and every query runs under `timeout`).
+        // The idle-timeout timer stays: keeping connections open instead (a minimum above zero)
+        // trips a precondition in postgres-nio 1.33's pool when PostgreSQL restarts
+        // (`createNewDemandConnectionIfPossible`, seen in the PostgreSQL-kill fault test).
+        configuration.options.keepAliveBehavior = nil
         configuration.options.minimumConnections = 0
         return configuration
     }
