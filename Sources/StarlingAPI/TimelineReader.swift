@@ -254,8 +254,24 @@ struct TimelineReader: Sendable {
     }
 
     /// Every account a shown status is by: its author, and for a reblog the original's author too.
-    static func authors(of status: StatusEntity) -> [Int64] {
-        [Int64(status.account.id), status.reblog.value.flatMap { Int64($0.status.account.id) }].compactMap { $0 }
+    /// A sequence of at most two held inline: the visibility rules ask it of every status on a
+    /// page, and as an array it was two allocations each.
+    static func authors(of status: StatusEntity) -> Authors {
+        Authors(first: Int64(status.account.id), second: status.reblog.value.flatMap { Int64($0.status.account.id) })
+    }
+
+    struct Authors: Sequence, IteratorProtocol {
+        var first: Int64?
+        var second: Int64?
+
+        mutating func next() -> Int64? {
+            if let value = first {
+                first = nil
+                return value
+            }
+            defer { second = nil }
+            return second
+        }
     }
 
     /// Drops what blocks and mutes hide from a signed-in viewer (public and tag timelines, which

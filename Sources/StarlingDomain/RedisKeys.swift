@@ -27,8 +27,13 @@ public enum RedisKeys {
     /// Appends `value` in decimal, as `String(value)` spells it.
     public static func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        // Digits written backwards into a scratch buffer, then appended at once (reversing them in
-        // place in the array went through a slice, and was a twentieth of a fan-out's CPU).
+        withDigits(of: value) { bytes.append(contentsOf: $0) }
+    }
+
+    /// Calls `body` with the decimal digits of `value`'s magnitude. They are written backwards into
+    /// a scratch buffer on the stack (reversing them in place in an array went through a slice,
+    /// and was a twentieth of a fan-out's CPU).
+    static func withDigits<R>(of value: Int64, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
             var rest = value.magnitude
             var start = digits.count
@@ -37,8 +42,22 @@ public enum RedisKeys {
                 digits[start] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
                 rest /= 10
             } while rest > 0
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+            return body(UnsafeBufferPointer(rebasing: digits[start...]))
         }
+    }
+
+    /// The slot of every key tagged `{id}` (as `taggedKeyAndSlot` computes it), without building one.
+    public static func slot(ofTag id: Int64) -> Int {
+        if id < 0 { return Int(KeySlot.crc16(Array("\(id)".utf8))) % KeySlot.slotCount }
+        return withDigits(of: id) { Int(KeySlot.crc16($0)) % KeySlot.slotCount }
+    }
+
+    /// Appends the key `prefix`, the id's digits, `}` (as `taggedKeyAndSlot` spells it) to `bytes`:
+    /// keys written straight into a packed Redis command.
+    static func appendTaggedKey(_ prefix: [UInt8], _ id: Int64, to bytes: inout [UInt8]) {
+        bytes += prefix
+        appendDecimal(id, to: &bytes)
+        bytes.append(UInt8(ascii: "}"))
     }
 
     private static let homePrefix = Array("home:{".utf8)
@@ -63,6 +82,16 @@ public enum RedisKeys {
         counts.reserveCapacity(countsPrefix.count + status.count - statusPrefix.count)
         counts += status[statusPrefix.count...]
         return (status, counts, slot)
+    }
+
+    /// Appends `status(id)` to `bytes` (a packed command's next argument).
+    public static func appendStatusKey(_ statusId: Int64, to bytes: inout [UInt8]) {
+        appendTaggedKey(statusPrefix, statusId, to: &bytes)
+    }
+
+    /// Appends `counts(id)` to `bytes` (a packed command's next argument).
+    public static func appendCountsKey(_ statusId: Int64, to bytes: inout [UInt8]) {
+        appendTaggedKey(countsPrefix, statusId, to: &bytes)
     }
 
     private static let statusPrefix = Array("status:{".utf8), countsPrefix = Array("counts:{".utf8)

@@ -108,12 +108,33 @@ public struct RESPBytes: RandomAccessCollection, Sendable, Equatable, CustomStri
     public var description: String { String(decoding: self, as: UTF8.self).debugDescription }
 }
 
-/// One command: its arguments as bytes, sent with `redisAppendCommandArgv` (binary safe, no formatting).
+/// One command: its arguments as bytes, written as RESP by `RESPEncoder` (binary safe, no formatting).
+///
+/// The arguments are held one of two ways. Most commands hold an array per argument, so an argument
+/// built once can be shared (fan-out sends a list's key in its `LPUSHX` and again in its `LTRIM`).
+/// A command of arguments built for it alone (a page's flag lookup has 80 members, its `MGET`s 40
+/// keys; every command made of Strings) is *packed*: every argument's bytes back to back in one
+/// array, so it costs two allocations rather than one per argument (`packed`, `append`,
+/// `appendArgument`).
 public struct RedisCommand: Sendable, Equatable {
-    public var arguments: [[UInt8]]
+    enum Storage: Sendable {
+        case separate([[UInt8]])
+        /// Every argument's bytes in order, and where each one ends.
+        case packed(bytes: [UInt8], ends: [Int])
+    }
 
+    private(set) var storage: Storage
+
+    /// A command of Strings, packed: nothing shares its arguments.
     public init(_ arguments: [String]) {
-        self.arguments = arguments.map { Array($0.utf8) }
+        var bytes: [UInt8] = [], ends: [Int] = []
+        bytes.reserveCapacity(arguments.reduce(0) { $0 + $1.utf8.count })
+        ends.reserveCapacity(arguments.count)
+        for argument in arguments {
+            bytes += argument.utf8
+            ends.append(bytes.count)
+        }
+        storage = .packed(bytes: bytes, ends: ends)
     }
 
     public init(_ arguments: String...) {
@@ -121,7 +142,90 @@ public struct RedisCommand: Sendable, Equatable {
     }
 
     public init(bytes: [[UInt8]]) {
-        self.arguments = bytes
+        storage = .separate(bytes)
+    }
+
+    /// A packed command of `name`, with room for `capacity` bytes of arguments (the name's
+    /// included) and `arguments` arguments, filled by `append` and `appendArgument`.
+    public static func packed(_ name: [UInt8], capacity: Int, arguments: Int) -> RedisCommand {
+        var bytes: [UInt8] = [], ends: [Int] = []
+        bytes.reserveCapacity(max(capacity, name.count))
+        ends.reserveCapacity(max(arguments, 1))
+        bytes += name
+        ends.append(bytes.count)
+        return RedisCommand(storage: .packed(bytes: bytes, ends: ends))
+    }
+
+    private init(storage: Storage) {
+        self.storage = storage
+    }
+
+    /// Adds an argument.
+    public mutating func append(_ argument: [UInt8]) {
+        appendArgument { $0 += argument }
+    }
+
+    /// Adds an argument whose bytes `write` appends (in place, for a packed command).
+    public mutating func appendArgument(_ write: (inout [UInt8]) -> Void) {
+        switch storage {
+        case .separate(var arguments):
+            storage = .separate([])  // the array uniquely referenced while it grows
+            var argument: [UInt8] = []
+            write(&argument)
+            arguments.append(argument)
+            storage = .separate(arguments)
+        case .packed(var bytes, var ends):
+            storage = .separate([])
+            write(&bytes)
+            ends.append(bytes.count)
+            storage = .packed(bytes: bytes, ends: ends)
+        }
+    }
+
+    public var argumentCount: Int {
+        switch storage {
+        case .separate(let arguments): arguments.count
+        case .packed(_, let ends): ends.count
+        }
+    }
+
+    /// Calls `body` with each argument's bytes, in order, without copying them.
+    func forEachArgument(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        switch storage {
+        case .separate(let arguments):
+            for argument in arguments { argument.withUnsafeBufferPointer(body) }
+        case .packed(let bytes, let ends):
+            bytes.withUnsafeBufferPointer { all in
+                var start = 0
+                for end in ends {
+                    body(UnsafeBufferPointer(rebasing: all[start..<end]))
+                    start = end
+                }
+            }
+        }
+    }
+
+    /// The argument at `index` (a copy), or nil past the last.
+    public func argument(at index: Int) -> [UInt8]? {
+        switch storage {
+        case .separate(let arguments):
+            return index < arguments.count ? arguments[index] : nil
+        case .packed(let bytes, let ends):
+            guard index < ends.count else { return nil }
+            return Array(bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]])
+        }
+    }
+
+    /// Every argument as an array of its own (copies, for a packed command): cold paths and tests.
+    public var arguments: [[UInt8]] {
+        switch storage {
+        case .separate(let arguments): return arguments
+        case .packed:
+            var out: [[UInt8]] = []
+            out.reserveCapacity(argumentCount)
+            forEachArgument { out.append(Array($0)) }
+            return out
+        }
     }
 
     /// `PUBLISH channel payload`, the payload as bytes (stream events, invalidations, wake-ups).
@@ -129,7 +233,12 @@ public struct RedisCommand: Sendable, Equatable {
         RedisCommand(bytes: [Array("PUBLISH".utf8), Array(channel.utf8), payload])
     }
 
-    public var name: String { arguments.first.map { String(decoding: $0, as: UTF8.self) } ?? "" }
+    public var name: String { argument(at: 0).map { String(decoding: $0, as: UTF8.self) } ?? "" }
+
+    /// Equal when the arguments are, however they are held.
+    public static func == (lhs: RedisCommand, rhs: RedisCommand) -> Bool {
+        lhs.arguments == rhs.arguments
+    }
 
     /// Commands whose second run changes nothing the first did not: reads, and writes that set a
     /// state rather than add to one. `INCR`, `ZINCRBY`, `LPUSH`, `LPUSHX`, `PUBLISH` and scripts are

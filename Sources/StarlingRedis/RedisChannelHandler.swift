@@ -194,8 +194,8 @@ enum RESPEncoder {
     static func encodedSize(_ commands: [RedisCommand]) -> Int {
         var size = 0
         for command in commands {
-            size += 3 + decimalLength(command.arguments.count)  // *N\r\n
-            for argument in command.arguments { size += 5 + decimalLength(argument.count) + argument.count }  // $L\r\n…\r\n
+            size += 3 + decimalLength(command.argumentCount)  // *N\r\n
+            command.forEachArgument { argument in size += 5 + decimalLength(argument.count) + argument.count }  // $L\r\n…\r\n
         }
         return size
     }
@@ -223,20 +223,18 @@ enum RESPEncoder {
             }
             for command in commands {
                 put(UInt8(ascii: "*"))
-                putDecimal(command.arguments.count)
+                putDecimal(command.argumentCount)
                 put(0x0D)
                 put(0x0A)
-                for argument in command.arguments {
+                command.forEachArgument { bytes in
                     put(UInt8(ascii: "$"))
-                    putDecimal(argument.count)
+                    putDecimal(bytes.count)
                     put(0x0D)
                     put(0x0A)
-                    argument.withUnsafeBufferPointer { bytes in
-                        if let source = bytes.baseAddress, bytes.count > 0 {
-                            (base + at).update(from: source, count: bytes.count)
-                        }
+                    if let source = bytes.baseAddress, bytes.count > 0 {
+                        (base + at).update(from: source, count: bytes.count)
                     }
-                    at += argument.count
+                    at += bytes.count
                     put(0x0D)
                     put(0x0A)
                 }

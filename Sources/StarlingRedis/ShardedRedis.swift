@@ -189,9 +189,8 @@ public final class ShardedRedis: Sendable {
 
     /// The key a command is routed by: its first key argument.
     static func routingKey(of command: RedisCommand) -> String {
-        let arguments = command.arguments
         let index = command.name.uppercased() == "EVAL" || command.name.uppercased() == "EVALSHA" ? 3 : 1
-        return index < arguments.count ? String(decoding: arguments[index], as: UTF8.self) : ""
+        return command.argument(at: index).map { String(decoding: $0, as: UTF8.self) } ?? ""
     }
 
     private func pool(forAddress address: ShardAddress) -> RedisShardPool {

@@ -64,21 +64,22 @@ public struct InteractionCache: Sendable {
         guard let viewer, !ids.isEmpty else { return LookupTickets(ids: ids, counts: counts, viewer: nil) }
         let actions = RedisKeys.actions(viewer)
         let shard = batch.shard(forKey: actions)
-        // Members f<id>, r<id>, b<id>, p<id> per status, built as bytes (a page asks for 80).
-        var members: [[UInt8]] = [Self.smismember, Array(actions.utf8)]
-        members.reserveCapacity(2 + ids.count * 4)
+        // Members f<id>, r<id>, b<id>, p<id> per status (a page asks for 80), written straight into
+        // one packed command.
+        var members = RedisCommand.packed(Self.smismember, capacity: 16 + actions.utf8.count + ids.count * 4 * 20, arguments: 2 + ids.count * 4)
+        members.appendArgument { $0 += actions.utf8 }
         for id in ids {
             for kind in Self.memberKinds {
-                var member: [UInt8] = [kind]
-                member.reserveCapacity(21)
-                RedisKeys.appendDecimal(id, to: &member)
-                members.append(member)
+                members.appendArgument { member in
+                    member.append(kind)
+                    RedisKeys.appendDecimal(id, to: &member)
+                }
             }
         }
         return LookupTickets(ids: ids, counts: counts, viewer: (
             batch.add(RedisCommand("GET", RedisKeys.actionsReady(viewer)), shard: shard),
             batch.add(RedisCommand("GET", RedisKeys.actionsGeneration(viewer)), shard: shard),
-            batch.add(RedisCommand(bytes: members), shard: shard)))
+            batch.add(members, shard: shard)))
     }
 
     private static let smismember = Array("SMISMEMBER".utf8)

@@ -575,16 +575,16 @@ public struct TimelineCache: Sendable {
                 return ([id], batch.add(RedisCommand(bytes: [Self.mget, keys.status, keys.counts]), shard: batch.shard(forSlot: keys.slot)))
             })
         }
-        var byShard: [Int: (ids: [Int64], arguments: [[UInt8]])] = [:]
-        for id in ids {
-            let keys = RedisKeys.statusAndCountsKeys(id)
-            let shard = batch.shard(forSlot: keys.slot)
-            byShard[shard, default: ([], [Self.mget])].ids.append(id)
-            byShard[shard]!.arguments.append(keys.status)
-            byShard[shard]!.arguments.append(keys.counts)
-        }
-        return StatusAndCountsTickets(tickets: byShard.map { shard, queued in
-            (queued.ids, batch.add(RedisCommand(bytes: queued.arguments), shard: shard))
+        // One packed `MGET` per shard: its keys written straight into the command, not an array each.
+        var idsByShard: [Int: [Int64]] = [:]
+        for id in ids { idsByShard[batch.shard(forSlot: RedisKeys.slot(ofTag: id)), default: []].append(id) }
+        return StatusAndCountsTickets(tickets: idsByShard.map { shard, ids in
+            var command = RedisCommand.packed(Self.mget, capacity: 8 + ids.count * 60, arguments: 1 + ids.count * 2)
+            for id in ids {
+                command.appendArgument { RedisKeys.appendStatusKey(id, to: &$0) }
+                command.appendArgument { RedisKeys.appendCountsKey(id, to: &$0) }
+            }
+            return (ids, batch.add(command, shard: shard))
         })
     }
 

@@ -29,6 +29,12 @@ struct KeySlotTests {
         var digits: [UInt8] = [UInt8(ascii: "f")]
         RedisKeys.appendDecimal(status, to: &digits)
         #expect(digits == Array("f\(status)".utf8))
+        // Written into a packed command's buffer, after what it holds; the slot from the id alone.
+        var packed: [UInt8] = Array("MGET".utf8)
+        RedisKeys.appendStatusKey(status, to: &packed)
+        RedisKeys.appendCountsKey(status, to: &packed)
+        #expect(packed == Array("MGET\(RedisKeys.status(status))\(RedisKeys.counts(status))".utf8))
+        #expect(RedisKeys.slot(ofTag: status) == keys.slot)
     }
 
     @Test func crc16OfEmptyInputIsZero() {

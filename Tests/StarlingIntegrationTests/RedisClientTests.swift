@@ -220,6 +220,29 @@ struct RedisClientTests {
         #expect(RESPEncoder.encodedSize([RedisCommand(bytes: [binary, long]), many]) == expected.count)
     }
 
+    /// A packed command (every argument in one array) is written exactly as the same arguments
+    /// held one array each, equals that command, and gives its arguments back; empty and binary
+    /// arguments included, and arguments appended to a command of either kind.
+    @Test func packedCommandsEncodeAsTheirSeparateForm() {
+        let arguments: [[UInt8]] = [Array("SMISMEMBER".utf8), Array("acts:{7}".utf8), [], [0, 13, 10, 255]]
+            + (0..<12).map { Array("f\($0)".utf8) }
+        var packed = RedisCommand.packed(arguments[0], capacity: 4, arguments: 1)  // grows past its reservation
+        for argument in arguments.dropFirst() { packed.appendArgument { $0 += argument } }
+        let separate = RedisCommand(bytes: arguments)
+        #expect(packed == separate)
+        #expect(packed.arguments == arguments)
+        #expect(packed.argumentCount == arguments.count)
+        #expect(packed.name == "SMISMEMBER")
+        #expect((0...arguments.count).map { packed.argument(at: $0) } == arguments.map { Optional($0) } + [nil])
+        #expect(Self.encoded([packed, RedisCommand("PING"), packed]) == Self.encoded([separate, RedisCommand("PING"), separate]))
+        #expect(RESPEncoder.encodedSize([packed]) == Self.encoded([separate]).count)
+        var grown = RedisCommand("GET")
+        grown.append(Array("k".utf8))
+        grown.appendArgument { $0 += "v".utf8 }
+        #expect(grown == RedisCommand("GET", "k", "v"))
+        #expect(Self.encoded([grown]) == Array("*3\r\n$3\r\nGET\r\n$1\r\nk\r\n$1\r\nv\r\n".utf8))
+    }
+
     /// Written after what the buffer already holds, not over it.
     @Test func appendsToTheBuffer() {
         var buffer = ByteBuffer(string: "+")
