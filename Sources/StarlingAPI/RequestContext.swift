@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import StarlingDomain
 import StarlingStore
+import Synchronization
 
 /// What every Mastodon route knows about its request before the handler runs: who is asking (set
 /// by `TokenAuthenticator`) and the parameters (decoded once by `ParametersMiddleware`). Handlers
@@ -120,6 +121,9 @@ struct TokenAuthenticator: RouterMiddleware {
     let services: APIServices
     /// The token must grant at least one of these.
     let scopes: [OAuthScope]
+    /// Whether a token's stored scope text grants one of `scopes`, by that text: tokens hold a few
+    /// distinct texts, and parsing one and matching it for every request cost a dozen allocations.
+    private let verdicts = ScopeVerdicts()
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let header = request.headers[.authorization]
@@ -129,10 +133,29 @@ struct TokenAuthenticator: RouterMiddleware {
               let owner = try await services.tokenOwner(token) else {
             throw MastodonError.unauthorized
         }
-        let granted = OAuthScopes(stored: owner.scopes)
-        guard scopes.contains(where: granted.grants) else { throw MastodonError.outsideScopes }
+        let allowed = verdicts.verdict(for: owner.scopes) { stored in
+            let granted = OAuthScopes(stored: stored)
+            return scopes.contains(where: granted.grants)
+        }
+        guard allowed else { throw MastodonError.outsideScopes }
         var context = context
         context.identity = owner
         return try await next(request, context)
+    }
+}
+
+/// `TokenAuthenticator`'s verdicts by stored scope text. Bounded: past `capacity` texts it starts over.
+final class ScopeVerdicts: Sendable {
+    private let verdicts = Mutex<[String: Bool]>([:])
+    let capacity = 1_000
+
+    func verdict(for stored: String, _ decide: (String) -> Bool) -> Bool {
+        if let known = verdicts.withLock({ $0[stored] }) { return known }
+        let verdict = decide(stored)
+        verdicts.withLock { verdicts in
+            if verdicts.count >= capacity { verdicts.removeAll() }
+            verdicts[stored] = verdict
+        }
+        return verdict
     }
 }

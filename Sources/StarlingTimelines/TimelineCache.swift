@@ -41,6 +41,8 @@ public enum CachedStatus: Sendable, Equatable {
 public struct TimelineCache: Sendable {
     public let redis: ShardedRedis
     public let settings: TimelineSettings
+    /// Rows decoded from the status cache, reused while their bytes are unchanged.
+    let decodedRows = DecodedRows()
     static let sentinel: Int64 = 0
 
     public init(redis: ShardedRedis, settings: TimelineSettings) {
@@ -83,11 +85,12 @@ public struct TimelineCache: Sendable {
         let ttl = String(settings.listTTLSeconds)
         var batch = redis.batch()
         let tickets = lists.map { list in
-            let shard = batch.shard(forKey: list.key)
-            let ready = batch.add(RedisCommand("EXISTS", list.readyKey), shard: shard)
-            let ids = batch.add(RedisCommand("LRANGE", list.key, "0", last), shard: shard)
-            batch.add(RedisCommand("EXPIRE", list.key, ttl), shard: shard)
-            batch.add(RedisCommand("EXPIRE", list.readyKey, ttl), shard: shard)
+            let (key, readyKey) = (list.key, list.readyKey)  // each built once: every read asks for them
+            let shard = batch.shard(forKey: key)
+            let ready = batch.add(RedisCommand("EXISTS", readyKey), shard: shard)
+            let ids = batch.add(RedisCommand("LRANGE", key, "0", last), shard: shard)
+            batch.add(RedisCommand("EXPIRE", key, ttl), shard: shard)
+            batch.add(RedisCommand("EXPIRE", readyKey, ttl), shard: shard)
             return (list, ready, ids)
         }
         let replies = try await redis.send(batch).throwingFirstError()
@@ -545,7 +548,7 @@ public struct TimelineCache: Sendable {
             case .bulk(let bytes):
                 if bytes == tombstone {
                     out[id] = .deleted
-                } else if let row = StatusRowCodec.decode(bytes) {
+                } else if let row = decodedRows.row(id, from: bytes) {
                     out[id] = .row(row)
                 }
             case .error(let message):
@@ -605,7 +608,7 @@ public struct TimelineCache: Sendable {
                     if case .bulk(let bytes) = values[2 * position] {
                         if bytes == tombstone {
                             statuses[id] = .deleted
-                        } else if let row = StatusRowCodec.decode(bytes) {
+                        } else if let row = decodedRows.row(id, from: bytes) {
                             statuses[id] = .row(row)
                         }
                     }

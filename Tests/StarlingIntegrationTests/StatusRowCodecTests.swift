@@ -1,5 +1,6 @@
 import Foundation
 import StarlingDomain
+import StarlingRedis
 @testable import StarlingStore
 @testable import StarlingTimelines
 import Testing
@@ -31,6 +32,33 @@ import Testing
             row.text = String(repeating: "long text ", count: 100)  // multi-byte varint length
             #expect(StatusRowCodec.decode(StatusRowCodec.encode(row)) == row)
         }
+    }
+
+    /// A row is decoded once while its bytes stay the same; changed bytes (an edit) are decoded
+    /// afresh, bytes that hold no row give none, and a full memo starts over without losing a row.
+    @Test func decodedRowsFollowTheirBytes() {
+        let memo = DecodedRows(capacity: 2)
+        let row = Self.row(full: true)
+        var edited = row
+        edited.text = "edited"
+        edited.editedAt = Date(timeIntervalSinceReferenceDate: 597_470_000)
+        let bytes = RESPBytes(StatusRowCodec.encode(row)), editedBytes = RESPBytes(StatusRowCodec.encode(edited))
+        #expect(memo.row(row.id, from: bytes) == row)
+        #expect(memo.row(row.id, from: bytes) == row)
+        #expect(memo.row(row.id, from: editedBytes) == edited)
+        #expect(memo.row(row.id, from: bytes) == row)
+        #expect(memo.row(row.id, from: RESPBytes(Array("deleted".utf8))) == nil)
+        #expect(memo.row(row.id, from: RESPBytes([])) == nil)
+        var others: [StatusRow] = []
+        for id in Int64(1)...5 {
+            var other = Self.row(full: false)
+            other.id = id
+            other.text = "status \(id)"
+            others.append(other)
+            #expect(memo.row(id, from: RESPBytes(StatusRowCodec.encode(other))) == other)
+        }
+        for other in others { #expect(memo.row(other.id, from: RESPBytes(StatusRowCodec.encode(other))) == other) }
+        #expect(memo.row(row.id, from: editedBytes) == edited)
     }
 
     @Test func everyStoredFieldIsCoded() {
