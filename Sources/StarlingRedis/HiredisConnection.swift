@@ -80,6 +80,50 @@ final class HiredisConnection: @unchecked Sendable {
         }
     }
 
+    /// Sends `command` (a `SUBSCRIBE` or `PSUBSCRIBE`) and hands every reply that follows to
+    /// `handle` until `shouldStop` returns true, waiting for the socket a second at a time.
+    /// Blocking. The replies are built by a `RESPReplyBuilder` installed as this connection's
+    /// reader, as the multiplexed client's are: hiredis's own reply objects, copied into Swift
+    /// values and freed, were a sixth of an API node's allocations under posting (every node gets
+    /// every post's stream events and cache invalidations). The connection is used for nothing else
+    /// afterwards.
+    func subscribe(_ command: RedisCommand, until shouldStop: () -> Bool, _ handle: (RESPValue) -> Void) throws {
+        let builder = RESPReplyBuilder()
+        guard let reader = builder.makeReader() else { throw RedisError.io(address: address, reason: "out of memory") }
+        // Nothing has been read on this connection yet, so the old reader holds no bytes. The new
+        // one is freed with the context; its free function touches no builder.
+        redisReaderFree(context.pointee.reader)
+        context.pointee.reader = reader
+        try withExtendedLifetime(builder) {
+            try append(command)
+            var done: Int32 = 0
+            repeat {
+                guard redisBufferWrite(context, &done) == REDIS_OK else {
+                    throw RedisError.io(address: address, reason: Self.errorString(context))
+                }
+            } while done == 0
+            while !shouldStop() {
+                var raw: UnsafeMutableRawPointer?
+                // A reply may already be buffered from the last read.
+                guard redisGetReplyFromReader(context, &raw) == REDIS_OK else {
+                    throw RedisError.io(address: address, reason: "protocol error")
+                }
+                if raw != nil {
+                    handle(builder.take())
+                    continue
+                }
+                var descriptor = pollfd(fd: context.pointee.fd, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&descriptor, 1, 1000)
+                if ready < 0 && errno != EINTR { throw RedisError.io(address: address, reason: "poll failed") }
+                if ready > 0 {
+                    guard redisBufferRead(context) == REDIS_OK else {
+                        throw RedisError.io(address: address, reason: Self.errorString(context))
+                    }
+                }
+            }
+        }
+    }
+
     static func convert(_ reply: UnsafeMutablePointer<redisReply>) -> RESPValue {
         let r = reply.pointee
         switch r.type {

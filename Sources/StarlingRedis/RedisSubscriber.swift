@@ -28,6 +28,8 @@ public final class RedisSubscriber: Sendable {
 
     public func stop() { stopped.store(true, ordering: .relaxed) }
 
+    private static let pmessage = Array("pmessage".utf8)
+
     /// Blocks the calling thread until `stop()`; run it on a dedicated thread.
     public func run(onMessage: @Sendable (_ channel: String, _ payload: [UInt8]) -> Void) {
         var attempt = 0
@@ -36,10 +38,9 @@ public final class RedisSubscriber: Sendable {
             attempt += 1
             do {
                 let connection = try HiredisConnection(host: host, port: port, timeoutSeconds: 2)
-                _ = try connection.pipeline([RedisCommand(["PSUBSCRIBE"] + patterns)])
-                try connection.readMessages(until: { self.stopped.load(ordering: .relaxed) }) { reply in
-                    // ["pmessage", pattern, channel, payload]
-                    guard case .array(let parts) = reply, parts.count == 4, parts[0].string == "pmessage",
+                try connection.subscribe(RedisCommand(["PSUBSCRIBE"] + patterns), until: { self.stopped.load(ordering: .relaxed) }) { reply in
+                    // ["pmessage", pattern, channel, payload]; the subscription's confirmations are not.
+                    guard case .array(let parts) = reply, parts.count == 4, case .bulk(let kind) = parts[0], kind == Self.pmessage,
                           let channel = parts[2].string, case .bulk(let payload) = parts[3] else { return }
                     onMessage(channel, payload.array)
                 }
@@ -47,32 +48,6 @@ public final class RedisSubscriber: Sendable {
                 if stopped.load(ordering: .relaxed) { return }
                 logger.warning("Redis subscription lost; re-subscribing", metadata: ["shard": "\(host):\(port)", "error": "\(error)"])
                 sleep(1)
-            }
-        }
-    }
-}
-
-extension HiredisConnection {
-    /// Reads pushed replies until `shouldStop` returns true. Blocking, with one-second waits.
-    func readMessages(until shouldStop: () -> Bool, _ handle: (RESPValue) -> Void) throws {
-        while !shouldStop() {
-            var raw: UnsafeMutableRawPointer?
-            // A reply may already be buffered from the last read.
-            guard redisGetReplyFromReader(context, &raw) == REDIS_OK else {
-                throw RedisError.io(address: address, reason: "protocol error")
-            }
-            if let raw {
-                handle(Self.convert(raw.assumingMemoryBound(to: redisReply.self)))
-                freeReplyObject(raw)
-                continue
-            }
-            var descriptor = pollfd(fd: context.pointee.fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, 1000)
-            if ready < 0 && errno != EINTR { throw RedisError.io(address: address, reason: "poll failed") }
-            if ready > 0 {
-                guard redisBufferRead(context) == REDIS_OK else {
-                    throw RedisError.io(address: address, reason: Self.errorString(context))
-                }
             }
         }
     }

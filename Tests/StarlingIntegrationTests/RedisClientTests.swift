@@ -1,7 +1,9 @@
 import Foundation
 import NIOCore
+import Logging
 import StarlingDomain
 @testable import StarlingRedis
+import Synchronization
 import Testing
 
 @Suite(.enabled(if: TestEnvironment.available, "needs STARLING_TEST_REDIS_SHARDS (./scripts/test sets them)"))
@@ -73,6 +75,43 @@ struct RedisClientTests {
         for (index, (mine, theirs)) in zip(built, reference).enumerated() {
             #expect(mine == theirs, "reply \(index) of \(commands[index].name)")
         }
+        try await redis.shutdown()
+    }
+
+    /// A pattern subscriber gets every message published on a matching channel, in order, with
+    /// its channel and its bytes (binary, empty and larger than one socket read), none on other
+    /// channels; and stops when told.
+    @Test func subscriberReceivesMatchingMessagesInOrder() async throws {
+        let redis = try redis()
+        let shard = redis.map.shards[0]
+        let prefix = "test-sub-\(UInt64.random(in: 0...UInt64.max)):"
+        let subscriber = RedisSubscriber(addresses: [(shard.host, shard.port)], patterns: [prefix + "*"], logger: Logger(label: "test"))
+        let received = Mutex<[(String, [UInt8])]>([])
+        Thread.detachNewThread { subscriber.run { channel, payload in received.withLock { $0.append((channel, payload)) } } }
+        defer { subscriber.stop() }
+        let large = [UInt8]((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        let sent: [(String, [UInt8])] = [(prefix + "a", [0, 255, 13, 10]), (prefix + "b", []), (prefix + "a", large)]
+            + (0..<50).map { (prefix + "n", Array("message \($0)".utf8)) }
+        // Published on the subscriber's server (shards do not share messages), one pipeline per call.
+        func publish(_ messages: [(String, [UInt8])]) async throws {
+            var batch = redis.batch()
+            for (channel, payload) in messages { batch.add(RedisCommand.publish(channel, payload), shard: 0) }
+            _ = try await redis.send(batch)
+        }
+        // Probes until the subscription is in place.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while received.withLock({ $0.isEmpty }) && ContinuousClock.now < deadline {
+            try await publish([(prefix + "probe", [])])
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        func messages() -> [(String, [UInt8])] { received.withLock { $0 }.filter { $0.0 != prefix + "probe" } }
+        for (channel, payload) in sent { try await publish([(channel, payload), ("other-" + prefix, payload)]) }
+        while messages().count < sent.count && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let got = messages()
+        #expect(got.map(\.0) == sent.map(\.0))
+        #expect(got.map(\.1) == sent.map(\.1))
         try await redis.shutdown()
     }
 
