@@ -16,11 +16,9 @@ public enum RedisKeys {
     static func taggedKeyAndSlot(_ prefix: [UInt8], _ id: Int64) -> (key: [UInt8], slot: Int) {
         var key: [UInt8] = []
         key.reserveCapacity(prefix.count + 21)
-        key += prefix
-        let tagStart = key.count
-        appendDecimal(id, to: &key)
-        let slot = Int(KeySlot.crc16(key[tagStart...])) % KeySlot.slotCount
-        key.append(UInt8(ascii: "}"))
+        appendTaggedKey(prefix, id, to: &key)
+        // The tag is what lies between the prefix and the closing `}`.
+        let slot = Int(KeySlot.crc16(key[prefix.count..<key.count - 1])) % KeySlot.slotCount
         return (key, slot)
     }
 
