@@ -267,5 +267,6 @@ public enum Migrations {
         fanoutFollowersFunction,  // version 17, in PostFunctionMigration.swift
         postWakesAfterCommit,  // version 18, in PostFunctionMigration.swift
         fanoutTaggedFunction,  // version 19, in PostFunctionMigration.swift
+        outboxLeaseByIndex,  // version 20, in PostFunctionMigration.swift
     ]
 }

@@ -159,6 +159,38 @@ struct TimelineTests {
         }
     }
 
+    /// A lease never reads the outbox's whole heap, however many dead rows its churn left there
+    /// (PostFunctionMigration.swift, `outboxLeaseByIndex`): the scans PostgreSQL counted for the
+    /// lease alone, after 2,000 rows came and went and the statistics were taken.
+    @Test func outboxLeaseReadsThroughTheIndex() async throws {
+        try await Harness.with { h in
+            try await h.database.query("test_outbox_churn", """
+                INSERT INTO outbox (kind, status_id, account_id, available_at)
+                SELECT 'follow', -g, -g, now() + interval '1 hour' FROM generate_series(1, 2000) g
+                """)
+            try await h.database.query("test_outbox_churn", "DELETE FROM outbox WHERE kind = 'follow' AND status_id < 0")
+            try await h.database.query("test_outbox_analyze", "ANALYZE outbox")
+            let (sequential, indexed) = try await h.database.transaction("test_outbox_lease_scans") { connection in
+                // The view holds this backend's counts not yet reported, earlier transactions' too: the
+                // lease's are the difference.
+                @Sendable func scans() async throws -> (Int64, Int64) {
+                    let rows = try await connection.query("""
+                        SELECT coalesce(sum(seq_scan), 0)::bigint, coalesce(sum(idx_scan), 0)::bigint
+                        FROM pg_stat_xact_user_tables WHERE relname = 'outbox'
+                        """, logger: h.database.logger)
+                    for try await counts in rows.decode((Int64, Int64).self) { return counts }
+                    return (0, 0)
+                }
+                let before = try await scans()
+                _ = try await connection.query("SELECT * FROM starling_lease_outbox('{}', 0, 10)", logger: h.database.logger).collect()
+                let after = try await scans()
+                return (after.0 - before.0, after.1 - before.1)
+            }
+            #expect(sequential == 0, "no sequential scan of the outbox")
+            #expect(indexed > 0, "the lease went through an index")
+        }
+    }
+
     @Test func followMergesRecentStatusesAndUnfollowRemovesThem() async throws {
         try await Harness.with { h in
             let author = try await h.register("writer"), reader = try await h.register("newfan")
