@@ -44,7 +44,7 @@ public struct APINode {
     /// The node's services in start order (shutdown runs in reverse).
     /// - Parameter includingServer: false when the caller serves `app` itself (HummingbirdTesting).
     public func serviceConfigurations(includingServer: Bool = true) -> [ServiceGroupConfiguration.ServiceConfiguration] {
-        var list: [any Service] = [services.database.client, redisConnections, bcrypt, services.rebuilds]
+        var list: [any Service] = [services.database.client, services.database.lanes, redisConnections, bcrypt, services.rebuilds]
         if includingServer { list.append(app) }
         list.append(hub)
         return list.map { .init(service: $0) }

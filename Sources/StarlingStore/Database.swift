@@ -13,11 +13,15 @@ public struct Database: Sendable {
     /// included. While PostgreSQL is down the pool keeps requests waiting for a connection for
     /// over a minute; past this they fail with `StoreError.unavailable` (a 503 to clients).
     public let timeout: Duration
+    /// Connections kept for statements sent alone (StatementLanes.swift), run as a service of the
+    /// node after `client`; until it runs, and with none kept, every statement leases from the pool.
+    public let lanes: StatementLanes
 
-    public init(client: PostgresClient, logger: Logger, timeout: Duration = .seconds(5)) {
+    public init(client: PostgresClient, logger: Logger, timeout: Duration = .seconds(5), keptConnections: Int = 0) {
         self.client = client
         self.logger = logger
         self.timeout = timeout
+        lanes = StatementLanes(client: client, count: keptConnections, logger: logger)
     }
 
     /// Parses `postgres://user:password@host:port/database` into a client configuration.
@@ -54,7 +58,31 @@ public struct Database: Sendable {
         let start = ContinuousClock.now
         defer { Self.timer(label).record(duration: ContinuousClock.now - start) }
         let (client, logger) = (self.client, self.logger)
-        return try await withDeadline { try await client.query(query, logger: logger) }
+        return try await alone { connection in
+            try await connection.query(query, logger: logger)
+        } pool: {
+            try await client.query(query, logger: logger)
+        }
+    }
+
+    /// Runs a statement sent on its own under the deadline: on a kept connection if one is free
+    /// enough (`statement`), otherwise leasing from the pool (`pool`). A deadline missed on a kept
+    /// connection closes it (statements queued behind it would wait as long); a new one replaces it.
+    func alone<T: Sendable>(_ statement: @escaping @Sendable (PostgresConnection) async throws -> T,
+                            pool: @escaping @Sendable () async throws -> T) async throws -> T {
+        guard let (lane, connection) = lanes.acquire() else { return try await withDeadline(pool) }
+        let lanes = self.lanes
+        do {
+            return try await withDeadline {
+                // Counted until written and answered, however the caller fares: the lane hands its
+                // connection back to the pool only once nothing more can be written to it.
+                defer { lanes.release(lane) }
+                return try await statement(connection)
+            }
+        } catch let error as StoreError {
+            if case .unavailable = error { lanes.retire(lane, connection) }
+            throw error
+        }
     }
 
     /// Runs `body` in one transaction on one connection (postgres-nio's `withTransaction`); rolls

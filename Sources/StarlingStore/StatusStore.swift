@@ -51,7 +51,10 @@ public struct StatusStore: Sendable {
         // Under the same deadline as every other query: while PostgreSQL is down the pool would
         // hold the post ~68 s (a hang to the client) instead of answering 503.
         let database = self.database
-        let first = try await database.withDeadline {
+        let first = try await database.alone { connection in
+            for try await row in try await connection.execute(statement, logger: database.logger) { return Optional(row) }
+            return nil
+        } pool: {
             for try await row in try await database.client.execute(statement, logger: database.logger) { return Optional(row) }
             return nil
         }

@@ -54,7 +54,7 @@ public struct WorkerNode {
         let imports = FollowImporter(database: database, redis: cache.redis, logger: Logger(label: "starling.imports"))  // follow imports
         let polls = PollCloser(database: database, cache: cache, logger: Logger(label: "starling.polls"))  // poll expiry
         let media = MediaWorker(database: database, logger: Logger(label: "starling.media"))  // uploads and media cleanup
-        let list: [any Service] = [database.client, redisConnections, worker, push, imports, media, polls, ops]
+        let list: [any Service] = [database.client, database.lanes, redisConnections, worker, push, imports, media, polls, ops]
         return list.map { .init(service: $0) }
     }
 }

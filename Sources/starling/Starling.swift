@@ -36,7 +36,10 @@ struct Backends {
             throw ValidationError(error.description)
         }
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        database = Database(client: client, logger: logger, timeout: try common.resolvedDatabaseTimeout())
+        // A quarter of the pool, at most 4, is kept for statements sent alone (StatementLanes.swift);
+        // the rest serves transactions and what the kept ones cannot take.
+        let kept = min(4, configuration.options.maximumConnections / 4)
+        database = Database(client: client, logger: logger, timeout: try common.resolvedDatabaseTimeout(), keptConnections: kept)
         redis = ShardedRedis(map: try timeline.shardMap(), mode: try timeline.mode(), connectionsPerShard: try timeline.connections(),
                              logger: logger)
     }

@@ -53,7 +53,7 @@ struct Harness: Sendable {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         let pg = PostgresClient(configuration: try Database.configuration(url: databaseURL, maxConnections: 10), backgroundLogger: logger)
-        let database = Database(client: pg, logger: logger)
+        let database = Database(client: pg, logger: logger, keptConnections: 4)
         let redis = ShardedRedis(map: try ShardMap.parse(options.redisShards ?? shards), connectionsPerShard: 4,
                                  timeoutSeconds: options.redisShards == nil ? 2 : 0.5)  // fail fast only against a dead shard
         var settings = APISettings()
