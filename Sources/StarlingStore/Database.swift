@@ -13,8 +13,9 @@ public struct Database: Sendable {
     /// included. While PostgreSQL is down the pool keeps requests waiting for a connection for
     /// over a minute; past this they fail with `StoreError.unavailable` (a 503 to clients).
     public let timeout: Duration
-    /// Connections kept for statements sent alone (StatementLanes.swift), run as a service of the
-    /// node after `client`; until it runs, and with none kept, every statement leases from the pool.
+    /// Connections kept for prepared statements sent alone (StatementLanes.swift), run as a service
+    /// of the node after `client`; until it runs, and with none kept, every statement leases from
+    /// the pool.
     public let lanes: StatementLanes
 
     public init(client: PostgresClient, logger: Logger, timeout: Duration = .seconds(5), keptConnections: Int = 0) {
@@ -58,16 +59,17 @@ public struct Database: Sendable {
         let start = ContinuousClock.now
         defer { Self.timer(label).record(duration: ContinuousClock.now - start) }
         let (client, logger) = (self.client, self.logger)
-        return try await alone { connection in
-            try await connection.query(query, logger: logger)
-        } pool: {
-            try await client.query(query, logger: logger)
-        }
+        // Always the pool: the rows come back as a sequence the caller reads later, and a caller that
+        // sent another statement while reading them could find it queued behind their remainder on a
+        // kept connection (postgres-nio stops reading a result nobody consumes).
+        return try await withDeadline { try await client.query(query, logger: logger) }
     }
 
     /// Runs a statement sent on its own under the deadline: on a kept connection if one is free
-    /// enough (`statement`), otherwise leasing from the pool (`pool`). A deadline missed on a kept
-    /// connection closes it (statements queued behind it would wait as long); a new one replaces it.
+    /// enough (`statement`), otherwise leasing from the pool (`pool`). `statement` must read every
+    /// row before it returns (nothing may stay queued on the connection for the caller to read
+    /// later). A deadline missed on a kept connection closes it (statements queued behind it would
+    /// wait as long); a new one replaces it.
     func alone<T: Sendable>(_ statement: @escaping @Sendable (PostgresConnection) async throws -> T,
                             pool: @escaping @Sendable () async throws -> T) async throws -> T {
         guard let (lane, connection) = lanes.acquire() else { return try await withDeadline(pool) }

@@ -4,8 +4,10 @@ import PostgresNIO
 import ServiceLifecycle
 import Synchronization
 
-/// A few connections taken from the pool once and kept, for statements sent on their own
-/// (`Database.query`, `Database.execute`, a post's statement): no lease per statement.
+/// A few connections taken from the pool once and kept, for prepared statements sent on their own
+/// whose rows are read in full at once (`Database.execute`: the fan-out's statements; a post's
+/// statement): no lease per statement. `Database.query` hands its rows to the caller to read later,
+/// so it leases from the pool: a statement sent while reading them could queue behind them here.
 ///
 /// Why: postgres-nio's pool arms an idle timer each time a connection goes back idle (a task group
 /// of two tasks, one sleeping on a timer of Swift's global executor) and cancels it at the next

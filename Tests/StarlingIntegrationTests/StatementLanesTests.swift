@@ -4,14 +4,30 @@ import PostgresNIO
 import StarlingStore
 import Testing
 
-/// Statements sent alone run on the connections `StatementLanes` keeps (no lease per statement),
+/// Prepared statements sent alone run on the connections `StatementLanes` keeps (no lease each),
 /// and a kept connection that closes or misses a deadline is replaced, against the test run's
 /// PostgreSQL.
 @Suite(.enabled(if: TestEnvironment.available))
 struct StatementLanesTests {
+    /// `SELECT pg_backend_pid()`, prepared, as the fan-out's statements are.
+    struct BackendPid: PostgresPreparedStatement {
+        static let sql = "SELECT pg_backend_pid()"
+        typealias Row = Int32
+        func makeBindings() throws -> PostgresBindings { PostgresBindings() }
+        func decodeRow(_ row: PostgresRow) throws -> Int32 { try row.decode(Int32.self) }
+    }
+
+    /// A statement that answers after three seconds.
+    struct Sleep: PostgresPreparedStatement {
+        static let sql = "SELECT 1 FROM pg_sleep(3)"
+        typealias Row = Int32
+        func makeBindings() throws -> PostgresBindings { PostgresBindings() }
+        func decodeRow(_ row: PostgresRow) throws -> Int32 { try row.decode(Int32.self) }
+    }
+
     static func backend(_ database: Database) async throws -> Int32 {
-        for try await pid in try await database.query("test_backend_pid", "SELECT pg_backend_pid()").decode(Int32.self) { return pid }
-        throw StoreError.unavailable("no row")
+        guard let pid = try await database.execute("test_backend_pid", BackendPid()).first else { throw StoreError.unavailable("no row") }
+        return pid
     }
 
     /// Polls `condition` for up to 10 s.
@@ -38,6 +54,11 @@ struct StatementLanesTests {
                 return try await group.reduce(into: Set<Int32>()) { $0.insert($1) }
             }
             #expect(backends.count >= 2, "\(backends)")
+
+            // `Database.query` leases from the pool (its caller reads the rows later).
+            let kept = lanes.statementsTaken
+            for try await _ in try await h.database.query("test_pool", "SELECT 1").decode(Int32.self) {}
+            #expect(lanes.statementsTaken == kept)
 
             // PostgreSQL ends the kept connection's backend (as a restart does); from a transaction,
             // which always leases from the pool.
@@ -67,7 +88,7 @@ struct StatementLanesTests {
             let stuck = try await Self.backend(database)
 
             let start = ContinuousClock.now
-            await #expect(throws: StoreError.self) { try await database.query("test_sleep", "SELECT pg_sleep(3)") }
+            await #expect(throws: StoreError.self) { try await database.execute("test_sleep", Sleep()) }
             #expect(ContinuousClock.now - start < .seconds(2), "the deadline answered")
             // Statements do not queue behind the stuck one: its connection was closed and replaced.
             await Self.eventually("a new kept connection") {
