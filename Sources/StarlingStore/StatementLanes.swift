@@ -137,7 +137,9 @@ public final class StatementLanes: Service, Sendable {
         let start = ContinuousClock.now
         while lanes.withLock({ $0[lane].inFlight }) > 0 && !connection.isClosed {
             // A statement still waiting here is past any deadline it had: close rather than hand back.
-            if ContinuousClock.now - start > .seconds(10) {
+            // At shutdown (cancelled: the server and the worker have stopped before this service)
+            // what is left is stuck, and a cancelled task's sleep returns at once: close now.
+            if Task.isCancelled || ContinuousClock.now - start > .seconds(10) {
                 let _: EventLoopFuture<Void> = connection.close()  // not awaited: queued statements fail at once
                 return
             }
