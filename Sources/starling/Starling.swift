@@ -36,7 +36,7 @@ struct Backends {
             throw ValidationError(error.description)
         }
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        // A quarter of the pool, at most 4, is kept for statements sent alone (StatementLanes.swift);
+        // A quarter of the pool, at most 4, is kept for prepared statements sent alone (StatementLanes.swift);
         // the rest serves transactions and what the kept ones cannot take.
         let kept = min(4, configuration.options.maximumConnections / 4)
         database = Database(client: client, logger: logger, timeout: try common.resolvedDatabaseTimeout(), keptConnections: kept)
