@@ -65,14 +65,16 @@ public struct Database: Sendable {
         return try await withDeadline { try await client.query(query, logger: logger) }
     }
 
-    /// Runs a statement sent on its own under the deadline: on a kept connection if one is free
-    /// enough (`statement`), otherwise leasing from the pool (`pool`). `statement` must read every
-    /// row before it returns (nothing may stay queued on the connection for the caller to read
-    /// later). A deadline missed on a kept connection closes it (statements queued behind it would
-    /// wait as long); a new one replaces it.
-    func alone<T: Sendable>(_ statement: @escaping @Sendable (PostgresConnection) async throws -> T,
-                            pool: @escaping @Sendable () async throws -> T) async throws -> T {
-        guard let (lane, connection) = lanes.acquire() else { return try await withDeadline(pool) }
+    /// Runs a statement sent on its own under the deadline, on a kept connection if one is free
+    /// enough, otherwise on a connection leased from the pool for the call. `statement` must read
+    /// every row before it returns (nothing may stay queued on the connection for the caller to
+    /// read later). A deadline missed on a kept connection closes it (statements queued behind it
+    /// would wait as long); a new one replaces it.
+    func alone<T: Sendable>(_ statement: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        guard let (lane, connection) = lanes.acquire() else {
+            let client = self.client
+            return try await withDeadline { try await client.withConnection { try await statement($0) } }
+        }
         let lanes = self.lanes
         do {
             return try await withDeadline {

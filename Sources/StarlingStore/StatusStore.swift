@@ -54,9 +54,6 @@ public struct StatusStore: Sendable {
         let first = try await database.alone { connection in
             for try await row in try await connection.execute(statement, logger: database.logger) { return Optional(row) }
             return nil
-        } pool: {
-            for try await row in try await database.client.execute(statement, logger: database.logger) { return Optional(row) }
-            return nil
         }
         if let row = first {
             let (replyToAccount, mentionIds, mentionNames, id, username, displayName, note, accountCreated, lastStatusAt,

@@ -14,14 +14,10 @@ extension Database {
     where Statement.Row: Sendable {
         let start = ContinuousClock.now
         defer { Self.timer(label).record(duration: ContinuousClock.now - start) }
-        let (client, logger) = (self.client, self.logger)
+        let logger = self.logger
         return try await alone { connection in
             var rows: [Statement.Row] = []
             for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
-            return rows
-        } pool: {
-            var rows: [Statement.Row] = []
-            for try await row in try await client.execute(statement, logger: logger) { rows.append(row) }
             return rows
         }
     }
