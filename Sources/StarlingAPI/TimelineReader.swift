@@ -33,18 +33,9 @@ struct TimelineReader: Sendable {
             // Fan-out skipped this user while inactive: their list is stale even if it still exists.
             try await cache.invalidate(.home(user))
         }
-        async let pulledAuthors: [Int64] = {
-            guard let threshold = services.settings.policy.pulledFrom else { return [] }
-            if let cached = services.pulledAuthors.get(user) { return cached }
-            let ticket = services.pulledAuthors.fillTicket()
-            let authors = try await services.follows.pulledAuthors(for: user, threshold: threshold)
-            services.pulledAuthors.set(user, authors, readSince: ticket)
-            return authors
-        }()
         var lists: [TimelineCache.List] = []
         if services.settings.policy.model != .pull { lists.append(.home(user)) }
-        let authors = try await pulledAuthors
-        lists += authors.map { .authored($0) }
+        lists += try await pulledAuthors(of: user).map { .authored($0) }
         // A first page (no cursor, or only since_id) is the top of every list: read just that much.
         // Deeper pages (max_id, min_id) may lie anywhere in a list, so they read it whole.
         let depth: Int? = page.isTopOfTimeline ? page.limit * 2 + Self.firstPageSlack : nil
@@ -72,6 +63,17 @@ struct TimelineReader: Sendable {
             sources.append(try await services.statuses.page(authors: missingAuthors, page: page))
         }
         return page.select(fromDescending: TimelineMerge.merge(sources))
+    }
+
+    /// The pulled authors (celebrities, in the hybrid model) the user follows: from the node's
+    /// cache in steady state, with no suspension; PostgreSQL fills it.
+    private func pulledAuthors(of user: Int64) async throws -> [Int64] {
+        guard let threshold = services.settings.policy.pulledFrom else { return [] }
+        if let cached = services.pulledAuthors.get(user) { return cached }
+        let ticket = services.pulledAuthors.fillTicket()
+        let authors = try await services.follows.pulledAuthors(for: user, threshold: threshold)
+        services.pulledAuthors.set(user, authors, readSince: ticket)
+        return authors
     }
 
     /// Statuses for ids, in the given order, skipping deleted ones (and reblogs of deleted ones).

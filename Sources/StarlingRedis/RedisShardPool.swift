@@ -58,16 +58,31 @@ public final class RedisShardPool: Sendable {
     /// instead: its caller decides (the fan-out's redo removes before it pushes again).
     public func pipeline(_ commands: [RedisCommand]) async throws -> [RESPValue] {
         if commands.isEmpty { return [] }
-        let start = ContinuousClock.now
-        defer { callTimer.record(duration: ContinuousClock.now - start) }
-        let index = slotIndex()
+        return try await finish(start(commands), commands)
+    }
+
+    /// A pipeline handed to its connection but not yet awaited (`start`, then `finish`).
+    public struct PendingPipeline: Sendable {
+        let slot: Int
+        let started: ContinuousClock.Instant
+        let replies: EventLoopFuture<[RESPValue]>
+    }
+
+    /// Hands the commands to a connection without waiting for their replies: a caller sending to
+    /// several shards starts every pipeline, then awaits each (`ShardedRedis.pipelines`), with no
+    /// child task per shard. On an open connection the write happens here, with no suspension.
+    public func start(_ commands: [RedisCommand]) -> PendingPipeline {
+        let slot = slotIndex()
+        return PendingPipeline(slot: slot, started: ContinuousClock.now, replies: send(commands, on: slot))
+    }
+
+    /// The replies of a started pipeline (`pipeline`'s retry rule applies).
+    public func finish(_ pending: PendingPipeline, _ commands: [RedisCommand]) async throws -> [RESPValue] {
+        defer { callTimer.record(duration: ContinuousClock.now - pending.started) }
         do {
-            return try await send(commands, on: index)
+            return try await replies(pending.replies)
         } catch RedisError.io(_, let reason) where reason.hasPrefix(Self.notSent) || commands.allSatisfy(\.isIdempotent) {
-            return try await send(commands, on: index)
-        } catch {
-            errorCounter.increment()
-            throw error
+            return try await replies(send(commands, on: pending.slot))
         }
     }
 
@@ -83,21 +98,32 @@ public final class RedisShardPool: Sendable {
     /// Marks the reason of an `io` error for a pipeline that never left this process.
     static let notSent = "not sent: "
 
-    private func send(_ commands: [RedisCommand], on index: Int) async throws -> [RESPValue] {
+    /// The pipeline written to slot `index`'s connection (dialled first if it is not open).
+    private func send(_ commands: [RedisCommand], on index: Int) -> EventLoopFuture<[RESPValue]> {
+        if let channel = slots[index].openChannel() { return write(commands, to: channel) }
+        return slots[index].channel(group: group) { self.dial(on: slotLoops[index]) }
+            .flatMap { self.write(commands, to: $0) }
+    }
+
+    private func write(_ commands: [RedisCommand], to channel: any Channel) -> EventLoopFuture<[RESPValue]> {
+        var buffer = channel.allocator.buffer(capacity: 0)
+        RESPEncoder.write(commands, into: &buffer)  // reserves the exact size
+        let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
+        // If the channel closed before the handler saw the request, the write fails here and
+        // the handler never owns the promise: fail it ourselves. Otherwise the handler completes it.
+        channel.write(RedisPipelineRequest(bytes: buffer, replyCount: commands.count, promise: promise))
+            .whenFailure { [address] error in
+                // A write refused by a closed channel sent nothing: safe to send again.
+                let unsent = (error as? ChannelError) == .ioOnClosedChannel || (error as? ChannelError) == .alreadyClosed
+                promise.fail(RedisError.io(address: address, reason: (unsent ? Self.notSent : "") + "\(error)"))
+            }
+        return promise.futureResult
+    }
+
+    /// Awaits replies; every failure is counted and comes out as a `RedisError`.
+    private func replies(_ future: EventLoopFuture<[RESPValue]>) async throws -> [RESPValue] {
         do {
-            let channel = try await slots[index].channel(group: group) { self.dial(on: slotLoops[index]) }.get()
-            var buffer = channel.allocator.buffer(capacity: 0)
-            RESPEncoder.write(commands, into: &buffer)  // reserves the exact size
-            let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
-            // If the channel closed before the handler saw the request, the write fails here and
-            // the handler never owns the promise: fail it ourselves. Otherwise the handler completes it.
-            channel.write(RedisPipelineRequest(bytes: buffer, replyCount: commands.count, promise: promise))
-                .whenFailure { [address] error in
-                    // A write refused by a closed channel sent nothing: safe to send again.
-                    let unsent = (error as? ChannelError) == .ioOnClosedChannel || (error as? ChannelError) == .alreadyClosed
-                    promise.fail(RedisError.io(address: address, reason: (unsent ? Self.notSent : "") + "\(error)"))
-                }
-            return try await promise.futureResult.get()
+            return try await future.get()
         } catch let error as RedisError {
             errorCounter.increment()
             throw error
@@ -143,6 +169,11 @@ private final class ConnectionSlot: Sendable {
 
     func current() -> (any Channel)? {
         state.withLock { if case .open(let channel) = $0 { channel } else { nil } }
+    }
+
+    /// The channel if it is open and active (the usual case: no future to wait on).
+    func openChannel() -> (any Channel)? {
+        state.withLock { if case .open(let channel) = $0, channel.isActive { channel } else { nil } }
     }
 
     /// The open channel, or a dial shared by every caller that arrives while it is under way.

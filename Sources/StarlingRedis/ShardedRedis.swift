@@ -80,6 +80,19 @@ public final class ShardedRedis: Sendable {
     /// In `cluster` mode a command redirected by the cluster is retried where it now belongs.
     public func pipelines(_ byShard: [Int: [RedisCommand]]) async throws -> [Int: [RESPValue]] {
         let pools = self.pools
+        if mode == .shards {
+            // Shard indices never move here: every pipeline is written at once, then each awaited
+            // (no child task per shard; a home read sends one such wave per page).
+            let started = byShard.compactMap { shard, commands in
+                commands.isEmpty ? nil : (shard: shard, commands: commands, pool: pools[shard], pending: pools[shard].start(commands))
+            }
+            var results: [Int: [RESPValue]] = [:]
+            for call in started {
+                let replies = try await call.pool.finish(call.pending, call.commands)
+                results[call.shard] = replies.contains(where: RedisScript.isNoScript) ? try await loadingScripts(call.commands, replies) : replies
+            }
+            return results
+        }
         return try await withThrowingTaskGroup(of: (Int, [RESPValue]).self) { group in
             for (shard, commands) in byShard where !commands.isEmpty {
                 // An index from an older map may be gone: such commands are routed one by one.

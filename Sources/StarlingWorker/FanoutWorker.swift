@@ -60,6 +60,9 @@ public final class FanoutWorker: Service {
     private let depthGauge = Gauge(label: "starling_outbox_depth")
     /// When a lease last found work (any loop of this process).
     private let lastWork = Mutex<ContinuousClock.Instant?>(nil)
+    /// Finished rows not deleted yet: the next lease of any loop of this process deletes them
+    /// (`drain(deferringDeletions:)`).
+    private let deferredDeletions = Mutex<[Int64]>([])
 
     public init(database: Database, cache: TimelineCache, settings: WorkerSettings, logger: Logger) {
         self.database = database
@@ -102,7 +105,7 @@ public final class FanoutWorker: Service {
                     let executor = EventLoopTaskExecutor(eventLoops[index % eventLoops.count])
                     loops.addTask {
                         await withTaskExecutorPreference(executor) {
-                            for await _ in bell.stream { await self.drain(wakeAnother: ring) }
+                            for await _ in bell.stream { await self.drain(wakeAnother: ring, deferringDeletions: true) }
                         }
                     }
                 }
@@ -112,6 +115,7 @@ public final class FanoutWorker: Service {
                     for bell in bells { bell.continuation.finish() }
                 }
             }
+            await deleteDeferred()
             background.cancelAll()
         }
     }
@@ -160,11 +164,17 @@ public final class FanoutWorker: Service {
     }
 
     /// Leases and runs batches until the outbox has none available, or the process is shutting down.
-    /// - Parameter wakeAnother: called when a batch came back full, so another loop shares the work.
-    public func drain(wakeAnother: @Sendable () -> Void = {}) async {
+    /// - Parameters:
+    ///   - wakeAnother: called when a batch came back full, so another loop shares the work.
+    ///   - deferringDeletions: a batch that was not full (the outbox had no more) leaves its finished
+    ///     rows to the process's next lease, which deletes them in the same statement, instead of
+    ///     leasing once more now only to delete them and find nothing. The next post's wake-up or the
+    ///     poll tick (a second) brings that lease, well within the rows' lease. The processing loops
+    ///     pass true; a caller draining by hand (tests) gets every finished row deleted on return.
+    public func drain(wakeAnother: @Sendable () -> Void = {}, deferringDeletions: Bool = false) async {
         // Rows finished in the last batch are deleted by the next lease statement (one round trip
         // for both); whatever is left when the loop stops is deleted on its own.
-        var finished: [Int64] = []
+        var finished: [Int64] = deferringDeletions ? deferredDeletions.withLock { rows in defer { rows = [] }; return rows } : []
         let busy = lastWork.withLock { last in last.map { ContinuousClock.now - $0 < settings.busyWindow } ?? false }
         if busy && settings.batchWindow > .zero {
             try? await Task.sleep(for: settings.batchWindow)
@@ -189,6 +199,10 @@ public final class FanoutWorker: Service {
             lastWork.withLock { $0 = ContinuousClock.now }
             if jobs.count == settings.batchSize { wakeAnother() }
             finished = await runUntilShutdownGrace { await self.run(batch: jobs) }
+            if deferringDeletions && jobs.count < settings.batchSize && !Task.isShuttingDownGracefully {
+                deferredDeletions.withLock { $0 += finished }
+                return
+            }
         }
         do {
             if Task.isShuttingDownGracefully {
@@ -198,6 +212,19 @@ public final class FanoutWorker: Service {
             } else {
                 try await outbox.complete(finished)
             }
+        } catch {
+            logger.warning("could not delete finished outbox rows; they are redone after their lease", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// At shutdown, once the loops stopped: the rows still waiting for a lease to delete them, within
+    /// a second (else they are redone after their lease; delivery is idempotent).
+    private func deleteDeferred() async {
+        let rows = deferredDeletions.withLock { rows in defer { rows = [] }; return rows }
+        if rows.isEmpty { return }
+        let outbox = self.outbox
+        do {
+            try await Database.abandoning(after: .seconds(1)) { try await outbox.complete(rows) }
         } catch {
             logger.warning("could not delete finished outbox rows; they are redone after their lease", metadata: ["error": "\(error)"])
         }

@@ -191,6 +191,34 @@ struct TimelineTests {
         }
     }
 
+    /// The processing loops' drains leave a batch's finished rows to the next lease, which deletes
+    /// them in its own statement (`drain(deferringDeletions:)`), rather than leasing once more only
+    /// to delete them: a finished row stays (leased, so nobody redoes it) until that next lease.
+    @Test func aDrainLeavesItsFinishedRowsToTheNextLease() async throws {
+        try await Harness.with { h in
+            let author = try await h.register("deferrer"), reader = try await h.register("deferred")
+            try await h.follow(reader, author)
+            try await h.buildHome(reader)
+            await h.drain()
+
+            let first = try await h.post(author, "finished, deleted by the next lease")
+            await h.worker.drain(deferringDeletions: true)
+            #expect(try await h.redisHome(reader) == [first], "delivered at once")
+            #expect(try await h.outboxRows(of: [author]) == 1, "its row waits for the next lease")
+            let outbox = OutboxStore(database: h.database)
+            #expect(try await outbox.lease(limit: 10, for: .seconds(0)).isEmpty, "still leased: nobody else takes it")
+
+            let second = try await h.post(author, "the next post's lease deletes the first row")
+            await h.worker.drain(deferringDeletions: true)
+            #expect(try await h.redisHome(reader) == [second, first])
+            #expect(try await h.outboxRows(of: [author]) == 1, "the first row is gone, the second waits")
+
+            await h.worker.drain(deferringDeletions: true)  // as the poll tick does: a lease that finds nothing
+            #expect(try await h.outboxRows(of: [author]) == 0)
+            #expect(try await h.home(reader) == [second, first], "each delivered once")
+        }
+    }
+
     @Test func followMergesRecentStatusesAndUnfollowRemovesThem() async throws {
         try await Harness.with { h in
             let author = try await h.register("writer"), reader = try await h.register("newfan")
