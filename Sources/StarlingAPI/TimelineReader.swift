@@ -131,6 +131,7 @@ struct TimelineReader: Sendable {
         let statusTickets = services.cache.queueStatusesAndCounts(ids, in: &batch)
         let lookupTickets = services.interactionCache.queueLookup(ids, viewer: viewer, in: &batch, includeCounts: false)
         var rows: [Int64: StatusRow] = [:]
+        rows.reserveCapacity(ids.count)
         var deleted = Set<Int64>()
         var lookup = InteractionCache.Lookup()
         do {
@@ -190,6 +191,7 @@ struct TimelineReader: Sendable {
             marks.merge(try await freshMarks) { a, _ in a }
         }
         var out: [Int64: StatusInteractions] = [:]
+        out.reserveCapacity(ids.count)
         for id in ids {
             var value = lookup.counts[id] ?? fresh[id] ?? StatusInteractions()
             if let (favourited, reblogged) = flags[id] {

@@ -77,6 +77,9 @@ public enum PageDirection: Sendable, Equatable {
 /// Merging timelines: each input sorted newest first; output sorted newest first without duplicates.
 public enum TimelineMerge {
     public static func merge(_ lists: [[Int64]]) -> [Int64] {
+        // One list (the usual home read: no followed celebrity) is returned as it is when it has no
+        // duplicate, not copied.
+        if lists.count == 1, !zip(lists[0], lists[0].dropFirst()).contains(where: { $0 == $1 }) { return lists[0] }
         let nonEmpty = lists.filter { !$0.isEmpty }
         if nonEmpty.count == 1 { return dedupeSorted(nonEmpty[0]) }
         // k-way merge with a small heap of (head value, list index, position).

@@ -97,6 +97,8 @@ public struct InteractionCache: Sendable {
             lookup.rebuildGeneration = .some(replies[viewer.generation].string)
             return lookup
         }
+        lookup.flags.reserveCapacity(queued.ids.count)  // a page's worth: grown one by one they reallocated several times
+        lookup.marks.reserveCapacity(queued.ids.count)
         for (index, id) in queued.ids.enumerated() where id >= floor {
             lookup.flags[id] = (flags[index * 4].int64 == 1, flags[index * 4 + 1].int64 == 1)
             lookup.marks[id] = (flags[index * 4 + 2].int64 == 1, flags[index * 4 + 3].int64 == 1)

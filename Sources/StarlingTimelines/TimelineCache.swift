@@ -100,9 +100,22 @@ public struct TimelineCache: Sendable {
                 out[list] = .some(nil)
                 continue
             }
-            out[list] = .some(TimelineMerge.normalise((replies[ids].array ?? []).compactMap(\.int64).filter { $0 != Self.sentinel }))
+            out[list] = .some(Self.ids(in: replies[ids].array ?? []))
         }
         return out
+    }
+
+    /// A list's ids, newest first and without duplicates, in one pass over the reply: a list as
+    /// fan-out keeps it is already in that order, and is sorted only when it is not.
+    static func ids(in values: [RESPValue]) -> [Int64] {
+        var ids = array(capacity: values.count)
+        var ordered = true
+        for value in values {
+            guard let id = value.int64, id != sentinel else { continue }
+            if let last = ids.last, id >= last { ordered = false }
+            ids.append(id)
+        }
+        return ordered ? ids : TimelineMerge.normalise(ids)
     }
 
     /// Marks a home list stale, so the next read rebuilds it (a returning inactive user missed fan-outs).
@@ -586,7 +599,9 @@ public struct TimelineCache: Sendable {
         }
         // One packed `MGET` per shard: its keys written straight into the command, not an array each.
         var idsByShard: [Int: [Int64]] = [:]
-        for id in ids { idsByShard[batch.shard(forSlot: RedisKeys.slot(ofTag: id)), default: []].append(id) }
+        for id in ids {
+            idsByShard[batch.shard(forSlot: RedisKeys.slot(ofTag: id)), default: Self.array(capacity: ids.count)].append(id)
+        }
         return StatusAndCountsTickets(tickets: idsByShard.map { shard, ids in
             var command = RedisCommand.packed(Self.mget, capacity: 8 + ids.count * 60, arguments: 1 + ids.count * 2)
             for id in ids {
@@ -598,6 +613,13 @@ public struct TimelineCache: Sendable {
     }
 
     private static let mget = Array("MGET".utf8)
+
+    /// An empty array with room for `capacity` (grown one id at a time, it reallocated several times per page).
+    private static func array(capacity: Int) -> [Int64] {
+        var ids: [Int64] = []
+        ids.reserveCapacity(capacity)
+        return ids
+    }
 
     /// The cached statuses and counters among a batch's replies (what is missing was not cached).
     public func statusesAndCounts(_ queued: StatusAndCountsTickets, from replies: RedisBatchReplies) throws

@@ -182,6 +182,7 @@ struct TimelineMergeTests {
 
     @Test func singleListIsDeduped() {
         #expect(TimelineMerge.merge([[5, 5, 3, 3, 3, 1]]) == [5, 3, 1])
+        #expect(TimelineMerge.merge([[5, 3, 1]]) == [5, 3, 1], "one list without duplicates, as it is")
         #expect(TimelineMerge.merge([[], [5, 5, 3]]) == [5, 3])
     }
 

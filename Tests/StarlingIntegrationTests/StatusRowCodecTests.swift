@@ -151,3 +151,21 @@ import Testing
         print("1000 status rows: decode JSONDecoder \(jsonDecode) vs codec \(binaryDecode); encode JSONEncoder \(jsonEncode) vs codec \(binaryEncode); size \(json.map(\.count).reduce(0, +)) B vs \(binary.map(\.count).reduce(0, +)) B")
     }
 }
+
+/// A list's `LRANGE` reply read into ids (`TimelineCache.ids(in:)`). Needs no Redis.
+@Suite struct TimelineListReplyTests {
+    static func reply(_ ids: [Int64]) -> [RESPValue] { ids.map { .bulk(RESPBytes(Array(String($0).utf8))) } }
+
+    @Test func aListInFanOutOrderIsReadAsItIs() {
+        #expect(TimelineCache.ids(in: Self.reply([9, 7, 5, 0])) == [9, 7, 5], "the sentinel left out")
+        #expect(TimelineCache.ids(in: []) == [])
+        #expect(TimelineCache.ids(in: Self.reply([0])) == [])
+    }
+
+    @Test func aListOutOfOrderOrWithDuplicatesIsSortedAndDeduplicated() {
+        #expect(TimelineCache.ids(in: Self.reply([7, 9, 5])) == [9, 7, 5])
+        #expect(TimelineCache.ids(in: Self.reply([9, 7, 7, 5, 9])) == [9, 7, 5])
+        #expect(TimelineCache.ids(in: Self.reply([9, 0, 8])) == [9, 8], "a redelivered id after the sentinel")
+        #expect(TimelineCache.ids(in: [.bulk(RESPBytes(Array("x".utf8))), .null] + Self.reply([3])) == [3], "what is no id is skipped")
+    }
+}
