@@ -268,5 +268,6 @@ public enum Migrations {
         postWakesAfterCommit,  // version 18, in PostFunctionMigration.swift
         fanoutTaggedFunction,  // version 19, in PostFunctionMigration.swift
         outboxLeaseByIndex,  // version 20, in PostFunctionMigration.swift
+        statusesSayIfTheyHaveMedia,  // version 21, in PostFunctionMigration.swift
     ]
 }

@@ -311,4 +311,26 @@ extension Migrations {
     static let outboxLeaseByIndex = Migration(version: 20, name: "outbox_lease_by_index", sql: """
     ALTER FUNCTION starling_lease_outbox(bigint[], double precision, integer) SET enable_seqscan = off;
     """)
+
+    /// Statuses by id that say whether they have attachments (`r_has_media`, a probe of
+    /// `media_attachments_by_status`), so that their attachments are read only when some have any:
+    /// every fan-out batch read them in a statement of its own, and nearly every batch has none.
+    /// A new name, not a changed result: a node still running the previous version keeps calling
+    /// `starling_statuses_by_ids` during a rolling upgrade.
+    static let statusesSayIfTheyHaveMedia = Migration(version: 21, name: "statuses_say_if_they_have_media", sql: """
+    CREATE FUNCTION starling_statuses_with_media_flag(bigint[])
+    RETURNS TABLE (r_id bigint, r_account_id bigint, r_text text, r_spoiler_text text, r_sensitive boolean,
+                   r_visibility text, r_language text, r_in_reply_to_id bigint, r_in_reply_to_account_id bigint,
+                   r_created_at timestamptz, r_reblog_of_id bigint, r_mention_ids bigint[], r_mention_names text[],
+                   r_tags text[], r_edited_at timestamptz, r_poll_id bigint, r_has_media boolean)
+    LANGUAGE plpgsql
+    SET plan_cache_mode = force_generic_plan
+    AS $$
+    BEGIN
+        RETURN QUERY
+        SELECT s.*, EXISTS (SELECT 1 FROM media_attachments m WHERE m.status_id = s.r_id)
+        FROM starling_statuses_by_ids($1) s;
+    END
+    $$;
+    """)
 }

@@ -115,16 +115,15 @@ public struct StatusStore: Sendable {
     /// Visible (not deleted) statuses by id, in no particular order.
     public func statuses(ids: [Int64]) async throws -> [StatusRow] {
         if ids.isEmpty { return [] }
-        // Their attachments (MediaStore.swift) are read at the same time, on another connection:
-        // one round trip's wait instead of two, on every fan-out batch and status cache miss.
-        let media = MediaStore(database: database)
-        async let attachments = media.attachments(ofStatuses: ids)
-        // `starling_statuses_by_ids` (PostFunctionMigration.swift): each with its mentions and tags.
+        // `starling_statuses_with_media_flag` (PostFunctionMigration.swift): each with its mentions and
+        // tags, and whether it has attachments; those are read after, only for the statuses that have any.
         let rows = try await database.execute("statuses_by_ids", StatusesByIdsStatement(ids: ids))
         var out: [StatusRow] = []
+        var withMedia: [Int64] = []
         for row in rows {
             let (id, accountId, text, spoiler, sensitive, visibility, language, replyTo, replyToAccount, createdAt, reblogOf, mentionIds, mentionNames, tags,
-                 editedAt, pollId) = row
+                 editedAt, pollId, hasMedia) = row
+            if hasMedia { withMedia.append(id) }
             out.append(StatusRow(id: id, accountId: accountId, text: text, spoilerText: spoiler, sensitive: sensitive,
                                  // An unknown value is never written; fail closed if one appears.
                                  visibility: Visibility(rawValue: visibility) ?? .direct,
@@ -132,7 +131,8 @@ public struct StatusStore: Sendable {
                                  createdAt: createdAt, mentions: zip(mentionIds, mentionNames).map { MentionRef(id: $0, username: $1) },
                                  tags: tags, reblogOfId: reblogOf, editedAt: editedAt, pollId: pollId))
         }
-        return MediaStore.attach(try await attachments, to: out)
+        if withMedia.isEmpty { return out }
+        return MediaStore.attach(try await MediaStore(database: database).attachments(ofStatuses: withMedia), to: out)
     }
 
     /// A page of statuses by the given authors, newest first, honouring Mastodon paging.

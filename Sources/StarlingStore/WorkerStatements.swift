@@ -49,12 +49,13 @@ struct LeaseOutboxStatement: ArgumentsStatement {
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
 }
 
-/// `starling_statuses_by_ids`: visible statuses with their mentions and tags.
+/// `starling_statuses_with_media_flag`: visible statuses with their mentions and tags, and whether
+/// they have attachments.
 struct StatusesByIdsStatement: ArgumentsStatement {
-    static let sql = "SELECT * FROM starling_statuses_by_ids($1)"
+    static let sql = "SELECT * FROM starling_statuses_with_media_flag($1)"
     static let bindingDataTypes: [PostgresDataType] = [.int8Array]
     typealias Row = (Int64, Int64, String, String, Bool, String, String?, Int64?, Int64?, Date, Int64?, [Int64], [String], [String],
-                     Date?, Int64?)
+                     Date?, Int64?, Bool)
 
     let arguments: [any PostgresEncodable & Sendable]
 
