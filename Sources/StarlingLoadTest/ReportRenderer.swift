@@ -34,7 +34,8 @@ public enum ReportRenderer {
             if let d = phase.delivery {
                 out.append(pad("", 24) + "delivery: normal authors p50 \(num(d.normal.p50)) ms, p99 \(num(d.normal.p99)) ms (\(d.normal.count) probes); "
                            + "celebrities (>= \(d.threshold)) " + (d.celebrity.count == 0 ? "none posted" : "p50 \(num(d.celebrity.p50)) ms, p99 \(num(d.celebrity.p99)) ms (\(d.celebrity.count))")
-                           + "; timeouts (10 s) \(d.timeouts)")
+                           + "; timeouts (10 s) \(d.timeouts)"
+                           + (d.polls.map { "; probe polls \($0) (\(Int(Double($0) / max(phase.seconds, 1e-9)))/s, home reads on top of the phase's)" } ?? ""))
             }
         }
         out.append("latencies in ms; open-loop latencies are measured from the intended send time")

@@ -337,7 +337,8 @@ public struct LoadTestRunner: Sendable {
                                              mix: Mix(home: 1, user: 0, post: 0), seed: o.seed &+ 5, progress: say)
         report.phases.append(home)
         m.homeHalf = home
-        let probe = Workload.Probe(recorder: DeliveryRecorder(threshold: o.policy.celebrityThreshold), sample: o.deliverySample, maxActive: 64)
+        let probe = Workload.Probe(recorder: DeliveryRecorder(threshold: o.policy.celebrityThreshold),
+                                   sample: Workload.Probe.sample(o.deliverySample, forPostRate: postMax / 2), maxActive: 64)
         let post = await c.workload.openLoop(name: "post open \(Int(postMax / 2))/s", rate: max(1, postMax / 2), seconds: o.closedSeconds,
                                              mix: Mix(home: 0, user: 0, post: 1), seed: o.seed &+ 6, probe: probe, progress: say)
         report.phases.append(post)
@@ -351,7 +352,8 @@ public struct LoadTestRunner: Sendable {
         let metricsBefore = await c.scraper.scrape()
         let redisBefore = await c.redis?.info()
         let t0 = ContinuousClock.now
-        let probe = Workload.Probe(recorder: DeliveryRecorder(threshold: o.policy.celebrityThreshold), sample: o.deliverySample, maxActive: 64)
+        let probe = Workload.Probe(recorder: DeliveryRecorder(threshold: o.policy.celebrityThreshold),
+                                   sample: Workload.Probe.sample(o.deliverySample, forPostRate: rate * o.mix.postShare), maxActive: 64)
         let open = await c.workload.openLoop(name: "mix open \(Int(rate))/s", rate: rate, seconds: o.openSeconds, mix: o.mix,
                                              seed: o.seed &+ 7, probe: probe, progress: say)
         report.phases.append(open)

@@ -70,6 +70,8 @@ public struct DeliveryResult: Codable, Sendable {
     public var normal: LatencySummary
     public var celebrity: LatencySummary
     public var timeouts: Int
+    /// Home reads the probes sent (their polls): load on top of the phase's own.
+    public var polls: Int? = nil
 }
 
 /// Thread-safe recording of latencies (microseconds) per operation and per second.
@@ -156,6 +158,7 @@ public final class DeliveryRecorder: Sendable {
         var normal = Recorder.histogram()
         var celebrity = Recorder.histogram()
         var timeouts = 0
+        var polls = 0
     }
     private let state = Mutex(State())
     let threshold: Int
@@ -170,9 +173,12 @@ public final class DeliveryRecorder: Sendable {
 
     public var count: Int { state.withLock { Int($0.normal.totalCount + $0.celebrity.totalCount) + $0.timeouts } }
 
+    func recordPoll() { state.withLock { $0.polls += 1 } }
+
     public func result() -> DeliveryResult {
         state.withLock { s in
-            DeliveryResult(threshold: threshold, normal: LatencySummary(s.normal), celebrity: LatencySummary(s.celebrity), timeouts: s.timeouts)
+            DeliveryResult(threshold: threshold, normal: LatencySummary(s.normal), celebrity: LatencySummary(s.celebrity), timeouts: s.timeouts,
+                           polls: s.polls)
         }
     }
 }

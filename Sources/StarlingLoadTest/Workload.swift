@@ -33,6 +33,12 @@ public struct Mix: Sendable, Codable {
         return mix
     }
 
+    /// The share of operations that are posts.
+    public var postShare: Double {
+        let total = home + user + post
+        return total > 0 ? post / total : 0
+    }
+
     func pick(_ x: Double) -> Op {
         let total = home + user + post
         let v = x * total
@@ -68,6 +74,12 @@ public final class Workload: Sendable {
     }
 
     /// Delivery probing: a sample of posts is watched for in a few followers' home timelines.
+    ///
+    /// The probes' polls are home reads on top of the phase's load, and they multiply when delivery
+    /// slows (a probe polls until it sees its post): at a quarter of 500 posts/s, two followers each,
+    /// polled every 20 ms, they added about as many reads as the half-load home phase makes, and the
+    /// "half load" post phase ran the nodes at their limit. So the sample is capped at
+    /// `maxProbesPerSecond` probed posts a second of the phase's post rate (`sample(forPostRate:)`).
     public final class Probe: Sendable {
         let recorder: DeliveryRecorder
         let sample: Double
@@ -76,10 +88,16 @@ public final class Workload: Sendable {
         let pollInterval: Duration = .milliseconds(20)
         let cap: Duration = .seconds(10)
         let followersPerPost = 2
+        public static let maxProbesPerSecond = 25.0
         public init(recorder: DeliveryRecorder, sample: Double, maxActive: Int) {
             self.recorder = recorder
             self.sample = sample
             self.maxActive = maxActive
+        }
+
+        /// The share of posts to probe at `rate` posts a second: `sample`, at most `maxProbesPerSecond` a second.
+        public static func sample(_ sample: Double, forPostRate rate: Double) -> Double {
+            rate > 0 ? min(sample, maxProbesPerSecond / rate) : sample
         }
     }
 
@@ -128,6 +146,7 @@ public final class Workload: Sendable {
                     let path = "/api/v1/timelines/home?min_id=\(id - 1)&limit=5"
                     while ContinuousClock.now - postedAt < probe.cap {
                         let (reply, _) = await self.api.send(.GET, path, token: token)
+                        probe.recorder.recordPoll()
                         if reply.status == 200 && reply.body.contains(needle) {
                             probe.recorder.record(micros: micros(ContinuousClock.now - postedAt), celebrity: celebrity)
                             return

@@ -68,7 +68,7 @@ struct LoadTestCommand: AsyncParsableCommand {
     @Option(help: "Keep-alive connections per API URL.")
     var connections: Int = 32
 
-    @Option(help: "Fraction of posts whose delivery is probed.")
+    @Option(help: "Fraction of posts whose delivery is probed (at most 25 probed posts a second: the probes' polls are home reads on top of the load).")
     var deliverySample: Double = 0.25
 
     @Option(help: "Seed of the workload's random choices.")

@@ -141,3 +141,15 @@ import Testing
                                     redisBenchmarkSingle: nil).pipelinedRatio == nil)
     }
 }
+
+/// The delivery probes' budget: a phase probes a quarter of its posts, at most 25 a second.
+@Suite struct ProbeBudgetTests {
+    @Test func theSampleIsCappedAtTwentyFiveProbedPostsASecond() {
+        #expect(Workload.Probe.sample(0.25, forPostRate: 40) == 0.25, "10 probed posts a second: under the budget")
+        #expect(Workload.Probe.sample(0.25, forPostRate: 500) == 0.05, "125 would be probed: 25 are")
+        #expect(Workload.Probe.sample(1, forPostRate: 2) == 1, "the smoke run probes every post")
+        #expect(Workload.Probe.sample(0.25, forPostRate: 0) == 0.25)
+        #expect(Mix(home: 60, user: 30, post: 10).postShare == 0.1)
+        #expect(Mix(home: 0, user: 0, post: 0).postShare == 0)
+    }
+}
