@@ -269,5 +269,6 @@ public enum Migrations {
         fanoutTaggedFunction,  // version 19, in PostFunctionMigration.swift
         outboxLeaseByIndex,  // version 20, in PostFunctionMigration.swift
         statusesSayIfTheyHaveMedia,  // version 21, in PostFunctionMigration.swift
+        leaseReturnsStatuses,  // version 22, in PostFunctionMigration.swift
     ]
 }

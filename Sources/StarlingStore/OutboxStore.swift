@@ -25,19 +25,32 @@ public struct OutboxStore: Sendable {
     /// Leases up to `limit` available jobs, oldest first, for `duration`, and in the same
     /// statement deletes the jobs the caller finished since its last lease (`completing`): a
     /// draining loop pays one round trip per batch for both. Each job carries its account's
-    /// follower count, which decides push or pull for a post.
+    /// follower count, which decides push or pull for a post, and a post job its status.
     public func lease(limit: Int, for duration: Duration, completing finished: [Int64] = []) async throws -> [OutboxJob] {
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         var jobs: [OutboxJob] = []
-        // `starling_lease_outbox` (PostFunctionMigration.swift): delete `finished`, lease the oldest
-        // available rows no other worker is leasing (`FOR UPDATE SKIP LOCKED`), with their account's
-        // follower count.
+        // `starling_lease_outbox_with_statuses` (PostFunctionMigration.swift): delete `finished`, lease
+        // the oldest available rows no other worker is leasing (`FOR UPDATE SKIP LOCKED`), with their
+        // account's follower count and, for a post, its status.
         let statement = LeaseOutboxStatement(finished: finished, seconds: seconds, limit: Int32(clamping: limit))
-        for (id, kind, statusId, accountId, targetId, cursor, attempts, followers) in try await database.execute("outbox_lease", statement) {
+        for row in try await database.execute("outbox_lease", statement) {
+            let (id, kind, statusId, accountId, targetId, cursor, attempts, followers) = (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7)
             var job = OutboxJob(id: id, kind: OutboxJob.Kind(rawValue: kind) ?? .post, statusId: statusId,
                                 accountId: accountId, targetId: targetId, cursor: cursor, attempts: Int(attempts),
                                 isRedo: attempts > 1)
             job.accountFollowers = followers
+            if job.kind == .post {
+                job.statusRead = true
+                if let author = row.8, let text = row.9, let spoiler = row.10, let sensitive = row.11, let visibility = row.12,
+                   let createdAt = row.16, let mentionIds = row.18, let mentionNames = row.19, let tags = row.20, let hasMedia = row.23 {
+                    job.status = LeasedStatus(
+                        row: StatusStore.row(id: statusId, accountId: author, text: text, spoilerText: spoiler, sensitive: sensitive,
+                                             visibility: visibility, language: row.13, inReplyToId: row.14, inReplyToAccountId: row.15,
+                                             createdAt: createdAt, reblogOfId: row.17, mentionIds: mentionIds, mentionNames: mentionNames,
+                                             tags: tags, editedAt: row.21, pollId: row.22),
+                        hasMedia: hasMedia)
+                }
+            }
             jobs.append(job)
         }
         return jobs.sorted { $0.id < $1.id }

@@ -333,4 +333,33 @@ extension Migrations {
     END
     $$;
     """)
+
+    /// The lease returns its post jobs' statuses (as `starling_statuses_with_media_flag` reads
+    /// them; none for a deleted status or another kind of job), so a fan-out batch no longer waits
+    /// for a statement of its own between the lease and the recipients' query. A new function:
+    /// `starling_lease_outbox` is unchanged, for nodes of the previous version during an upgrade.
+    static let leaseReturnsStatuses = Migration(version: 22, name: "lease_returns_statuses", sql: """
+    CREATE FUNCTION starling_lease_outbox_with_statuses(bigint[], double precision, integer)
+    RETURNS TABLE (o_id bigint, o_kind text, o_status_id bigint, o_account_id bigint, o_target_id bigint,
+                   o_cursor bigint, o_attempts integer, o_followers_count bigint,
+                   s_account_id bigint, s_text text, s_spoiler_text text, s_sensitive boolean, s_visibility text,
+                   s_language text, s_in_reply_to_id bigint, s_in_reply_to_account_id bigint, s_created_at timestamptz,
+                   s_reblog_of_id bigint, s_mention_ids bigint[], s_mention_names text[], s_tags text[],
+                   s_edited_at timestamptz, s_poll_id bigint, s_has_media boolean)
+    LANGUAGE plpgsql
+    SET plan_cache_mode = force_generic_plan
+    AS $$
+    BEGIN
+        RETURN QUERY
+        WITH leased AS MATERIALIZED (SELECT * FROM starling_lease_outbox($1, $2, $3))
+        SELECT l.r_id, l.r_kind, l.r_status_id, l.r_account_id, l.r_target_id, l.r_cursor, l.r_attempts, l.r_followers_count,
+               s.r_account_id, s.r_text, s.r_spoiler_text, s.r_sensitive, s.r_visibility, s.r_language, s.r_in_reply_to_id,
+               s.r_in_reply_to_account_id, s.r_created_at, s.r_reblog_of_id, s.r_mention_ids, s.r_mention_names, s.r_tags,
+               s.r_edited_at, s.r_poll_id, s.r_has_media
+        FROM leased l
+        LEFT JOIN starling_statuses_with_media_flag(ARRAY(SELECT p.r_status_id FROM leased p WHERE p.r_kind = 'post')) s
+               ON l.r_kind = 'post' AND s.r_id = l.r_status_id;
+    END
+    $$;
+    """)
 }

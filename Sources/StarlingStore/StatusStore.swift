@@ -124,15 +124,37 @@ public struct StatusStore: Sendable {
             let (id, accountId, text, spoiler, sensitive, visibility, language, replyTo, replyToAccount, createdAt, reblogOf, mentionIds, mentionNames, tags,
                  editedAt, pollId, hasMedia) = row
             if hasMedia { withMedia.append(id) }
-            out.append(StatusRow(id: id, accountId: accountId, text: text, spoilerText: spoiler, sensitive: sensitive,
-                                 // An unknown value is never written; fail closed if one appears.
-                                 visibility: Visibility(rawValue: visibility) ?? .direct,
-                                 language: language, inReplyToId: replyTo, inReplyToAccountId: replyToAccount,
-                                 createdAt: createdAt, mentions: zip(mentionIds, mentionNames).map { MentionRef(id: $0, username: $1) },
-                                 tags: tags, reblogOfId: reblogOf, editedAt: editedAt, pollId: pollId))
+            out.append(Self.row(id: id, accountId: accountId, text: text, spoilerText: spoiler, sensitive: sensitive, visibility: visibility,
+                                language: language, inReplyToId: replyTo, inReplyToAccountId: replyToAccount, createdAt: createdAt,
+                                reblogOfId: reblogOf, mentionIds: mentionIds, mentionNames: mentionNames, tags: tags, editedAt: editedAt,
+                                pollId: pollId))
         }
         if withMedia.isEmpty { return out }
         return MediaStore.attach(try await MediaStore(database: database).attachments(ofStatuses: withMedia), to: out)
+    }
+
+    /// The statuses of post jobs: those their lease read (with attachments for the ones that have
+    /// any), the rest read here; deleted ones are left out.
+    public func statuses(of jobs: [OutboxJob]) async throws -> [StatusRow] {
+        let leased = jobs.compactMap(\.status)
+        let unread = Array(Set(jobs.filter { !$0.statusRead }.map(\.statusId)))
+        var out = try await statuses(ids: unread)
+        let rows = leased.map(\.row)
+        let withMedia = leased.filter(\.hasMedia).map(\.row.id)
+        out += withMedia.isEmpty ? rows : MediaStore.attach(try await MediaStore(database: database).attachments(ofStatuses: withMedia), to: rows)
+        return out
+    }
+
+    /// A status row from the columns `starling_statuses_by_ids` returns.
+    static func row(id: Int64, accountId: Int64, text: String, spoilerText: String, sensitive: Bool, visibility: String, language: String?,
+                    inReplyToId: Int64?, inReplyToAccountId: Int64?, createdAt: Date, reblogOfId: Int64?, mentionIds: [Int64],
+                    mentionNames: [String], tags: [String], editedAt: Date?, pollId: Int64?) -> StatusRow {
+        StatusRow(id: id, accountId: accountId, text: text, spoilerText: spoilerText, sensitive: sensitive,
+                  // An unknown value is never written; fail closed if one appears.
+                  visibility: Visibility(rawValue: visibility) ?? .direct,
+                  language: language, inReplyToId: inReplyToId, inReplyToAccountId: inReplyToAccountId,
+                  createdAt: createdAt, mentions: zip(mentionIds, mentionNames).map { MentionRef(id: $0, username: $1) },
+                  tags: tags, reblogOfId: reblogOfId, editedAt: editedAt, pollId: pollId)
     }
 
     /// A page of statuses by the given authors, newest first, honouring Mastodon paging.

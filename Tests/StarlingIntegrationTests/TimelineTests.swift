@@ -191,6 +191,29 @@ struct TimelineTests {
         }
     }
 
+    /// A lease returns its post jobs' statuses (migration 22), so a batch reads them with no
+    /// statement of its own; a deleted status comes back as none.
+    @Test func theLeaseCarriesItsPostsStatuses() async throws {
+        try await Harness.with { h in
+            let author = try await h.register("carrier")
+            await h.drain()
+            let kept = try await h.post(author, "carried by the lease #tagged")
+            let gone = try await h.post(author, "deleted before its fan-out")
+            #expect(try await h.call(.delete, "/api/v1/statuses/\(gone)", token: author.token).status == .ok)
+            let jobs = try await OutboxStore(database: h.database).lease(limit: 10, for: .seconds(0))
+            let keptJob = try #require(jobs.first { $0.kind == .post && $0.statusId == kept })
+            #expect(keptJob.statusRead)
+            let status = try #require(keptJob.status)
+            #expect(status.row.text == "carried by the lease #tagged")
+            #expect(status.row.accountId == author.id && status.row.tags == ["tagged"])
+            #expect(!status.hasMedia)
+            let goneJob = try #require(jobs.first { $0.kind == .post && $0.statusId == gone })
+            #expect(goneJob.statusRead && goneJob.status == nil, "a deleted status is read as none")
+            #expect(jobs.filter { $0.kind != .post }.allSatisfy { !$0.statusRead && $0.status == nil })
+            await h.drain()
+        }
+    }
+
     /// The processing loops' drains leave a batch's finished rows to the next lease, which deletes
     /// them in its own statement (`drain(deferringDeletions:)`), rather than leasing once more only
     /// to delete them: a finished row stays (leased, so nobody redoes it) until that next lease.
