@@ -145,10 +145,9 @@ public struct OutboxJob: Sendable, Equatable {
     /// The follower count of `accountId` when the job was leased (for a post: its author's, which
     /// decides push or pull).
     public var accountFollowers: Int64 = 0
-    /// A post job's status as the lease read it (`OutboxStore.lease`), nil if it was deleted;
-    /// `statusRead` false when nobody read it yet (`StatusStore.statuses(of:)` then does).
+    /// A post job's status as the lease read it (`OutboxStore.lease`), nil if it was deleted (or
+    /// the job is of another kind).
     public var status: LeasedStatus?
-    public var statusRead = false
 }
 
 /// A status read with the job that delivers it: its row without attachments, and whether it has any.

@@ -39,17 +39,15 @@ public struct OutboxStore: Sendable {
                                 accountId: accountId, targetId: targetId, cursor: cursor, attempts: Int(attempts),
                                 isRedo: attempts > 1)
             job.accountFollowers = followers
-            if job.kind == .post {
-                job.statusRead = true
-                if let author = row.8, let text = row.9, let spoiler = row.10, let sensitive = row.11, let visibility = row.12,
-                   let createdAt = row.16, let mentionIds = row.18, let mentionNames = row.19, let tags = row.20, let hasMedia = row.23 {
-                    job.status = LeasedStatus(
-                        row: StatusStore.row(id: statusId, accountId: author, text: text, spoilerText: spoiler, sensitive: sensitive,
-                                             visibility: visibility, language: row.13, inReplyToId: row.14, inReplyToAccountId: row.15,
-                                             createdAt: createdAt, reblogOfId: row.17, mentionIds: mentionIds, mentionNames: mentionNames,
-                                             tags: tags, editedAt: row.21, pollId: row.22),
-                        hasMedia: hasMedia)
-                }
+            if job.kind == .post, let author = row.8, let text = row.9, let spoiler = row.10, let sensitive = row.11,
+               let visibility = row.12, let createdAt = row.16, let mentionIds = row.18, let mentionNames = row.19, let tags = row.20,
+               let hasMedia = row.23 {
+                job.status = LeasedStatus(
+                    row: StatusStore.row(id: statusId, accountId: author, text: text, spoilerText: spoiler, sensitive: sensitive,
+                                         visibility: visibility, language: row.13, inReplyToId: row.14, inReplyToAccountId: row.15,
+                                         createdAt: createdAt, reblogOfId: row.17, mentionIds: mentionIds, mentionNames: mentionNames,
+                                         tags: tags, editedAt: row.21, pollId: row.22),
+                    hasMedia: hasMedia)
             }
             jobs.append(job)
         }

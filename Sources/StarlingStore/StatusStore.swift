@@ -129,20 +129,20 @@ public struct StatusStore: Sendable {
                                 reblogOfId: reblogOf, mentionIds: mentionIds, mentionNames: mentionNames, tags: tags, editedAt: editedAt,
                                 pollId: pollId))
         }
-        if withMedia.isEmpty { return out }
-        return MediaStore.attach(try await MediaStore(database: database).attachments(ofStatuses: withMedia), to: out)
+        return try await attachingMedia(to: out, of: withMedia)
     }
 
-    /// The statuses of post jobs: those their lease read (with attachments for the ones that have
-    /// any), the rest read here; deleted ones are left out.
+    /// The statuses of post jobs as their lease read them, with attachments for the ones that have
+    /// any; deleted ones are left out.
     public func statuses(of jobs: [OutboxJob]) async throws -> [StatusRow] {
         let leased = jobs.compactMap(\.status)
-        let unread = Array(Set(jobs.filter { !$0.statusRead }.map(\.statusId)))
-        var out = try await statuses(ids: unread)
-        let rows = leased.map(\.row)
-        let withMedia = leased.filter(\.hasMedia).map(\.row.id)
-        out += withMedia.isEmpty ? rows : MediaStore.attach(try await MediaStore(database: database).attachments(ofStatuses: withMedia), to: rows)
-        return out
+        return try await attachingMedia(to: leased.map(\.row), of: leased.filter(\.hasMedia).map(\.row.id))
+    }
+
+    /// `rows` with the attachments of the statuses `ids` (those that have any): no query when there are none.
+    private func attachingMedia(to rows: [StatusRow], of ids: [Int64]) async throws -> [StatusRow] {
+        if ids.isEmpty { return rows }
+        return MediaStore.attach(try await MediaStore(database: database).attachments(ofStatuses: ids), to: rows)
     }
 
     /// A status row from the columns `starling_statuses_by_ids` returns.

@@ -307,7 +307,7 @@ public final class FanoutWorker: Service {
     /// Delivers the post jobs of a batch together: their statuses and authors in one query each,
     /// every chunk's recipients in one query, one push pipeline per shard for all of them.
     private func deliverPosts(_ jobs: [OutboxJob]) async throws {
-        let rows = try await statuses.statuses(of: jobs)  // read by the lease, in the usual case
+        let rows = try await statuses.statuses(of: jobs)  // as the lease read them
         let statusById = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
 
         struct Work { var job: OutboxJob; var status: StatusRow; var pushes: Bool }
