@@ -270,5 +270,6 @@ public enum Migrations {
         outboxLeaseByIndex,  // version 20, in PostFunctionMigration.swift
         statusesSayIfTheyHaveMedia,  // version 21, in PostFunctionMigration.swift
         leaseReturnsStatuses,  // version 22, in PostFunctionMigration.swift
+        plainPostStatement,  // version 23, in PostFunctionMigration.swift
     ]
 }

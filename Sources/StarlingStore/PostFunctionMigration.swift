@@ -41,6 +41,36 @@ extension Migrations {
         """ + createStatusFunction("CREATE OR REPLACE FUNCTION", query: createStatusQuery(tags: ""), after: postTags,
                                    before: "PERFORM set_config('\(OutboxWake.setting)', 'after_commit', true);\n"))
 
+    /// A plain post (no reply, no mention, no attachment: most posts) takes a statement of its own
+    /// inside the same function: its status, the author's counters and the outbox row, and nothing
+    /// else. The general statement's plan initialises some thirty nodes (the parent's update, the
+    /// attachments' locking count, the mentions' join and aggregate) for every call, used or not:
+    /// under 16 concurrent callers (pgbench, the workers stopped) the function ran 3,900–5,400
+    /// plain posts a second, the plain statement alone 7,100–8,700. The function keeps its name,
+    /// parameters and result, so nodes of the previous version call it unchanged; tags are written
+    /// after either statement, as before.
+    static let plainPostStatement = Migration(version: 23, name: "plain_post_statement", sql: createStatusFunction(
+        "CREATE OR REPLACE FUNCTION", query: createStatusQuery(tags: ""), after: "END IF;\n" + postTags,
+        before: "PERFORM set_config('\(OutboxWake.setting)', 'after_commit', true);\n"
+            + "IF $8 IS NULL AND cardinality($10) = 0 AND cardinality($12) = 0 THEN\n"
+            + "    RETURN QUERY\n" + plainPostQuery + "\nELSE\n"))
+
+    /// `createStatusQuery` for a post with no parent, mention or attachment: the same row, counters
+    /// and outbox job, and the same result (no reply target, no mentions, the author's row).
+    static let plainPostQuery = """
+        WITH inserted AS (
+            INSERT INTO statuses (id, account_id, text, spoiler_text, sensitive, visibility, language,
+                                  in_reply_to_id, in_reply_to_account_id, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL, $9)
+        ), queued AS (
+            INSERT INTO outbox (kind, status_id, account_id) VALUES ('post', $1, $2)
+        )
+        UPDATE accounts SET statuses_count = statuses_count + 1, last_status_at = $9, last_active_at = now()
+        WHERE id = $2
+        RETURNING NULL::bigint, '{}'::bigint[], '{}'::text[], id, username, display_name, note, created_at,
+                  last_status_at, followers_count, following_count, statuses_count, locked;
+        """
+
     static let postTags = """
             IF FOUND AND cardinality($11) > 0 THEN
                 INSERT INTO tags (name) SELECT DISTINCT t FROM unnest($11::text[]) AS t ON CONFLICT (name) DO NOTHING;

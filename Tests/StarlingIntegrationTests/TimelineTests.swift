@@ -213,6 +213,39 @@ struct TimelineTests {
         }
     }
 
+    /// A plain post (no reply, mention or attachment) is written by the post function's statement of
+    /// its own (migration 23), a reply with a mention by the general one: each writes its status,
+    /// counts it on the author, queues its job and answers with what the response needs.
+    @Test func plainAndGeneralPostsWriteAlike() async throws {
+        try await Harness.with { h in
+            let author = try await h.register("plain"), other = try await h.register("mentioned")
+            await h.drain()
+            let plainReply = try await h.call(.post, "/api/v1/statuses", token: author.token,
+                                              form: ["status": "nothing but words #plainpath", "visibility": "public"])
+            #expect(plainReply.status == .ok)
+            let plain = try #require(Int64(plainReply.string("id")))
+            #expect(plainReply.object["in_reply_to_account_id"] is NSNull)
+            #expect((plainReply.object["mentions"] as? [Any])?.isEmpty == true)
+            #expect((plainReply.object["account"] as? [String: Any])?["statuses_count"] as? Int == 1)
+            #expect((plainReply.object["tags"] as? [[String: Any]])?.first?["name"] as? String == "plainpath")
+
+            let general = try await h.call(.post, "/api/v1/statuses", token: author.token,
+                                           form: ["status": "@\(other.username) a reply", "in_reply_to_id": String(plain)])
+            #expect(general.status == .ok)
+            #expect(general.string("in_reply_to_account_id") == String(author.id))
+            #expect((general.object["mentions"] as? [[String: Any]])?.first?["id"] as? String == String(other.id))
+            #expect((general.object["account"] as? [String: Any])?["statuses_count"] as? Int == 2)
+
+            #expect(try await h.outboxRows(of: [author]) == 2, "each post queued its job")
+            let jobs = try await OutboxStore(database: h.database).lease(limit: 10, for: .seconds(0))
+            let plainStatus = try #require(jobs.first { $0.statusId == plain }?.status)
+            #expect(plainStatus.row.tags == ["plainpath"] && plainStatus.row.inReplyToId == nil)
+            #expect(try await h.account(author)["statuses_count"] as? Int == 2)
+            #expect(try await h.call(.get, "/api/v1/statuses/\(plain)", token: author.token).object["replies_count"] as? Int == 1)
+            await h.drain()
+        }
+    }
+
     /// The processing loops' drains leave a batch's finished rows to the next lease, which deletes
     /// them in its own statement (`drain(deferringDeletions:)`), rather than leasing once more only
     /// to delete them: a finished row stays (leased, so nobody redoes it) until that next lease.
