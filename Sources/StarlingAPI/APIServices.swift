@@ -151,14 +151,18 @@ public struct APIServices: Sendable {
         }
     }
 
-    /// After a post committed: wakes the fan-out workers (its transaction sent no NOTIFY,
-    /// `OutboxWake`). Through Redis, else PostgreSQL's NOTIFY; if neither answers, the workers'
-    /// poll finds the post within a second. Never thrown: the post stands. The message carries
-    /// the status id (workers only count messages; it tells an observer which post woke them).
+    /// After a post committed: wakes one fan-out worker process (its transaction sent no NOTIFY,
+    /// `OutboxWake`) by pushing a token onto their list, which one of them pops. Through Redis,
+    /// else PostgreSQL's NOTIFY; if neither answers, the workers' poll finds the post within a
+    /// second. Never thrown: the post stands. The token is the status id (workers only count
+    /// tokens; it tells an observer which post woke them).
     func wakeFanoutWorkers(for status: Int64) async {
-        let channel = RedisKeys.outboxWakeChannel
+        let key = RedisKeys.outboxWakeTokens
         do {
-            _ = try await redis.send(key: channel, .publish(channel, Array(String(status).utf8)))
+            _ = try await redis.pipeline(key: key, [
+                RedisCommand("LPUSH", key, String(status)),
+                RedisCommand("LTRIM", key, "0", String(RedisKeys.outboxWakeTokensKept - 1)),
+            ]).throwingFirstError()
         } catch {
             do {
                 try await OutboxStore(database: database).notify()

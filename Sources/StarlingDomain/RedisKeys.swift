@@ -154,9 +154,13 @@ public enum RedisKeys {
     /// Invalidations of API nodes' in-process caches (account rows, pulled-author lists): every
     /// node subscribes, so a change made through one node reaches the caches of all of them.
     public static let cacheInvalidationChannel = "\(channelPrefix)invalidate"
-    /// Wakes the fan-out workers after a post committed (its transaction sends no NOTIFY: see
-    /// `OutboxWake`). Outside `channelPrefix`, so API nodes' subscriptions never receive it.
-    public static let outboxWakeChannel = "starling:outbox-wake"
+    /// Wakes one fan-out worker process after a post committed (its transaction sends no NOTIFY:
+    /// see `OutboxWake`): the API pushes the status id, one worker pops it (`BLPOP`). It replaced
+    /// a pub/sub channel (`starling:outbox-wake`) that woke every process: during a rolling
+    /// upgrade, workers of the previous version find posts by their poll (a second).
+    public static let outboxWakeTokens = "starling:outbox-wake-tokens"
+    /// Tokens kept while no worker pops them (all stopped): the newest are enough to wake them.
+    public static let outboxWakeTokensKept = 64
 
     /// The user id of a `userChannel` name, nil for any other channel.
     public static func userId(ofChannel channel: String) -> Int64? {

@@ -102,10 +102,10 @@ public struct OutboxStore: Sendable {
 /// PostgreSQL serialises the commits of notifying transactions (one lock for the database, held
 /// through the commit's WAL flush), so posts would reach the disk one at a time. The post's
 /// function marks its transaction with `setting` and the outbox trigger then stays silent
-/// (migration 18, PostFunctionMigration.swift); after the commit the API node publishes on
-/// `RedisKeys.outboxWakeChannel`, to which every worker subscribes. If Redis refuses the
-/// publish, the API falls back to `OutboxStore.notify()`; if that fails too, the workers' poll
-/// (a second) finds the post.
+/// (migration 18, PostFunctionMigration.swift); after the commit the API node pushes a token onto
+/// `RedisKeys.outboxWakeTokens`, which one worker process pops. If Redis refuses the push, the API
+/// falls back to `OutboxStore.notify()`; if that fails too, the workers' poll (a second) finds the
+/// post.
 public enum OutboxWake {
     /// The transaction-local setting by which a transaction tells the outbox trigger that its
     /// writer wakes the workers itself, after the commit.

@@ -137,35 +137,56 @@ struct EditPollTests {
         }
     }
 
-    /// Every post wakes the fan-out workers through Redis once it has committed (its transaction
-    /// sends no NOTIFY: `OutboxWake`), a post with a poll too: the same function writes both.
+    /// Every post wakes a fan-out worker through Redis once it has committed (its transaction
+    /// sends no NOTIFY: `OutboxWake`) by pushing its id onto the workers' token list, a post with a
+    /// poll too: the same function writes both. (No worker runs here to pop them; suites run one
+    /// at a time.)
     @Test func everyPostWakesTheWorkersThroughRedis() async throws {
         try await Harness.with { h in
-            let channel = RedisKeys.outboxWakeChannel
-            let shard = h.redis.map.shards[h.redis.shardIndex(forKey: channel)]
-            let subscriber = RedisSubscriber(addresses: [(host: shard.host, port: shard.port)], patterns: [channel],
-                                             logger: Logger(label: "test"))
-            let heard = WakeLog()
-            Thread.detachNewThread { subscriber.run { _, payload in heard.add(String(decoding: payload, as: UTF8.self)) } }
-            defer { subscriber.stop() }
-            // Subscribed once a message of our own comes back.
-            let marker = Harness.uniqueName("ready")
-            for _ in 0..<100 where !heard.contains(marker) {
-                _ = try await h.redis.send(key: channel, .publish(channel, Array(marker.utf8)))
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            #expect(heard.contains(marker))
-
+            let key = RedisKeys.outboxWakeTokens
+            _ = try await h.redis.send(key: key, RedisCommand("DEL", key))
             let author = try await h.register("waker")
             let plain = String(try await h.post(author, "no poll here"))
             let created = try await Self.postPoll(h, author, options: ["yes", "no"])
             #expect(created.status == .ok)
             let withPoll = try #require(created.object["id"] as? String)
-            for _ in 0..<100 where !(heard.contains(plain) && heard.contains(withPoll)) {
+            let tokens = try await h.redis.send(key: key, RedisCommand("LRANGE", key, "0", "-1")).array?.compactMap(\.string)
+            #expect(tokens == [withPoll, plain], "one token per post, newest first")
+
+            // Tokens nobody pops are capped: the newest are enough to wake a worker that starts.
+            for n in 0..<(RedisKeys.outboxWakeTokensKept + 5) { _ = try await h.post(author, "filler \(n)") }
+            #expect(try await h.redis.send(key: key, RedisCommand("LLEN", key)).int64 == Int64(RedisKeys.outboxWakeTokensKept))
+            _ = try await h.redis.send(key: key, RedisCommand("DEL", key))
+            await h.drain()
+        }
+    }
+
+    /// Each token pushed is popped by exactly one of the waiters (`RedisTokenWaiter`, `BLPOP`), so
+    /// a post wakes one worker process, not every one; none is lost while both wait.
+    @Test func eachWakeTokenWakesOneWaiter() async throws {
+        try await Harness.with { h in
+            let key = Harness.uniqueName("wake-test")
+            let shard = h.redis.map.shards[h.redis.shardIndex(forKey: key)]
+            let waiters = (0..<2).map { _ in
+                RedisTokenWaiter(addresses: [(host: shard.host, port: shard.port)], key: key, logger: Logger(label: "test"))
+            }
+            let heard = (WakeLog(), WakeLog())
+            Thread.detachNewThread { waiters[0].run { heard.0.add(String(decoding: $0, as: UTF8.self)) } }
+            Thread.detachNewThread { waiters[1].run { heard.1.add(String(decoding: $0, as: UTF8.self)) } }
+            defer { for waiter in waiters { waiter.stop() } }
+            try await Task.sleep(for: .milliseconds(200))  // both blocked in BLPOP
+            let sent = (0..<40).map { "token-\($0)" }
+            for token in sent {
+                _ = try await h.redis.send(key: key, RedisCommand("LPUSH", key, token))
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            for _ in 0..<100 where heard.0.all.count + heard.1.all.count < sent.count {
                 try await Task.sleep(for: .milliseconds(50))
             }
-            #expect(heard.contains(plain))
-            #expect(heard.contains(withPoll))
+            let (first, second) = (heard.0.all, heard.1.all)
+            #expect(first.count + second.count == sent.count, "each token popped once")
+            #expect(Set(first + second) == Set(sent), "none lost")
+            #expect(!first.isEmpty && !second.isEmpty, "both waiters took turns")
         }
     }
 
@@ -395,9 +416,9 @@ struct EditPollTests {
     }
 }
 
-/// The payloads a test's subscriber received, shared with its thread.
+/// The tokens a test's waiter received, in order, shared with its thread.
 final class WakeLog: Sendable {
-    private let payloads = Mutex<Set<String>>([])
-    func add(_ payload: String) { _ = payloads.withLock { $0.insert(payload) } }
-    func contains(_ payload: String) -> Bool { payloads.withLock { $0.contains(payload) } }
+    private let payloads = Mutex<[String]>([])
+    func add(_ payload: String) { payloads.withLock { $0.append(payload) } }
+    var all: [String] { payloads.withLock { $0 } }
 }
