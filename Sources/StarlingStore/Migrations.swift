@@ -271,5 +271,6 @@ public enum Migrations {
         statusesSayIfTheyHaveMedia,  // version 21, in PostFunctionMigration.swift
         leaseReturnsStatuses,  // version 22, in PostFunctionMigration.swift
         plainPostStatement,  // version 23, in PostFunctionMigration.swift
+        leaseSaysIfAuthorsAreListed,  // version 24, in PostFunctionMigration.swift
     ]
 }

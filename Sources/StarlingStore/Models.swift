@@ -150,10 +150,12 @@ public struct OutboxJob: Sendable, Equatable {
     public var status: LeasedStatus?
 }
 
-/// A status read with the job that delivers it: its row without attachments, and whether it has any.
+/// A status read with the job that delivers it: its row without attachments, whether it has any,
+/// and whether its author is in any list (if not, no list gets it and none is read).
 public struct LeasedStatus: Sendable, Equatable {
     public var row: StatusRow
     public var hasMedia: Bool
+    public var authorListed: Bool
 }
 
 enum Tokens {

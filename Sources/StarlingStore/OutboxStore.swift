@@ -29,9 +29,9 @@ public struct OutboxStore: Sendable {
     public func lease(limit: Int, for duration: Duration, completing finished: [Int64] = []) async throws -> [OutboxJob] {
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         var jobs: [OutboxJob] = []
-        // `starling_lease_outbox_with_statuses` (PostFunctionMigration.swift): delete `finished`, lease
+        // `starling_lease_outbox_for_fanout` (PostFunctionMigration.swift): delete `finished`, lease
         // the oldest available rows no other worker is leasing (`FOR UPDATE SKIP LOCKED`), with their
-        // account's follower count and, for a post, its status.
+        // account's follower count and, for a post, its status and whether its author is in a list.
         let statement = LeaseOutboxStatement(finished: finished, seconds: seconds, limit: Int32(clamping: limit))
         for row in try await database.execute("outbox_lease", statement) {
             let (id, kind, statusId, accountId, targetId, cursor, attempts, followers) = (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7)
@@ -41,13 +41,13 @@ public struct OutboxStore: Sendable {
             job.accountFollowers = followers
             if job.kind == .post, let author = row.8, let text = row.9, let spoiler = row.10, let sensitive = row.11,
                let visibility = row.12, let createdAt = row.16, let mentionIds = row.18, let mentionNames = row.19, let tags = row.20,
-               let hasMedia = row.23 {
+               let hasMedia = row.23, let authorListed = row.24 {
                 job.status = LeasedStatus(
                     row: StatusStore.row(id: statusId, accountId: author, text: text, spoilerText: spoiler, sensitive: sensitive,
                                          visibility: visibility, language: row.13, inReplyToId: row.14, inReplyToAccountId: row.15,
                                          createdAt: createdAt, reblogOfId: row.17, mentionIds: mentionIds, mentionNames: mentionNames,
                                          tags: tags, editedAt: row.21, pollId: row.22),
-                    hasMedia: hasMedia)
+                    hasMedia: hasMedia, authorListed: authorListed)
             }
             jobs.append(job)
         }

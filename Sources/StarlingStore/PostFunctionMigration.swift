@@ -370,14 +370,28 @@ extension Migrations {
     /// two functions called from a third: nested, they cost PostgreSQL more than the statement saved
     /// (every lease, even one finding nothing, ran all three). A new function: `starling_lease_outbox`
     /// is unchanged, for nodes of the previous version during an upgrade.
-    static let leaseReturnsStatuses = Migration(version: 22, name: "lease_returns_statuses", sql: """
-    CREATE FUNCTION starling_lease_outbox_with_statuses(bigint[], double precision, integer)
+    static let leaseReturnsStatuses = Migration(version: 22, name: "lease_returns_statuses", sql: leaseWithStatuses(name: "starling_lease_outbox_with_statuses"))
+
+    /// The lease of `leaseReturnsStatuses`, plus whether each post's author is in any list
+    /// (`o_author_listed`), so a batch whose authors are in none skips the lists' query
+    /// (`starling_list_deliveries`): it ran for every batch, a quarter of the workers' statements
+    /// per post, and most authors are in nobody's list. A new name again, for nodes of the
+    /// previous version during an upgrade.
+    static let leaseSaysIfAuthorsAreListed = Migration(version: 24, name: "lease_says_if_authors_are_listed", sql: leaseWithStatuses(
+        name: "starling_lease_outbox_for_fanout", extraColumns: ", o_author_listed boolean",
+        extraValues: ",\n           l.kind = 'post' AND EXISTS (SELECT 1 FROM list_accounts la WHERE la.account_id = l.account_id)"))
+
+    /// The lease with its post jobs' statuses, as function `name`; `extraColumns` and `extraValues`
+    /// append to its result.
+    static func leaseWithStatuses(name: String, extraColumns: String = "", extraValues: String = "") -> String {
+        """
+    CREATE FUNCTION \(name)(bigint[], double precision, integer)
     RETURNS TABLE (o_id bigint, o_kind text, o_status_id bigint, o_account_id bigint, o_target_id bigint,
                    o_cursor bigint, o_attempts integer, o_followers_count bigint,
                    s_account_id bigint, s_text text, s_spoiler_text text, s_sensitive boolean, s_visibility text,
                    s_language text, s_in_reply_to_id bigint, s_in_reply_to_account_id bigint, s_created_at timestamptz,
                    s_reblog_of_id bigint, s_mention_ids bigint[], s_mention_names text[], s_tags text[],
-                   s_edited_at timestamptz, s_poll_id bigint, s_has_media boolean)
+                   s_edited_at timestamptz, s_poll_id bigint, s_has_media boolean\(extraColumns))
     LANGUAGE plpgsql
     SET plan_cache_mode = force_generic_plan
     SET enable_seqscan = off
@@ -404,11 +418,12 @@ extension Migrations {
                    coalesce((SELECT array_agg(t.name ORDER BY t.name) FROM status_tags st JOIN tags t ON t.id = st.tag_id
                              WHERE st.status_id = s.id), '{}') END,
                s.edited_at, s.poll_id,
-               CASE WHEN s.id IS NULL THEN NULL ELSE EXISTS (SELECT 1 FROM media_attachments md WHERE md.status_id = s.id) END
+               CASE WHEN s.id IS NULL THEN NULL ELSE EXISTS (SELECT 1 FROM media_attachments md WHERE md.status_id = s.id) END\(extraValues)
         FROM leased l
         LEFT JOIN accounts a ON a.id = l.account_id
         LEFT JOIN statuses s ON l.kind = 'post' AND s.id = l.status_id AND s.deleted_at IS NULL;
     END
     $$;
-    """)
+    """
+    }
 }

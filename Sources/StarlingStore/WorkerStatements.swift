@@ -36,15 +36,15 @@ extension ArgumentsStatement {
     }
 }
 
-/// `starling_lease_outbox_with_statuses`: deletes the finished rows, leases up to `limit` available
+/// `starling_lease_outbox_for_fanout`: deletes the finished rows, leases up to `limit` available
 /// ones, each post job with its status (the columns of `StatusesByIdsStatement` after the id; null
-/// when the status is deleted or the job is of another kind).
+/// when the status is deleted or the job is of another kind), and whether a post's author is in a list.
 struct LeaseOutboxStatement: ArgumentsStatement {
-    static let sql = "SELECT * FROM starling_lease_outbox_with_statuses($1, $2, $3)"
+    static let sql = "SELECT * FROM starling_lease_outbox_for_fanout($1, $2, $3)"
     static let bindingDataTypes: [PostgresDataType] = [.int8Array, .float8, .int4]
     typealias Row = (Int64, String, Int64, Int64, Int64, Int64, Int32, Int64,
                      Int64?, String?, String?, Bool?, String?, String?, Int64?, Int64?, Date?, Int64?, [Int64]?, [String]?, [String]?,
-                     Date?, Int64?, Bool?)
+                     Date?, Int64?, Bool?, Bool?)
 
     let arguments: [any PostgresEncodable & Sendable]
 

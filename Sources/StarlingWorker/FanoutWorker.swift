@@ -337,7 +337,8 @@ public final class FanoutWorker: Service {
             try await effects
             return recordLag(jobs)
         }
-        let listed = fanned.filter(\.pushes).map { ($0.job, $0.status) }
+        // Only statuses whose authors are in some list (the lease says) need the lists' query.
+        let listed = fanned.filter { $0.pushes && $0.job.status?.authorListed != false }.map { ($0.job, $0.status) }
         async let listsReached = listDeliveries(of: listed)
         let chunkSize = settings.policy.chunkSize
         var recipients = try await fanout.recipients(of: fanned.map { item in

@@ -206,10 +206,24 @@ struct TimelineTests {
             #expect(status.row.text == "carried by the lease #tagged")
             #expect(status.row.accountId == author.id && status.row.tags == ["tagged"])
             #expect(!status.hasMedia)
+            #expect(!status.authorListed, "in nobody's list: the batch reads no lists")
             let goneJob = try #require(jobs.first { $0.kind == .post && $0.statusId == gone })
             #expect(goneJob.status == nil, "a deleted status is read as none")
             #expect(jobs.filter { $0.kind != .post }.allSatisfy { $0.status == nil })
             await h.drain()
+
+            // In someone's list (migration 24), the lease says so, and the list gets the post.
+            let owner = try await h.register("lister")
+            try await h.follow(owner, author)
+            let list = try #require(try await h.call(.post, "/api/v1/lists", token: owner.token, form: ["title": "carried"]).string("id"))
+            #expect(try await h.call(.post, "/api/v1/lists/\(list)/accounts", token: owner.token,
+                                     form: ["account_ids[]": String(author.id)]).status == .ok)
+            await h.drain()
+            let listed = try await h.post(author, "for the list too")
+            let listedJobs = try await OutboxStore(database: h.database).lease(limit: 10, for: .seconds(0))
+            #expect(try #require(listedJobs.first { $0.statusId == listed }?.status).authorListed)
+            await h.drain()
+            #expect(try await h.call(.get, "/api/v1/timelines/list/\(list)", token: owner.token).ids.first == String(listed))
         }
     }
 
