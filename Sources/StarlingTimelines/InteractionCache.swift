@@ -47,7 +47,8 @@ public struct InteractionCache: Sendable {
     public struct LookupTickets: Sendable {
         let ids: [Int64]
         let counts: [(Int64, RedisBatch.Ticket)]
-        let viewer: (ready: RedisBatch.Ticket, generation: RedisBatch.Ticket, members: RedisBatch.Ticket)?
+        /// The viewer's `MGET` of its set's ready marker and generation, and its `SMISMEMBER`.
+        let viewer: (markers: RedisBatch.Ticket, members: RedisBatch.Ticket)?
     }
 
     /// Queues the reads of counters for `ids` (unless `includeCounts` is false: the caller reads
@@ -76,9 +77,9 @@ public struct InteractionCache: Sendable {
                 }
             }
         }
+        // The ready marker and the generation share the set's hash tag: one MGET reads both.
         return LookupTickets(ids: ids, counts: counts, viewer: (
-            batch.add(RedisCommand("GET", RedisKeys.actionsReady(viewer)), shard: shard),
-            batch.add(RedisCommand("GET", RedisKeys.actionsGeneration(viewer)), shard: shard),
+            batch.add(RedisCommand("MGET", RedisKeys.actionsReady(viewer), RedisKeys.actionsGeneration(viewer)), shard: shard),
             batch.add(members, shard: shard)))
     }
 
@@ -93,8 +94,9 @@ public struct InteractionCache: Sendable {
             if let counts = Self.parseCounts(replies[ticket]) { lookup.counts[id] = counts }
         }
         guard let viewer = queued.viewer else { return lookup }
-        guard let floor = replies[viewer.ready].int64, let flags = replies[viewer.members].array, flags.count == queued.ids.count * 4 else {
-            lookup.rebuildGeneration = .some(replies[viewer.generation].string)
+        let markers = replies[viewer.markers].array ?? []
+        guard let floor = markers.first?.int64, let flags = replies[viewer.members].array, flags.count == queued.ids.count * 4 else {
+            lookup.rebuildGeneration = .some(markers.count == 2 ? markers[1].string : nil)
             return lookup
         }
         lookup.flags.reserveCapacity(queued.ids.count)  // a page's worth: grown one by one they reallocated several times

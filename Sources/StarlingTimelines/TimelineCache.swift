@@ -2,6 +2,7 @@ import Foundation
 import StarlingDomain
 import StarlingRedis
 import StarlingStore
+import Synchronization
 
 /// Sizes and lifetimes of the Redis timeline structures.
 public struct TimelineSettings: Sendable {
@@ -43,6 +44,8 @@ public struct TimelineCache: Sendable {
     public let settings: TimelineSettings
     /// Rows decoded from the status cache, reused while their bytes are unchanged.
     let decodedRows = DecodedRows()
+    /// The lists whose lifetimes this node refreshed lately (`read`).
+    let lifetimes = ListLifetimes()
     static let sentinel: Int64 = 0
 
     public init(redis: ShardedRedis, settings: TimelineSettings) {
@@ -77,20 +80,24 @@ public struct TimelineCache: Sendable {
     // MARK: Reading
 
     /// Each list's ids (newest first, deduplicated), or nil where the list must be rebuilt first.
-    /// Reading refreshes the lists' lifetimes. One pipeline per shard, shards concurrently.
+    /// Reading refreshes the lists' lifetimes, each list's once in a quarter of its lifetime
+    /// (`ListLifetimes`). One pipeline per shard, shards concurrently.
     /// - Parameter depth: read only the newest `depth` entries (a first page needs no more than its
     ///   size plus what dedupe and filters drop); nil reads whole lists.
     public func read(_ lists: [List], depth: Int? = nil) async throws -> [List: [Int64]?] {
         let last = depth.map { String(max(1, $0) - 1) } ?? "-1"
         let ttl = String(settings.listTTLSeconds)
         var batch = redis.batch()
+        let stale = lifetimes.due(lists, lifetimeSeconds: settings.listTTLSeconds)
         let tickets = lists.map { list in
             let (key, readyKey) = (list.key, list.readyKey)  // each built once: every read asks for them
             let shard = batch.shard(forKey: key)
             let ready = batch.add(RedisCommand("EXISTS", readyKey), shard: shard)
             let ids = batch.add(RedisCommand("LRANGE", key, "0", last), shard: shard)
-            batch.add(RedisCommand("EXPIRE", key, ttl), shard: shard)
-            batch.add(RedisCommand("EXPIRE", readyKey, ttl), shard: shard)
+            if stale.contains(list) {
+                batch.add(RedisCommand("EXPIRE", key, ttl), shard: shard)
+                batch.add(RedisCommand("EXPIRE", readyKey, ttl), shard: shard)
+            }
             return (list, ready, ids)
         }
         let replies = try await redis.send(batch).throwingFirstError()
@@ -675,5 +682,25 @@ public struct TimelineCache: Sendable {
     public func tombstone(_ statusId: Int64) async throws {
         _ = try await redis.send(key: RedisKeys.status(statusId),
                                  RedisCommand("SET", RedisKeys.status(statusId), RedisKeys.tombstone, "EX", String(settings.statusTTLSeconds)))
+    }
+}
+
+/// Which lists a node refreshed the lifetimes of in the current window (a quarter of a list's
+/// lifetime), so that reads refresh each list once per window instead of sending two `EXPIRE`s
+/// with every read (two of a home read's eleven Redis commands). A list read in a window had its
+/// lifetime renewed in that window, so it outlives any read by at least three quarters of it.
+/// Holds one entry per list read in the current window; a new window starts empty.
+final class ListLifetimes: Sendable {
+    private let state = Mutex<(window: Int, refreshed: Set<TimelineCache.List>)>((0, []))
+
+    /// The lists among `lists` whose lifetimes are due a refresh, marked as refreshed.
+    func due(_ lists: [TimelineCache.List], lifetimeSeconds: Int, now: Int = Int(time(nil))) -> Set<TimelineCache.List> {
+        let window = now / max(1, lifetimeSeconds / 4)
+        return state.withLock { state in
+            if state.window != window { state = (window, []) }
+            var due: Set<TimelineCache.List> = []
+            for list in lists where state.refreshed.insert(list).inserted { due.insert(list) }
+            return due
+        }
     }
 }

@@ -1,3 +1,4 @@
+import StarlingDomain
 import StarlingRedis
 import StarlingTimelines
 import Testing
@@ -39,6 +40,35 @@ struct HomeOrderTests {
 
     func raw(_ h: Harness, _ list: TimelineCache.List) async throws -> [Int64] {
         try await h.redis.send(key: list.key, RedisCommand("LRANGE", list.key, "0", "-1")).array?.compactMap(\.int64) ?? []
+    }
+
+    /// A read renews a list's lifetime once per window (a quarter of the lifetime) on each node,
+    /// not with two `EXPIRE`s on every read (`ListLifetimes`). The lifetime here is long enough that
+    /// no window ends during the test.
+    @Test func readsRenewAListsLifetimeOncePerWindow() async throws {
+        try await Harness.with { h in
+            let settings = TimelineSettings(listLength: 800, listTTLSeconds: 400_000_000)
+            let cache = TimelineCache(redis: h.redis, settings: settings)
+            let (user, list) = try await builtHome(cache, ids: [3, 2, 1])
+            let keys = [list.key, RedisKeys.homeReady(user)]
+            func shorten() async throws {
+                for key in keys { _ = try await h.redis.send(key: key, RedisCommand("EXPIRE", key, "100")) }
+            }
+            func lifetimes() async throws -> [Int64] {
+                var out: [Int64] = []
+                for key in keys { out.append(try await h.redis.send(key: key, RedisCommand("TTL", key)).int64 ?? -2) }
+                return out
+            }
+            try await shorten()
+            #expect(try await cache.read([list]) == [list: [3, 2, 1]])
+            #expect(try await lifetimes().allSatisfy { $0 > 1_000 }, "the first read in a window renews both keys")
+            try await shorten()
+            #expect(try await cache.read([list]) == [list: [3, 2, 1]])
+            #expect(try await lifetimes().allSatisfy { $0 > 0 && $0 <= 100 }, "a second read in the window sends no EXPIRE")
+            let otherNode = TimelineCache(redis: h.redis, settings: settings)
+            #expect(try await otherNode.read([list]) == [list: [3, 2, 1]])
+            #expect(try await lifetimes().allSatisfy { $0 > 1_000 }, "each node renews on its own")
+        }
     }
 
     @Test func lateDeliveriesGoBelowNewerOnes() async throws {
