@@ -56,6 +56,9 @@ public final class FanoutWorker: Service {
     let logger: Logger
 
     private let deliveries = Counter(label: "starling_fanout_deliveries_total")
+    /// When this process last delivered to home lists (Unix seconds): the load test's fan-out burst
+    /// reads its end from it, to the millisecond, rather than from when a scrape saw the count stop.
+    private let lastDelivery = Gauge(label: "starling_fanout_last_delivery_timestamp_seconds")
     private let lag = Timer(label: "starling_fanout_lag_seconds", preferredDisplayUnit: .seconds)
     private let depthGauge = Gauge(label: "starling_outbox_depth")
     /// When a lease last found work (any loop of this process).
@@ -376,7 +379,9 @@ public final class FanoutWorker: Service {
             users.isEmpty ? nil : StreamEvent(event: .update, status: item.status.id, author: item.status.accountId,
                                               replyTo: item.status.inReplyToAccountId, users: users)
         }, on: [StreamChannels.users])
-        deliveries.increment(by: Int64(fanned.reduce(0) { $0 + (recipients[$1.job.id]?.count ?? 0) }))
+        let delivered = fanned.reduce(0) { $0 + (recipients[$1.job.id]?.count ?? 0) }
+        deliveries.increment(by: Int64(delivered))
+        if delivered > 0 { lastDelivery.record(Date().timeIntervalSince1970) }
         recordLag(jobs)
     }
 
