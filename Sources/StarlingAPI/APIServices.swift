@@ -152,24 +152,41 @@ public struct APIServices: Sendable {
     }
 
     /// After a post committed: wakes one fan-out worker process (its transaction sent no NOTIFY,
-    /// `OutboxWake`) by pushing a token onto their list, which one of them pops. Through Redis,
-    /// else PostgreSQL's NOTIFY; if neither answers, the workers' poll finds the post within a
-    /// second. Never thrown: the post stands. The token is the status id (workers only count
-    /// tokens; it tells an observer which post woke them).
-    func wakeFanoutWorkers(for status: Int64) async {
-        let key = RedisKeys.outboxWakeTokens
+    /// `OutboxWake`) by pushing a token onto their list, which one of them pops, and tells every
+    /// node that the author's row changed (its statuses_count and last_status_at), both in one
+    /// Redis wave. If the push fails, the workers are woken by PostgreSQL's NOTIFY instead; if
+    /// that fails too, their poll finds the post within a second. Never thrown: the post stands.
+    /// The token is the status id (workers only count tokens; it tells an observer which post
+    /// woke them).
+    func postCommitted(_ status: Int64, author: Int64) async {
+        let invalidation = CacheInvalidation(accounts: [author])
+        apply(invalidation)
+        let key = RedisKeys.outboxWakeTokens, channel = RedisKeys.cacheInvalidationChannel
+        var batch = redis.batch()
+        let push = batch.add(RedisCommand("LPUSH", key, String(status)), routedBy: key)
+        batch.add(RedisCommand("LTRIM", key, "0", String(RedisKeys.outboxWakeTokensKept - 1)), routedBy: key)
+        let published = batch.add(.publish(channel, invalidation.payload), routedBy: channel)
         do {
-            _ = try await redis.pipeline(key: key, [
-                RedisCommand("LPUSH", key, String(status)),
-                RedisCommand("LTRIM", key, "0", String(RedisKeys.outboxWakeTokensKept - 1)),
-            ]).throwingFirstError()
+            let replies = try await redis.send(batch)
+            if case .error(let message) = replies[published] { invalidationLost(message) }
+            if case .error = replies[push] { await wakeThroughPostgreSQL() }
         } catch {
-            do {
-                try await OutboxStore(database: database).notify()
-            } catch {
-                database.logger.warning("could not wake the fan-out workers; their poll will find the post",
-                                        metadata: ["error": "\(error)"])
-            }
+            invalidationLost("\(error)")
+            await wakeThroughPostgreSQL()
+        }
+    }
+
+    private func invalidationLost(_ error: String) {
+        database.logger.warning("could not publish a cache invalidation; other nodes catch up by expiry", metadata: ["error": "\(error)"])
+    }
+
+    /// The outbox's NOTIFY, when Redis could not carry a post's wake-up; if that fails too, the
+    /// workers' poll finds the post within a second.
+    private func wakeThroughPostgreSQL() async {
+        do {
+            try await OutboxStore(database: database).notify()
+        } catch {
+            database.logger.warning("could not wake the fan-out workers; their poll will find the post", metadata: ["error": "\(error)"])
         }
     }
 
@@ -205,8 +222,7 @@ public struct APIServices: Sendable {
             // Every node subscribes to every shard (or to the cluster), so one shard carries it to all.
             _ = try await redis.send(key: channel, .publish(channel, message.payload))
         } catch {
-            database.logger.warning("could not publish a cache invalidation; other nodes catch up by expiry",
-                                    metadata: ["error": "\(error)"])
+            invalidationLost("\(error)")
         }
     }
 

@@ -216,12 +216,10 @@ struct MastodonRoutes: Sendable {
             created = (row, author, nil)
         }
         // Every post (with a poll too: the same function writes it) leaves waking the workers to
-        // us (`OutboxWake`): sent alongside the invalidation.
-        async let wake: Void = services.wakeFanoutWorkers(for: new.id)
+        // us (`OutboxWake`), sent with the invalidation of its author's row.
         let (row, author, pollEntity) = created
+        await services.postCommitted(new.id, author: author.id)
         if let parent = row.inReplyToId { await services.interactionsChanged(statuses: [parent]) }  // its replies_count
-        await services.accountsChanged([author.id])  // its statuses_count and last_status_at
-        await wake
         services.accountRows.set(author.id, author)  // as the post left it
         var entity = services.renderer.status(row, author: author)
         entity.poll = Nullable(pollEntity)

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresNIO
 import StarlingDomain
 import StarlingRedis
 import StarlingStore
@@ -344,8 +345,28 @@ struct TimelineTests {
             let reply = try await h.call(.get, "/api/v1/timelines/home", token: reader.token)
             #expect(reply.status == .ok, "a shard outage is not an error for readers")
             #expect(reply.ids == expected.map(String.init))
-            let posted = try await h.call(.post, "/api/v1/statuses", token: reader.token, form: ["status": "still accepted"])
-            #expect(posted.status == .ok, "posts only need PostgreSQL; fan-out waits in the outbox")
+            // With no Redis to carry a post's wake-up, the API node sends the outbox's NOTIFY.
+            let heard = WakeLog(), client = h.database.client
+            let listening = AsyncStream.makeStream(of: Void.self)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await client.withConnection { connection in
+                        try await connection.listen(on: OutboxStore.channel) { notifications in
+                            listening.continuation.yield()
+                            for try await _ in notifications {
+                                heard.add("notified")
+                                return
+                            }
+                        }
+                    }
+                }
+                for await _ in listening.stream { break }
+                let posted = try await h.call(.post, "/api/v1/statuses", token: reader.token, form: ["status": "still accepted"])
+                #expect(posted.status == .ok, "posts only need PostgreSQL; fan-out waits in the outbox")
+                for _ in 0..<100 where heard.all.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+                group.cancelAll()
+            }
+            #expect(!heard.all.isEmpty, "the workers were woken through PostgreSQL")
         }
     }
 
