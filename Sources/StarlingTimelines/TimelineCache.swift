@@ -689,15 +689,19 @@ public struct TimelineCache: Sendable {
 /// lifetime), so that reads refresh each list once per window instead of sending two `EXPIRE`s
 /// with every read (two of a home read's eleven Redis commands). A list read in a window had its
 /// lifetime renewed in that window, so it outlives any read by at least three quarters of it.
-/// Holds one entry per list read in the current window; a new window starts empty.
+/// Holds one entry per list read in the current window, at most `maxEntries` (a window is 42 hours
+/// with the default lifetime): past that it starts afresh, which costs those lists one more renewal.
 final class ListLifetimes: Sendable {
     private let state = Mutex<(window: Int, refreshed: Set<TimelineCache.List>)>((0, []))
+    let maxEntries: Int
+
+    init(maxEntries: Int = 100_000) { self.maxEntries = maxEntries }
 
     /// The lists among `lists` whose lifetimes are due a refresh, marked as refreshed.
     func due(_ lists: [TimelineCache.List], lifetimeSeconds: Int, now: Int = Int(time(nil))) -> Set<TimelineCache.List> {
         let window = now / max(1, lifetimeSeconds / 4)
         return state.withLock { state in
-            if state.window != window { state = (window, []) }
+            if state.window != window || state.refreshed.count >= maxEntries { state = (window, []) }
             var due: Set<TimelineCache.List> = []
             for list in lists where state.refreshed.insert(list).inserted { due.insert(list) }
             return due

@@ -1,6 +1,6 @@
 import StarlingDomain
 import StarlingRedis
-import StarlingTimelines
+@testable import StarlingTimelines
 import Testing
 
 /// A home list rebuilt from PostgreSQL while fan-out goes on (a shard restarted empty under load,
@@ -69,6 +69,18 @@ struct HomeOrderTests {
             #expect(try await otherNode.read([list]) == [list: [3, 2, 1]])
             #expect(try await lifetimes().allSatisfy { $0 > 1_000 }, "each node renews on its own")
         }
+    }
+
+    /// The memory of renewed lists: each list once per window, all again in the next window, and
+    /// afresh once it holds `maxEntries` lists (so a node reading millions of homes stays bounded).
+    @Test func renewedListsAreForgottenEachWindowAndWhenTooMany() {
+        let lifetimes = ListLifetimes(maxEntries: 3)
+        let (a, b, c) = (TimelineCache.List.home(1), TimelineCache.List.home(2), TimelineCache.List.list(owner: 1, id: 9))
+        #expect(lifetimes.due([a, b], lifetimeSeconds: 400, now: 0) == [a, b])
+        #expect(lifetimes.due([a, b], lifetimeSeconds: 400, now: 99) == [], "same window (100 s)")
+        #expect(lifetimes.due([c, a], lifetimeSeconds: 400, now: 50) == [c])
+        #expect(lifetimes.due([a], lifetimeSeconds: 400, now: 60) == [a], "three remembered: starts afresh")
+        #expect(lifetimes.due([a, b], lifetimeSeconds: 400, now: 100) == [a, b], "a new window")
     }
 
     @Test func lateDeliveriesGoBelowNewerOnes() async throws {
