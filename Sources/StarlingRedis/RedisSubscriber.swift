@@ -32,22 +32,15 @@ public final class RedisSubscriber: Sendable {
 
     /// Blocks the calling thread until `stop()`; run it on a dedicated thread.
     public func run(onMessage: @Sendable (_ channel: String, _ payload: [UInt8]) -> Void) {
-        var attempt = 0
-        while !stopped.load(ordering: .relaxed) {
-            let (host, port) = addresses[attempt % addresses.count]
-            attempt += 1
-            do {
-                let connection = try HiredisConnection(host: host, port: port, timeoutSeconds: 2)
-                try connection.subscribe(RedisCommand(["PSUBSCRIBE"] + patterns), until: { self.stopped.load(ordering: .relaxed) }) { reply in
-                    // ["pmessage", pattern, channel, payload]; the subscription's confirmations are not.
-                    guard case .array(let parts) = reply, parts.count == 4, case .bulk(let kind) = parts[0], kind == Self.pmessage,
-                          let channel = parts[2].string, case .bulk(let payload) = parts[3] else { return }
-                    onMessage(channel, payload.array)
-                }
-            } catch {
-                if stopped.load(ordering: .relaxed) { return }
-                logger.warning("Redis subscription lost; re-subscribing", metadata: ["shard": "\(host):\(port)", "error": "\(error)"])
-                sleep(1)
+        let isStopped = { self.stopped.load(ordering: .relaxed) }
+        keepConnected(to: addresses, timeoutSeconds: 2, isStopped: isStopped, onFailure: { address, error in
+            logger.warning("Redis subscription lost; re-subscribing", metadata: ["shard": "\(address)", "error": "\(error)"])
+        }) { connection in
+            try connection.subscribe(RedisCommand(["PSUBSCRIBE"] + patterns), until: isStopped) { reply in
+                // ["pmessage", pattern, channel, payload]; the subscription's confirmations are not.
+                guard case .array(let parts) = reply, parts.count == 4, case .bulk(let kind) = parts[0], kind == Self.pmessage,
+                      let channel = parts[2].string, case .bulk(let payload) = parts[3] else { return }
+                onMessage(channel, payload.array)
             }
         }
     }

@@ -33,28 +33,19 @@ public final class RedisTokenWaiter: Sendable {
     /// on a dedicated thread.
     public func run(onToken: @Sendable (_ token: [UInt8]) -> Void) {
         let pop = RedisCommand("BLPOP", key, "1")
-        var attempt = 0
-        while !stopped.load(ordering: .relaxed) {
-            let (host, port) = addresses[attempt % addresses.count]
-            attempt += 1
-            do {
-                // The socket's timeout outlasts the second BLPOP blocks for.
-                let connection = try HiredisConnection(host: host, port: port, timeoutSeconds: 3)
-                while !stopped.load(ordering: .relaxed) {
-                    switch try connection.pipeline([pop]).first {
-                    case .array(let pair) where pair.count == 2:
-                        if case .bulk(let token) = pair[1] { onToken(token.array) }
-                    case .error(let message):
-                        throw RedisError.server(message)
-                    default:
-                        continue  // nil: nothing within the second
-                    }
-                }
-            } catch {
-                if stopped.load(ordering: .relaxed) { return }
-                if attempt % addresses.count == 0 {
-                    logger.warning("Redis wake-up list unreachable; retrying", metadata: ["shard": "\(host):\(port)", "error": "\(error)"])
-                    sleep(1)
+        let isStopped = { self.stopped.load(ordering: .relaxed) }
+        // The socket's timeout outlasts the second BLPOP blocks for.
+        keepConnected(to: addresses, timeoutSeconds: 3, isStopped: isStopped, onFailure: { address, error in
+            logger.warning("Redis wake-up list unreachable; retrying", metadata: ["shard": "\(address)", "error": "\(error)"])
+        }) { connection in
+            while !isStopped() {
+                switch try connection.pipeline([pop]).first {
+                case .array(let pair) where pair.count == 2:
+                    if case .bulk(let token) = pair[1] { onToken(token.array) }
+                case .error(let message):
+                    throw RedisError.server(message)
+                default:
+                    continue  // nil: nothing within the second
                 }
             }
         }
