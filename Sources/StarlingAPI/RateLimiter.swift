@@ -4,9 +4,10 @@ import Hummingbird
 import Logging
 import StarlingDomain
 import StarlingRedis
+import Synchronization
 
 /// Counts every API request against its budgets (`RateLimitPolicy`) in Redis, so every API node
-/// shares the counts: the general budget per token (its digest, never the token) or, without a
+/// shares the counts (each node reserves a few requests at a time: `RateLimitLedger`): the general budget per token (its digest, never the token) or, without a
 /// token, per client address; plus the route's own budget (posting, media, registrations,
 /// sign-in). Over budget: 429 in Mastodon's format. Every counted answer carries Mastodon's
 /// `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` for the budget closest to
@@ -17,6 +18,7 @@ struct RateLimitMiddleware: RouterMiddleware {
     let policy: RateLimitPolicy
     let redis: ShardedRedis
     let logger: Logger
+    let ledger = SharedRateLimitLedger()
 
     static let limitHeader = HTTPField.Name("X-RateLimit-Limit")!
     static let remainingHeader = HTTPField.Name("X-RateLimit-Remaining")!
@@ -76,35 +78,69 @@ struct RateLimitMiddleware: RouterMiddleware {
         return response
     }
 
-    /// Counts the request in each budget (one Redis round trip per shard involved); nil if nothing
-    /// was counted or Redis failed.
+    /// Counts the request in each budget: from this node's reserved places (`RateLimitLedger`), and
+    /// where it holds none, by reserving more in Redis (one round trip per shard involved); nil if
+    /// nothing was counted, or Redis failed for a budget this node held no places of.
     func count(_ counted: [(RateLimitPolicy.Bucket, String)]) async -> Verdict? {
         let now = Int(Date().timeIntervalSince1970)
-        var batch = redis.batch()
-        var tickets: [(RateLimitPolicy.Budget, Int, RedisBatch.Ticket)] = []
-        for (bucket, subject) in counted {
-            guard let budget = policy.budgets[bucket] else { continue }
-            let window = RateLimitPolicy.window(budget, at: now)
-            let key = RedisKeys.rateLimit(bucket.rawValue, subject: subject, window: window.index)
-            let ticket = batch.add(RedisCommand("INCR", key), routedBy: key)
-            _ = batch.add(RedisCommand("EXPIRE", key, String(budget.periodSeconds + 1)), routedBy: key)
-            tickets.append((budget, window.resetsAt, ticket))
+        var verdict: Verdict?
+        var reserving: [(key: RateLimitLedger.Key, budget: RateLimitPolicy.Budget, resetsAt: Int, size: Int)] = []
+        ledger.withLock { ledger in
+            for (bucket, subject) in counted {
+                guard let budget = policy.budgets[bucket] else { continue }
+                let window = RateLimitPolicy.window(budget, at: now)
+                let key = RateLimitLedger.Key(bucket: bucket, subject: subject, window: window.index)
+                if let spent = ledger.spend(key, limit: budget.limit) {
+                    Self.fold(spent, limit: budget.limit, resetsAt: window.resetsAt, into: &verdict)
+                } else {
+                    let size = ledger.beginReservation(key, limit: budget.limit, resetsAt: window.resetsAt, now: now)
+                    reserving.append((key, budget, window.resetsAt, size))
+                }
+            }
         }
-        guard !tickets.isEmpty else { return nil }
+        guard !reserving.isEmpty else { return verdict }
+        var batch = redis.batch()
+        var tickets: [RedisBatch.Ticket] = []
+        for reservation in reserving {
+            let counter = RedisKeys.rateLimit(reservation.key.bucket.rawValue, subject: reservation.key.subject, window: reservation.key.window)
+            tickets.append(batch.add(RedisCommand("INCRBY", counter, String(reservation.size)), routedBy: counter))
+            _ = batch.add(RedisCommand("EXPIRE", counter, String(reservation.budget.periodSeconds + 1)), routedBy: counter)
+        }
         do {
             let replies = try await redis.send(batch).throwingFirstError()
-            var verdict: Verdict?
-            for (budget, resetsAt, ticket) in tickets {
-                guard case .integer(let used) = replies[ticket] else { continue }
-                let remaining = max(0, budget.limit - Int(used))
-                let exceeded = Int(used) > budget.limit
-                if let current = verdict, !exceeded || current.exceeded, remaining >= current.remaining { continue }
-                verdict = Verdict(limit: budget.limit, remaining: remaining, resetsAt: resetsAt, exceeded: exceeded)
+            ledger.withLock { ledger in
+                for (reservation, ticket) in zip(reserving, tickets) {
+                    guard case .integer(let shared) = replies[ticket] else {
+                        ledger.abandon(reservation.key, size: reservation.size)
+                        continue
+                    }
+                    let spent = ledger.reserved(reservation.key, size: reservation.size, sharedCount: Int(shared),
+                                                limit: reservation.budget.limit, resetsAt: reservation.resetsAt)
+                    Self.fold(spent, limit: reservation.budget.limit, resetsAt: reservation.resetsAt, into: &verdict)
+                }
             }
             return verdict
         } catch {
+            ledger.withLock { ledger in
+                for reservation in reserving { ledger.abandon(reservation.key, size: reservation.size) }
+            }
             logger.warning("rate limits unavailable; request let through", metadata: ["error": "\(error)"])
             return nil
         }
+    }
+
+    /// Keeps the budget closest to running out (an exceeded one first).
+    static func fold(_ spent: RateLimitLedger.Spent, limit: Int, resetsAt: Int, into verdict: inout Verdict?) {
+        if let current = verdict, !spent.exceeded || current.exceeded, spent.remaining >= current.remaining { return }
+        verdict = Verdict(limit: limit, remaining: spent.remaining, resetsAt: resetsAt, exceeded: spent.exceeded)
+    }
+}
+
+/// This node's `RateLimitLedger`, shared by its requests.
+final class SharedRateLimitLedger: Sendable {
+    private let ledger = Mutex(RateLimitLedger())
+
+    func withLock(_ body: (inout RateLimitLedger) -> Void) {
+        ledger.withLock { body(&$0) }
     }
 }

@@ -112,4 +112,27 @@ struct RateLimitTests {
             #expect(try await Self.register(harness).token.isEmpty == false, "another address may still register")
         }
     }
+
+    /// A budget of 300: the node reserves a sixteenth of it in Redis (`RateLimitLedger`) and counts
+    /// the requests it lets through from there, one less remaining per request, as before.
+    @Test func aLargeBudgetIsReservedInRedisInParts() async throws {
+        var options = try await Self.options()
+        options.rateLimits = try RateLimitPolicy.parse("api=300/86400")
+        try await Harness.with(options) { harness in
+            let (token, address) = try await Self.register(harness)
+            var remaining: [String] = []
+            for _ in 0..<10 {
+                let reply = try await Self.call(harness, .get, "/api/v1/timelines/home", token: token, from: address)
+                #expect(reply.status == .ok)
+                remaining.append(reply.headers[RateLimitMiddleware.remainingHeader] ?? "")
+            }
+            #expect(remaining == (290..<300).reversed().map(String.init), "\(remaining)")
+            let window = RateLimitPolicy.window(RateLimitPolicy.Budget(limit: 300, periodSeconds: 86_400), at: Int(Date().timeIntervalSince1970))
+            let counter = RedisKeys.rateLimit("api", subject: TokenDigest(token: token).hex, window: window.index)
+            let redis = ShardedRedis(map: try ShardMap.parse(try #require(TestEnvironment.redisShards)), connectionsPerShard: 1)
+            defer { Task { try? await redis.shutdown() } }
+            #expect(try await redis.send(key: counter, RedisCommand("GET", counter)).string == "18",
+                    "one reservation of 18 places for ten requests")
+        }
+    }
 }
