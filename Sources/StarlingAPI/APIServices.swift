@@ -153,8 +153,8 @@ public struct APIServices: Sendable {
 
     /// After a post committed: wakes one fan-out worker process (its transaction sent no NOTIFY,
     /// `OutboxWake`) by pushing a token onto their list, which one of them pops, and tells every
-    /// node that the author's row changed (its statuses_count and last_status_at), both in one
-    /// Redis wave. If the push fails, the workers are woken by PostgreSQL's NOTIFY instead; if
+    /// node that the author's row changed (its statuses_count and last_status_at), and caches the
+    /// new status's counters (all zero), in one Redis wave. If the push fails, the workers are woken by PostgreSQL's NOTIFY instead; if
     /// that fails too, their poll finds the post within a second. Never thrown: the post stands.
     /// The token is the status id (workers only count tokens; it tells an observer which post
     /// woke them).
@@ -166,6 +166,7 @@ public struct APIServices: Sendable {
         let push = batch.add(RedisCommand("LPUSH", key, String(status)), routedBy: key)
         batch.add(RedisCommand("LTRIM", key, "0", String(RedisKeys.outboxWakeTokensKept - 1)), routedBy: key)
         let published = batch.add(.publish(channel, invalidation.payload), routedBy: channel)
+        interactionCache.queueNewStatusCounts(status, in: &batch)
         do {
             let replies = try await redis.send(batch)
             if case .error(let message) = replies[published] { invalidationLost(message) }

@@ -52,6 +52,15 @@ public struct CommonOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. Env STARLING_LOG_LEVEL. Default info.")
     var logLevel: String?
 
+    @Option(help: "Event-loop threads of this process (its sockets and requests run on them). Env STARLING_EVENT_LOOPS. Default: one per core. Nodes sharing a machine run faster with its cores split between them (cluster/starling-cluster does so).")
+    var eventLoops: Int?
+
+    /// The event-loop threads asked for; nil: one per core (SwiftNIO's default).
+    public func resolvedEventLoops(_ reader: SettingReader = SettingReader()) throws -> Int? {
+        guard eventLoops != nil || reader.environment["STARLING_EVENT_LOOPS"]?.isEmpty == false else { return nil }
+        return try reader.int(eventLoops, "STARLING_EVENT_LOOPS", default: 1, range: 1...256)
+    }
+
     public func resolvedDatabaseURL(_ reader: SettingReader = SettingReader()) -> String {
         reader.string(databaseURL, "STARLING_DATABASE_URL", default: "postgres://starling@127.0.0.1:5432/starling")
     }

@@ -170,6 +170,16 @@ public struct InteractionCache: Sendable {
         _ = try await redis.send(batch).throwingFirstError()
     }
 
+    /// A new status's counters, all zero, queued in its post's own Redis batch: its first reads on
+    /// every node then find them instead of asking PostgreSQL (one query per new status per node
+    /// before). A fill under the rule of `fillCounts`, with no generation seen: refused if a write
+    /// (a reply, a favourite) already bumped the status's generation.
+    public func queueNewStatusCounts(_ id: Int64, in batch: inout RedisBatch) {
+        let key = RedisKeys.counts(id)
+        let keys = [Array(key.utf8), Array(RedisKeys.countsGeneration(id).utf8)]
+        batch.add(Self.fillCountsScript.call(keys: keys, [[], Array("0 0 0".utf8), Array(String(countsTTLSeconds).utf8)]), routedBy: key)
+    }
+
     /// KEYS: the counters, their generation; ARGV: the generation seen, the value, the TTL.
     static let fillCountsScript = RedisScript("""
         if (redis.call('GET', KEYS[2]) or '') ~= ARGV[1] then return 0 end

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import NIOPosix
 import PostgresNIO
 import ServiceLifecycle
@@ -85,6 +86,7 @@ struct APICommand: AsyncParsableCommand {
     var rateLimits: String?
 
     func run() async throws {
+        try common.applyEventLoops()
         _ = MetricsBootstrap.registry
         let logger = try common.logger("starling.api")
         let reader = SettingReader()
@@ -162,6 +164,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var media: MediaOptions
 
     func run() async throws {
+        try common.applyEventLoops()
         _ = MetricsBootstrap.registry
         let logger = try common.logger("starling.worker")
         let reader = SettingReader()
@@ -228,5 +231,13 @@ extension String {
         var s = self[...]
         while s.last == suffix { s.removeLast() }
         return s
+    }
+}
+
+extension CommonOptions {
+    /// Sizes SwiftNIO's shared event-loop group (`STARLING_EVENT_LOOPS`); first thing a node does,
+    /// before anything starts the group.
+    func applyEventLoops() throws {
+        if let loops = try resolvedEventLoops() { NIOSingletons.groupLoopCountSuggestion = loops }
     }
 }

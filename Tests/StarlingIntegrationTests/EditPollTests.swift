@@ -161,6 +161,31 @@ struct EditPollTests {
         }
     }
 
+    /// A post caches its status's counters (all zero) in the same wave, so first reads find them;
+    /// a write after it drops them (reads count again), and a write before it is not undone.
+    @Test func aPostCachesItsZeroCounters() async throws {
+        try await Harness.with { h in
+            let author = try await h.register("counted"), reader = try await h.register("counter")
+            let id = try await h.post(author, "count me")
+            let counts = RedisKeys.counts(id)
+            #expect(try await h.redis.send(key: counts, RedisCommand("GET", counts)).string == "0 0 0")
+            #expect(try await h.call(.post, "/api/v1/statuses/\(id)/favourite", token: reader.token).status == .ok)
+            let read = try await h.call(.get, "/api/v1/statuses/\(id)", token: author.token)
+            #expect(read.object["favourites_count"] as? Int == 1)
+
+            // A generation bumped before the post's fill (a write that won the race): the fill is refused.
+            let later = try await h.post(author, "raced")
+            let raced = RedisKeys.counts(later), generation = RedisKeys.countsGeneration(later)
+            _ = try await h.redis.send(key: raced, RedisCommand("DEL", raced))
+            _ = try await h.redis.send(key: generation, RedisCommand("INCR", generation))
+            var batch = h.redis.batch()
+            h.services.interactionCache.queueNewStatusCounts(later, in: &batch)
+            _ = try await h.redis.send(batch)
+            #expect(try await h.redis.send(key: raced, RedisCommand("EXISTS", raced)).int64 == 0)
+            await h.drain()
+        }
+    }
+
     /// Each token pushed is popped by exactly one of the waiters (`RedisTokenWaiter`, `BLPOP`), so
     /// a post wakes one worker process, not every one; none is lost while both wait.
     @Test func eachWakeTokenWakesOneWaiter() async throws {

@@ -34,6 +34,16 @@ import Testing
         #expect(try timeline.shardMap(reader).shards.map(\.port) == [7001, 7002])
     }
 
+    @Test func eventLoopsAreOnePerCoreUnlessSet() throws {
+        let none = try CommonOptions.parse([])
+        #expect(try none.resolvedEventLoops(SettingReader(environment: [:])) == nil)
+        #expect(try none.resolvedEventLoops(SettingReader(environment: ["STARLING_EVENT_LOOPS": ""])) == nil)
+        #expect(try none.resolvedEventLoops(SettingReader(environment: ["STARLING_EVENT_LOOPS": "1"])) == 1)
+        #expect(try CommonOptions.parse(["--event-loops", "3"]).resolvedEventLoops(SettingReader(environment: ["STARLING_EVENT_LOOPS": "1"])) == 3)
+        #expect(throws: ValidationError.self) { try none.resolvedEventLoops(SettingReader(environment: ["STARLING_EVENT_LOOPS": "0"])) }
+        #expect(throws: ValidationError.self) { try none.resolvedEventLoops(SettingReader(environment: ["STARLING_EVENT_LOOPS": "many"])) }
+    }
+
     @Test func flagsWinAndDefaultsAreTheServers() throws {
         let reader = SettingReader(environment: ["STARLING_CELEBRITY_THRESHOLD": "42"])
         let policy = try TimelineOptions.parse(["--celebrity-threshold", "7", "--fanout-model", "pull"]).policy(reader)
