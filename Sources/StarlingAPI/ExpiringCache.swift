@@ -39,6 +39,18 @@ final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         }
     }
 
+    /// A lifetime of 0.9 to 1.1 × `ttl`: entries filled together (every user's, as a node starts)
+    /// do not all expire in the same instant and send their refills to PostgreSQL at once, again
+    /// every `ttl`.
+    static func jittered(_ ttl: Duration) -> Duration {
+        ttl * Double.random(in: 0.9...1.1)
+    }
+
+    /// When `key`'s entry expires (tests).
+    func expiry(of key: Key) -> ContinuousClock.Instant? {
+        state.withLock { $0.entries[key]?.expires }
+    }
+
     /// The moment a fill starts reading the source; pass it to `set`.
     func fillTicket() -> ContinuousClock.Instant { ContinuousClock.now }
 
@@ -52,7 +64,7 @@ final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
                 if let cleared = state.clearedAt, cleared >= ticket { return }
             }
             if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
-            state.entries[key] = (value, now + ttl)
+            state.entries[key] = (value, now + Self.jittered(ttl))
         }
     }
 

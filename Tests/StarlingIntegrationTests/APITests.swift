@@ -203,6 +203,17 @@ struct APITests {
         #expect(cache.get(1) == nil && cache.get(2) == nil)
     }
 
+    /// Entries filled in the same instant expire spread over 0.9–1.1 × the TTL, not all at once.
+    @Test func entriesFilledTogetherExpireApart() {
+        let cache = ExpiringCache<Int64, String>(ttl: .seconds(100))
+        let start = ContinuousClock.now
+        for key in 0..<200 { cache.set(Int64(key), "row") }
+        let lifetimes = (0..<200).compactMap { cache.expiry(of: Int64($0)) }.map { $0 - start }
+        #expect(lifetimes.count == 200)
+        #expect(lifetimes.allSatisfy { $0 >= .seconds(90) && $0 <= .seconds(111) })
+        #expect(lifetimes.max()! - lifetimes.min()! > .seconds(10), "spread over the window")
+    }
+
     @Test func migrationsAreIdempotent() async throws {
         try await Harness.with { h in
             let applied = try await Migrator(database: h.database).migrate()
