@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import NIOPosix
 import ServiceLifecycle
 import StarlingDomain
 import StarlingRedis
@@ -84,50 +83,51 @@ final class StreamClient: Sendable {
 /// Receives the workers' events from every Redis shard (`PSUBSCRIBE timeline:*`) and hands each to
 /// the local clients that should see it. One subscription per shard per API node, whatever the
 /// number of clients; memory is bounded by `maxClients` × `queueLimit`.
+///
+/// The events are subscribed to only while the node has streaming clients (and for `linger` after
+/// the last one leaves): every post publishes about three, and a node without clients received,
+/// parsed and dropped each of them, as Redis wrote each to every node. A client's `register`
+/// returns once Redis has confirmed the subscription, so it misses nothing published after.
+/// The cache invalidations (`timeline:invalidate`) have a subscription of their own, always on.
 public final class StreamingHub: Service {
     let services: APIServices
-    let subscribers: [RedisSubscriber]
     let logger: Logger
     let maxClients: Int
     let queueLimit: Int
+    /// How long the event subscription outlives the last client (a reconnecting client finds it on).
+    let linger: Duration
+    /// Where each subscription listens: one subscriber per shard, or one over a cluster's nodes.
+    private let subscriberAddresses: [[(host: String, port: Int)]]
+    private let invalidations: [RedisSubscriber]
+    private let events = Mutex<[RedisSubscriber]?>(nil)
     private let inbox: AsyncStream<(String, [UInt8])>
     private let inboxContinuation: AsyncStream<(String, [UInt8])>.Continuation
     private let clients = Mutex<(next: Int, all: [Int: StreamClient])>((0, [:]))
 
-    public init(services: APIServices, logger: Logger, maxClients: Int = 10_000, queueLimit: Int = 256) {
+    public init(services: APIServices, logger: Logger, maxClients: Int = 10_000, queueLimit: Int = 256, linger: Duration = .seconds(30)) {
         self.services = services
         self.logger = logger
         self.maxClients = maxClients
         self.queueLimit = queueLimit
+        self.linger = linger
         let shards = services.redis.map.shards.map { (host: $0.host, port: $0.port) }
         switch services.redis.mode {
         case .shards:
             // Each shard carries the messages published on it: subscribe to every one.
-            self.subscribers = shards.map { RedisSubscriber(addresses: [$0], patterns: [StreamChannels.pattern], logger: logger) }
+            subscriberAddresses = shards.map { [$0] }
         case .cluster:
             // A cluster broadcasts every message to every node: one subscription, failing over between nodes.
-            self.subscribers = [RedisSubscriber(addresses: shards, patterns: [StreamChannels.pattern], logger: logger)]
+            subscriberAddresses = [shards]
         }
+        invalidations = subscriberAddresses.map { RedisSubscriber(addresses: $0, channels: [RedisKeys.cacheInvalidationChannel], logger: logger) }
         (inbox, inboxContinuation) = AsyncStream.makeStream(of: (String, [UInt8]).self, bufferingPolicy: .bufferingNewest(10_000))
     }
 
     public func run() async throws {
-        // Each subscriber blocks a thread of its own for its whole life, so they get a pool of their own.
-        let threads = NIOThreadPool(numberOfThreads: max(1, subscribers.count))
-        threads.start()
         let inbox = self.inboxContinuation
-        for subscriber in subscribers {
-            threads.submit { [self] state in
-                guard state == .active else { return }
-                subscriber.run { channel, payload in
-                    // Every post's events reach every node, and most nodes have no streaming client
-                    // most of the time: an event for nobody is dropped on the subscriber's thread,
-                    // so it wakes no task (that was ~10 thread switches and ~0.1 ms per post per node).
-                    // Invalidations always go through: the caches are the task's to change.
-                    if channel != RedisKeys.cacheInvalidationChannel, self.hasNoClients { return }
-                    inbox.yield((channel, payload))
-                }
-            }
+        for subscriber in invalidations {
+            // Each subscriber blocks a thread of its own for its whole life.
+            Thread.detachNewThread { subscriber.run { channel, payload in inbox.yield((channel, payload)) } }
         }
         // The inbox ends at graceful shutdown. Not `cancelOnGracefulShutdown()`: its merge runs a
         // state machine under a lock for every message.
@@ -146,16 +146,22 @@ public final class StreamingHub: Service {
         } onGracefulShutdown: {
             inbox.finish()
         }
-        for subscriber in subscribers { subscriber.stop() }
+        for subscriber in invalidations { subscriber.stop() }
+        events.withLock { subscribers in
+            for subscriber in subscribers ?? [] { subscriber.stop() }
+            subscribers = nil
+        }
         let all = clients.withLock { $0.all.values }
         for client in all { client.continuation.finish() }
-        try await threads.shutdownGracefully()
     }
 
     private var hasNoClients: Bool { clients.withLock { $0.all.isEmpty } }
 
-    func register(userId: Int64?) throws -> StreamClient {
-        try clients.withLock { state in
+    /// Whether the node is subscribed to the workers' events (tests).
+    var isSubscribedToEvents: Bool { events.withLock { $0?.allSatisfy(\.isSubscribed) ?? false } }
+
+    func register(userId: Int64?) async throws -> StreamClient {
+        let client = try clients.withLock { state in
             guard state.all.count < maxClients else {
                 throw MastodonError(.serviceUnavailable, "Too many streaming connections on this node")
             }
@@ -164,11 +170,51 @@ public final class StreamingHub: Service {
             state.all[client.id] = client
             return client
         }
+        await subscribeToEvents()
+        return client
     }
 
     func unregister(_ client: StreamClient) {
-        _ = clients.withLock { $0.all.removeValue(forKey: client.id) }
+        let last = clients.withLock { state in
+            state.all.removeValue(forKey: client.id)
+            return state.all.isEmpty
+        }
         client.continuation.finish()
+        guard last else { return }
+        Task { [self] in
+            try? await Task.sleep(for: linger)
+            // Still nobody (the check under the subscription's lock: a client registering now finds it on, or starts anew).
+            events.withLock { subscribers in
+                guard hasNoClients, let current = subscribers else { return }
+                for subscriber in current { subscriber.stop() }
+                subscribers = nil
+            }
+        }
+    }
+
+    /// Starts the event subscription if it is off, and waits (up to two seconds) until Redis has
+    /// confirmed it on every shard.
+    private func subscribeToEvents() async {
+        let inbox = self.inboxContinuation
+        let subscribers = events.withLock { current in
+            if let current { return current }
+            let started = subscriberAddresses.map { RedisSubscriber(addresses: $0, patterns: [StreamChannels.pattern], logger: logger) }
+            for subscriber in started {
+                Thread.detachNewThread {
+                    subscriber.run { channel, payload in
+                        // The invalidations come through their own subscription. An event for nobody is
+                        // dropped on this thread, so it wakes no task.
+                        if channel == RedisKeys.cacheInvalidationChannel || self.hasNoClients { return }
+                        inbox.yield((channel, payload))
+                    }
+                }
+            }
+            current = started
+            return started
+        }
+        for _ in 0..<400 where !subscribers.allSatisfy(\.isSubscribed) {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
     }
 
     /// Loads (or refreshes) whom a client's user follows.

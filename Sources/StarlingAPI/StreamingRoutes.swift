@@ -49,7 +49,7 @@ struct StreamingRoutes: Sendable {
         if [.user, .userNotification, .direct].contains(stream), owner.accountId == nil {
             throw MastodonError(.unprocessableContent, "This method requires an authenticated user")
         }
-        let client = try hub.register(userId: owner.accountId)
+        let client = try await hub.register(userId: owner.accountId)
         client.streams.withLock { _ = $0.insert(stream) }
         await hub.refreshFollowing(client)
         let hub = self.hub
@@ -95,7 +95,7 @@ struct StreamingRoutes: Sendable {
         let granted = OAuthScopes(stored: owner.scopes)
         guard granted.grants(.readStatuses) || granted.grants(.readNotifications) else { return .dontUpgrade }
         return .upgrade([:]) { inbound, outbound, _ in
-            let client = try hub.register(userId: owner.accountId)
+            let client = try await hub.register(userId: owner.accountId)
             defer { hub.unregister(client) }
             await hub.refreshFollowing(client)
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -1,6 +1,9 @@
 import Foundation
 import HTTPTypes
+import Logging
 @testable import StarlingAPI
+import StarlingDomain
+import StarlingRedis
 import StarlingStore
 import Testing
 
@@ -212,6 +215,33 @@ struct APITests {
         #expect(lifetimes.count == 200)
         #expect(lifetimes.allSatisfy { $0 >= .seconds(90) && $0 <= .seconds(111) })
         #expect(lifetimes.max()! - lifetimes.min()! > .seconds(10), "spread over the window")
+    }
+
+    /// The workers' events are subscribed to only while the node has streaming clients (and for a
+    /// linger after the last leaves); the cache invalidations always are.
+    @Test func eventsAreSubscribedToOnlyWhileSomeoneStreams() async throws {
+        try await Harness.with { h in
+            let hub = StreamingHub(services: h.services, logger: Logger(label: "test"), linger: .milliseconds(100))
+            let running = Task { try await hub.run() }
+            defer { running.cancel() }
+            #expect(!hub.isSubscribedToEvents)
+            let first = try await hub.register(userId: nil)
+            #expect(hub.isSubscribedToEvents, "confirmed by Redis before register returns")
+            let second = try await hub.register(userId: nil)
+            hub.unregister(first)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(hub.isSubscribedToEvents, "a client is still streaming")
+            hub.unregister(second)
+            for _ in 0..<100 where hub.isSubscribedToEvents { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(!hub.isSubscribedToEvents, "off once the linger has passed")
+
+            // Without clients, another node's invalidation still lands.
+            h.services.pulledAuthors.set(7_000_001, [1])
+            let channel = RedisKeys.cacheInvalidationChannel
+            _ = try await h.redis.send(key: channel, .publish(channel, CacheInvalidation(pulledOf: [7_000_001]).payload))
+            for _ in 0..<100 where h.services.pulledAuthors.get(7_000_001) != nil { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(h.services.pulledAuthors.get(7_000_001) == nil)
+        }
     }
 
     @Test func migrationsAreIdempotent() async throws {
