@@ -52,7 +52,7 @@ public struct CommonOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. Env STARLING_LOG_LEVEL. Default info.")
     var logLevel: String?
 
-    @Option(help: "Event-loop threads of this process (its sockets and requests run on them). Env STARLING_EVENT_LOOPS. Default: one per core. Nodes sharing a machine run faster with its cores split between them (cluster/starling-cluster does so).")
+    @Option(help: "Event-loop threads of this process (its sockets and requests run on them). Env STARLING_EVENT_LOOPS. Default: one per core. Nodes sharing a machine may take fewer: more throughput, longer tails (README, Configuration).")
     var eventLoops: Int?
 
     /// The event-loop threads asked for; nil: one per core (SwiftNIO's default).
