@@ -152,10 +152,11 @@ public struct APIServices: Sendable {
     }
 
     /// After a post committed: wakes one fan-out worker process (its transaction sent no NOTIFY,
-    /// `OutboxWake`) by pushing a token onto their list, which one of them pops, and tells every
-    /// node that the author's row changed (its statuses_count and last_status_at), and caches the
-    /// new status's counters (all zero), in one Redis wave. If the push fails, the workers are woken by PostgreSQL's NOTIFY instead; if
-    /// that fails too, their poll finds the post within a second. Never thrown: the post stands.
+    /// `OutboxWake`) by pushing a token onto their list, which one of them pops, tells every node
+    /// that the author's row changed (its statuses_count and last_status_at), and caches the new
+    /// status's counters (all zero), in one Redis wave. If the push fails, the workers are woken by
+    /// PostgreSQL's NOTIFY instead; if that fails too, their poll finds the post within a second.
+    /// Never thrown: the post stands.
     /// The token is the status id (workers only count tokens; it tells an observer which post
     /// woke them).
     func postCommitted(_ status: Int64, author: Int64) async {

@@ -7,12 +7,12 @@ import StarlingRedis
 import Synchronization
 
 /// Counts every API request against its budgets (`RateLimitPolicy`) in Redis, so every API node
-/// shares the counts (each node reserves a few requests at a time: `RateLimitLedger`): the general budget per token (its digest, never the token) or, without a
-/// token, per client address; plus the route's own budget (posting, media, registrations,
-/// sign-in). Over budget: 429 in Mastodon's format. Every counted answer carries Mastodon's
-/// `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` for the budget closest to
-/// running out. A Redis failure lets the request through (logged): limits must not turn a shard
-/// outage into a full one.
+/// shares the counts (each node reserves a few requests at a time: `RateLimitLedger`): the general
+/// budget per token (its digest, never the token) or, without a token, per client address; plus
+/// the route's own budget (posting, media, registrations, sign-in). Over budget: 429 in Mastodon's
+/// format. Every counted answer carries Mastodon's `X-RateLimit-Limit`, `X-RateLimit-Remaining`
+/// and `X-RateLimit-Reset` for the budget closest to running out. A Redis failure lets the request
+/// through (logged): limits must not turn a shard outage into a full one.
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = StarlingRequestContext
     let policy: RateLimitPolicy

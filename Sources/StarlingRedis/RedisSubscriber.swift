@@ -45,9 +45,9 @@ public final class RedisSubscriber: Sendable {
         let isStopped = { self.stopped.load(ordering: .relaxed) }
         let command = patterns.isEmpty ? RedisCommand(["SUBSCRIBE"] + channels) : RedisCommand(["PSUBSCRIBE"] + patterns)
         keepConnected(to: addresses, timeoutSeconds: 2, isStopped: isStopped, onFailure: { address, error in
-            self.confirmations.store(0, ordering: .releasing)
             logger.warning("Redis subscription lost; re-subscribing", metadata: ["shard": "\(address)", "error": "\(error)"])
         }) { connection in
+            self.confirmations.store(0, ordering: .releasing)  // a new connection: not subscribed until Redis says so
             try connection.subscribe(command, until: isStopped) { reply in
                 // ["pmessage", pattern, channel, payload] or ["message", channel, payload]; and the
                 // subscription's confirmations, ["psubscribe" or "subscribe", name, count].

@@ -157,14 +157,10 @@ public struct InteractionCache: Sendable {
     /// its generation is still the one in `generations` (read before PostgreSQL was): a write
     /// since then bumped it, and these counters may predate that write.
     public func fillCounts(_ counts: [Int64: StatusInteractions], generations: [Int64: String]) async throws {
-        let ttl = Array(String(countsTTLSeconds).utf8)
         var batch = redis.batch()
         for (id, value) in counts {
             guard let generation = generations[id] else { continue }
-            let key = RedisKeys.counts(id)
-            let text = "\(value.repliesCount) \(value.reblogsCount) \(value.favouritesCount)"
-            let keys = [Array(key.utf8), Array(RedisKeys.countsGeneration(id).utf8)]
-            batch.add(Self.fillCountsScript.call(keys: keys, [Array(generation.utf8), Array(text.utf8), ttl]), routedBy: key)
+            queueCountsFill(id, "\(value.repliesCount) \(value.reblogsCount) \(value.favouritesCount)", generation: generation, in: &batch)
         }
         if batch.isEmpty { return }
         _ = try await redis.send(batch).throwingFirstError()
@@ -175,9 +171,16 @@ public struct InteractionCache: Sendable {
     /// before). A fill under the rule of `fillCounts`, with no generation seen: refused if a write
     /// (a reply, a favourite) already bumped the status's generation.
     public func queueNewStatusCounts(_ id: Int64, in batch: inout RedisBatch) {
+        queueCountsFill(id, "0 0 0", generation: "", in: &batch)
+    }
+
+    /// One call of `fillCountsScript`: `counts` (as `parseCounts` reads them) installed if the
+    /// status's generation is still `generation` ("" for none).
+    private func queueCountsFill(_ id: Int64, _ counts: String, generation: String, in batch: inout RedisBatch) {
         let key = RedisKeys.counts(id)
         let keys = [Array(key.utf8), Array(RedisKeys.countsGeneration(id).utf8)]
-        batch.add(Self.fillCountsScript.call(keys: keys, [[], Array("0 0 0".utf8), Array(String(countsTTLSeconds).utf8)]), routedBy: key)
+        batch.add(Self.fillCountsScript.call(keys: keys, [Array(generation.utf8), Array(counts.utf8), Array(String(countsTTLSeconds).utf8)]),
+                  routedBy: key)
     }
 
     /// KEYS: the counters, their generation; ARGV: the generation seen, the value, the TTL.
