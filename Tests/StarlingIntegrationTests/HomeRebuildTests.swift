@@ -1,5 +1,6 @@
 import StarlingDomain
 import StarlingRedis
+@testable import StarlingStore
 @testable import StarlingTimelines
 import Testing
 
@@ -224,5 +225,63 @@ struct HomeOrderTests {
             try await cache.push([.init(statusId: 30, users: [user], redo: false), .init(statusId: 25, users: [user], redo: false)])
             #expect(try await raw(h, list) == [30, 25, 20, 15, 10, 0])
         }
+    }
+}
+
+/// `StatusStore.newest`, the query behind home rebuilds and pulled pages, against the page
+/// computed by hand from the same rows: authors who post a lot, a little, in bursts or not at all,
+/// deleted statuses, and every kind of page bound.
+@Suite(.enabled(if: TestEnvironment.available, "needs STARLING_TEST_DATABASE_URL and STARLING_TEST_REDIS_SHARDS (./scripts/test sets them)"))
+struct NewestOfAuthorsTests {
+    @Test func itReturnsExactlyTheNewestOfTheAuthors() async throws {
+        try await Harness.with { h in
+            var authors: [Int64] = []
+            for _ in 0..<6 { authors.append(try await h.register("newest").id) }
+            // Ids from a range no other test writes (snowflakes of now are far above it), in an order
+            // that interleaves the authors unevenly: one posts in a long burst at the top, one only
+            // long ago, one never. Private, so that no public timeline shows them.
+            let base = Int64.random(in: 1 << 40 ..< 1 << 41)
+            var rows: [(id: Int64, author: Int64)] = []
+            var generator = SystemRandomNumberGenerator()
+            for step in Int64(0)..<400 {
+                let author: Int64
+                switch step {
+                case 340...: author = authors[0]  // the newest 60 are one author's burst
+                case ..<40: author = authors[step % 2 == 0 ? 1 : 2]  // author 1 stops posting early
+                default: author = authors[[0, 2, 3, 3, 4].randomElement(using: &generator)!]
+                }
+                rows.append((base + step * 3, author))
+            }
+            let deleted = Set(rows.map(\.id).filter { _ in Int.random(in: 0..<10) == 0 })
+            _ = try await h.database.query("test_newest_insert", """
+                INSERT INTO statuses (id, account_id, text, visibility, created_at)
+                SELECT i, a, 'newest', 'private', now() FROM unnest(\(rows.map(\.id))::bigint[], \(rows.map(\.author))::bigint[]) AS t(i, a)
+                """).collect(Int64.self)
+            _ = try await h.database.query("test_newest_delete",
+                "UPDATE statuses SET deleted_at = now() WHERE id = ANY(\(Array(deleted)))").collect(Int64.self)
+
+            let store = StatusStore(database: h.database)
+            let choices: [[Int64]] = [authors, [authors[0]], [authors[1], authors[5]], [authors[5]],
+                                      Array(authors[1...4]), authors + authors]
+            let bounds: [(Int64, Int64)] = [(Int64.max, -1), (base + 1_000, -1), (Int64.max, base + 900),
+                                            (base + 1_030, base + 1_000), (base + 120, base + 119)]
+            for chosen in choices {
+                for (upper, lower) in bounds {
+                    for limit in [1, 3, 8, 20, 40, 800] {
+                        let expected = rows.filter { Set(chosen).contains($0.author) && !deleted.contains($0.id) && $0.id < upper && $0.id > lower }
+                            .map(\.id).sorted(by: >).prefix(limit)
+                        let got = try await store.newest(limit: limit, of: chosen, below: upper, above: lower, label: "test_newest")
+                        #expect(got == Array(expected), "authors \(chosen.map { authors.firstIndex(of: $0)! }), below \(upper - base), above \(lower - base), limit \(limit)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func theFirstPassIsAShareOfThePage() {
+        #expect(StatusStore.firstPassPerAuthor(limit: 800, authors: 46) == 35)
+        #expect(StatusStore.firstPassPerAuthor(limit: 800, authors: 1) == 800)
+        #expect(StatusStore.firstPassPerAuthor(limit: 20, authors: 1_000) == 8)
+        #expect(StatusStore.firstPassPerAuthor(limit: 3, authors: 1_000) == 3)
     }
 }
