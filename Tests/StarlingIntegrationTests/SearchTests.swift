@@ -1,0 +1,40 @@
+import Foundation
+@testable import StarlingStore
+import Testing
+
+/// Full-text search of statuses (`InteractionStore.searchStatusText`): the page is the same whether
+/// the newest statuses fill it or the full-text index has to find older matches.
+@Suite(.enabled(if: TestEnvironment.available, "needs STARLING_TEST_DATABASE_URL and STARLING_TEST_REDIS_SHARDS (./scripts/test sets them)"))
+struct SearchTests {
+    @Test func aPageIsTheSameFromTheRecentWindowOrFromTheIndex() async throws {
+        try await Harness.with { h in
+            let author = try await h.register("searcher")
+            let word = "zq\(UInt32.random(in: 0...UInt32.max))"
+            var matching: [Int64] = []
+            for n in 0..<6 {
+                matching.append(try await h.post(author, "number \(n) says \(word)"))
+                _ = try await h.post(author, "number \(n) says nothing")
+            }
+            matching.append(try await h.post(author, "unlisted \(word)", visibility: "unlisted"))
+            _ = try await h.post(author, "private \(word)", visibility: "private")  // never found
+            let deleted = try await h.post(author, "deleted \(word)")
+            #expect(try await h.call(.delete, "/api/v1/statuses/\(deleted)", token: author.token).status == .ok)
+            let newestFirst = matching.sorted(by: >)
+
+            let store = InteractionStore(database: h.database)
+            // Window 1: only the index can fill a page. 10,000: the window always does (in this test's
+            // database). 4: some pages from each.
+            for window in [1, 4, 10_000] {
+                for (limit, offset) in [(1, 0), (2, 0), (3, 2), (20, 0), (5, 5), (2, 10)] {
+                    let page = try await store.searchStatusText(word, limit: limit, offset: offset, window: window)
+                    #expect(page == Array(newestFirst.dropFirst(offset).prefix(limit)), "window \(window), limit \(limit), offset \(offset)")
+                }
+            }
+            #expect(try await store.searchStatusText("zq0never\(word)", limit: 20, offset: 0).isEmpty)
+            #expect(try await store.searchStatusText("!!!", limit: 20, offset: 0).isEmpty, "a query without words matches nothing")
+
+            let reply = try await h.call(.get, "/api/v2/search?type=statuses&q=\(word)&limit=3", token: author.token)
+            #expect((reply.object["statuses"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == newestFirst.prefix(3).map(String.init))
+        }
+    }
+}
