@@ -7,7 +7,8 @@ import NIOHTTP1
 import StarlingStore
 
 /// The API's HTTP/1 child channel: Hummingbird's WebSocket-upgrading channel, run on the event loop
-/// that owns the connection, plus an answer to a connection's first request when it cannot be parsed.
+/// that owns the connection, plus an answer to a connection's first request when it cannot be parsed,
+/// and a signal when the client closes its side (`ConnectionInputWatch`).
 ///
 /// Why: while the first request's head is being read, the WebSocket upgrade handler owns the
 /// connection, and Hummingbird answers parse errors only once it has handed over (from the second
@@ -24,6 +25,7 @@ struct ParseErrorAnsweringChannel<Base: ServerChildChannel>: ServerChildChannel 
             // Right after the request decoder, whose errors it catches; before the upgrade handler.
             let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
             try pipeline.addHandler(FirstRequestParseErrors(), position: .after(decoder))
+            try pipeline.addHandler(ConnectionInputWatch(), position: .after(decoder))
             return value
         }
     }

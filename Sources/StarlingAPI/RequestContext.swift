@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import StarlingDomain
 import StarlingStore
 import Synchronization
@@ -16,10 +17,13 @@ public struct StarlingRequestContext: RequestContext {
     var params = Params()
     /// The connection's peer (HAProxy, behind the load balancer): see `WebAuth.clientAddress`.
     let peerAddress: String?
+    /// The connection (a stream watches it for the client's leaving: `ConnectionInputWatch`).
+    let channel: any Channel
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.peerAddress = source.channel.remoteAddress?.ipAddress
+        self.channel = source.channel
     }
 
     /// Decodes Mastodon's form-encoded and JSON bodies (and the query string) into `Params`.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 import StarlingDomain
 import StarlingRedis
@@ -103,6 +104,8 @@ public final class StreamingHub: Service {
     private let inbox: AsyncStream<(String, [UInt8])>
     private let inboxContinuation: AsyncStream<(String, [UInt8])>.Continuation
     private let clients = Mutex<(next: Int, all: [Int: StreamClient])>((0, [:]))
+    /// Streaming clients connected to this node (server-sent events and WebSocket).
+    private let connected = Gauge(label: "starling_streaming_clients")
 
     public init(services: APIServices, logger: Logger, maxClients: Int = 10_000, queueLimit: Int = 256, linger: Duration = .seconds(30)) {
         self.services = services
@@ -168,6 +171,7 @@ public final class StreamingHub: Service {
             state.next += 1
             let client = StreamClient(id: state.next, userId: userId, queueLimit: queueLimit)
             state.all[client.id] = client
+            connected.record(state.all.count)
             return client
         }
         await subscribeToEvents()
@@ -177,6 +181,7 @@ public final class StreamingHub: Service {
     func unregister(_ client: StreamClient) {
         let last = clients.withLock { state in
             state.all.removeValue(forKey: client.id)
+            connected.record(state.all.count)
             return state.all.isEmpty
         }
         client.continuation.finish()

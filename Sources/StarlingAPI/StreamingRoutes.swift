@@ -51,6 +51,8 @@ struct StreamingRoutes: Sendable {
         }
         let client = try await hub.register(userId: owner.accountId)
         client.streams.withLock { _ = $0.insert(stream) }
+        // The client closing its side ends the stream at once, not at a later heartbeat's failed write.
+        await ConnectionInputWatch.future(of: context.channel)?.whenComplete { _ in client.continuation.finish() }
         await hub.refreshFollowing(client)
         let hub = self.hub
         return Response(

@@ -99,11 +99,33 @@ import Testing
         }
     }
 
-    /// Writes `bytes` on a new connection and reads until the server closes it or `timeout` passes.
-    static func exchange(port: Int, _ bytes: [UInt8], timeout: Duration) async throws -> (String, Duration) {
+    /// A stream whose client closes its side ends at once (`ConnectionInputWatch`). It used to run
+    /// on until a heartbeat write failed, 30 s or more, holding its place among the node's clients.
+    @Test(.enabled(if: TestEnvironment.available, "needs STARLING_TEST_DATABASE_URL and STARLING_TEST_REDIS_SHARDS"))
+    func aStreamEndsWhenItsClientLeaves() async throws {
+        var options = Harness.Options()
+        options.live = true
+        try await Harness.with(options) { h in
+            let port = try #require(h.client.port)
+            let request = "GET /api/v1/streaming/public?access_token=\(h.appToken) HTTP/1.1\r\nHost: x\r\n\r\n"
+            // Longer than a heartbeat (15 s): without the watch, the node would still be streaming.
+            let (reply, elapsed) = try await Self.exchange(port: port, Array(request.utf8), timeout: .seconds(20), thenCloseOutput: true)
+            #expect(reply.hasPrefix("HTTP/1.1 200"), "\(reply.prefix(200))")
+            #expect(reply.contains("text/event-stream"))
+            #expect(elapsed < .seconds(10), "the stream ended when its client left, not at a heartbeat")
+            #expect(try await h.call(.get, "/health").status == .ok)
+        }
+    }
+
+    /// Writes `bytes` on a new connection (then closes its own side if `thenCloseOutput`) and reads
+    /// until the server closes it or `timeout` passes.
+    static func exchange(port: Int, _ bytes: [UInt8], timeout: Duration, thenCloseOutput: Bool = false) async throws -> (String, Duration) {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel,
+                                                                 configuration: .init(isOutboundHalfClosureEnabled: thenCloseOutput))
+                }
             }
         let start = ContinuousClock.now
         let deadline = Task {
@@ -114,6 +136,10 @@ import Testing
         var received = ByteBuffer()
         try await channel.executeThenClose { inbound, outbound in
             try await outbound.write(ByteBuffer(bytes: bytes))
+            if thenCloseOutput {
+                try await Task.sleep(for: .milliseconds(300))  // the stream has started
+                outbound.finish()
+            }
             do {
                 for try await var chunk in inbound { received.writeBuffer(&chunk) }
             } catch {}  // closed by the deadline
