@@ -202,11 +202,22 @@ public struct InteractionStore: Sendable {
             """).collect(Int64.self)
     }
 
-    /// Tags starting with `prefix`, most used first.
+    /// Tags starting with `prefix`, shortest first, then by name, as Mastodon orders them: the tag
+    /// itself, then the ones that continue it least.
+    ///
+    /// Ordered by use, as it was, every keystroke of an app's autocomplete counted every use of every
+    /// tag the prefix matched (0.5 s for `s` with 30,000 tags used 600,000 times). Here each length
+    /// reads at most a page's worth of names from `tags_by_length`: the cost is bounded by the page
+    /// and the longest tag, whatever the number of tags or of their uses.
     public func searchTags(prefix: String, limit: Int, offset: Int) async throws -> [String] {
-        try await database.query("search_tags", """
-            SELECT t.name FROM tags t WHERE t.name LIKE \(Self.likePrefix(StatusTextParser.normaliseTag(prefix)))
-            ORDER BY (SELECT count(*) FROM status_tags st WHERE st.tag_id = t.id) DESC, t.name LIMIT \(limit) OFFSET \(offset)
+        let prefix = StatusTextParser.normaliseTag(prefix)
+        return try await database.query("search_tags", """
+            SELECT t.name FROM generate_series(\(prefix.unicodeScalars.count), (SELECT coalesce(max(length(name)), 0) FROM tags)) AS l(len)
+            CROSS JOIN LATERAL (
+                SELECT name FROM tags WHERE length(name) = l.len AND name LIKE \(Self.likePrefix(prefix))
+                -- In the index's (byte) order, which the index gives whatever the database's collation.
+                ORDER BY name USING ~<~ LIMIT \(offset + limit)) t
+            ORDER BY l.len, t.name USING ~<~ LIMIT \(limit) OFFSET \(offset)
             """).collect(String.self)
     }
 

@@ -272,5 +272,6 @@ public enum Migrations {
         leaseReturnsStatuses,  // version 22, in PostFunctionMigration.swift
         plainPostStatement,  // version 23, in PostFunctionMigration.swift
         leaseSaysIfAuthorsAreListed,  // version 24, in PostFunctionMigration.swift
+        tagsByLength,  // version 25, in SearchMigration.swift
     ]
 }

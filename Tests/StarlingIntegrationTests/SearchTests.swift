@@ -37,4 +37,22 @@ struct SearchTests {
             #expect((reply.object["statuses"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == newestFirst.prefix(3).map(String.init))
         }
     }
+
+    /// Tags by prefix, as Mastodon orders them: the shortest first (the tag itself), then by name;
+    /// paged by limit and offset.
+    @Test func tagsArePrefixMatchedShortestFirst() async throws {
+        try await Harness.with { h in
+            let author = try await h.register("tagger")
+            let stem = "tq\(String(UInt32.random(in: 0...UInt32.max), radix: 36))"
+            _ = try await h.post(author, "#\(stem)bb #\(stem)ab #\(stem)a #\(stem) #\(stem)é #\(stem)ba_c")
+            let expected = [stem, "\(stem)a", "\(stem)é", "\(stem)ab", "\(stem)bb", "\(stem)ba_c"]
+            let store = InteractionStore(database: h.database)
+            #expect(try await store.searchTags(prefix: stem.uppercased(), limit: 20, offset: 0) == expected)
+            #expect(try await store.searchTags(prefix: stem, limit: 2, offset: 2) == Array(expected[2..<4]))
+            #expect(try await store.searchTags(prefix: "\(stem)b", limit: 20, offset: 0) == ["\(stem)bb", "\(stem)ba_c"])
+            #expect(try await store.searchTags(prefix: "\(stem)_", limit: 20, offset: 0).isEmpty, "_ is not a wildcard")
+            let reply = try await h.call(.get, "/api/v2/search?type=hashtags&q=%23\(stem)&limit=3")
+            #expect((reply.object["hashtags"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == Array(expected.prefix(3)))
+        }
+    }
 }
