@@ -11,31 +11,40 @@ import NIOCore
 final class ConnectionInputWatch: ChannelInboundHandler {
     typealias InboundIn = NIOAny
 
-    private var closed: EventLoopPromise<Void>?
+    private var closing: EventLoopPromise<Void>?
+    /// Completed once, when the client's side closes or the connection ends.
+    private(set) var closed: EventLoopFuture<Void>?
 
     func handlerAdded(context: ChannelHandlerContext) {
-        closed = context.eventLoop.makePromise()
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        closing = promise
+        closed = promise.futureResult
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        closed?.succeed()
+        end()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case .some(.inputClosed) = event as? ChannelEvent { closed?.succeed() }
+        if case .some(.inputClosed) = event as? ChannelEvent { end() }
         context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        closed?.succeed()
+        end()
         context.fireChannelInactive()
+    }
+
+    private func end() {
+        closing?.succeed()
+        closing = nil
     }
 
     /// Completes when `channel`'s client has closed its side or the connection has ended; nil on a
     /// channel without the watch (tests that call the router directly).
     static func future(of channel: any Channel) async -> EventLoopFuture<Void>? {
         try? await channel.eventLoop.submit {
-            try? channel.pipeline.syncOperations.handler(type: ConnectionInputWatch.self).closed?.futureResult
+            try? channel.pipeline.syncOperations.handler(type: ConnectionInputWatch.self).closed
         }.get()
     }
 }
