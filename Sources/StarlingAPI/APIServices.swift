@@ -159,8 +159,9 @@ public struct APIServices: Sendable {
     /// Never thrown: the post stands.
     /// The token is the status id (workers only count tokens; it tells an observer which post
     /// woke them).
-    func postCommitted(_ status: Int64, author: Int64) async {
-        let invalidation = CacheInvalidation(accounts: [author])
+    func postCommitted(_ status: Int64, author: AccountRow) async {
+        var invalidation = CacheInvalidation()
+        invalidation.posted = [CacheInvalidation.Posted(author)]
         apply(invalidation)
         let key = RedisKeys.outboxWakeTokens, channel = RedisKeys.cacheInvalidationChannel
         var batch = redis.batch()
@@ -231,6 +232,9 @@ public struct APIServices: Sendable {
     /// Applies an invalidation, from this node or another.
     func apply(_ message: CacheInvalidation) {
         accountRows.invalidate(message.accounts)
+        for posted in message.posted {
+            accountRows.update(posted.account) { posted.raise(&$0) }
+        }
         tokenOwners.invalidate(message.tokens)
         blocksAndMutes.invalidate(message.relationsOf)
         contentFilters.invalidate(message.filtersOf)
@@ -255,9 +259,16 @@ public struct APIServices: Sendable {
 
 /// What changed, as carried on `RedisKeys.cacheInvalidationChannel`: `a<id>` for an account row,
 /// `p<id>` for a user's pulled-author list, `P` for every pulled-author list, `t<hex digest>` for
-/// a revoked token, `r<id>` for a user's blocks and mutes; space-separated.
+/// a revoked token, `r<id>` for a user's blocks and mutes, `f<id>` for a user's filters, `s…` for a
+/// post (`posted`); space-separated.
 struct CacheInvalidation: Sendable, Equatable {
     var accounts: [Int64] = []
+    /// Authors who posted, with the counters their post left (`s<id>:<statuses_count>:<last_status_at
+    /// in ms>`): a node holding the author's row raises its counters to these instead of dropping
+    /// it, so a post no longer sends every node that shows its author back to PostgreSQL for the row.
+    /// Raised, never lowered: two posts' messages may arrive in either order. (A delete drops the
+    /// row: `a<id>`.)
+    var posted: [Posted] = []
     var pulledOf: [Int64] = []
     var allPulled = false
     var tokens: [TokenDigest] = []
@@ -265,19 +276,53 @@ struct CacheInvalidation: Sendable, Equatable {
     /// Users whose filters changed (`f<id>`).
     var filtersOf: [Int64] = []
 
+    struct Posted: Sendable, Equatable {
+        var account: Int64
+        var statusesCount: Int64
+        var lastStatusAtMillis: Int64
+
+        init(account: Int64, statusesCount: Int64, lastStatusAtMillis: Int64) {
+            self.account = account
+            self.statusesCount = statusesCount
+            self.lastStatusAtMillis = lastStatusAtMillis
+        }
+
+        init(_ author: AccountRow) {
+            self.init(account: author.id, statusesCount: author.statusesCount,
+                      lastStatusAtMillis: Int64(((author.lastStatusAt ?? Date()).timeIntervalSince1970 * 1000).rounded()))
+        }
+
+        func raise(_ row: inout AccountRow) {
+            row.statusesCount = max(row.statusesCount, statusesCount)
+            let at = Date(timeIntervalSince1970: Double(lastStatusAtMillis) / 1000)
+            if (row.lastStatusAt ?? .distantPast) < at { row.lastStatusAt = at }
+        }
+    }
+
     var payload: [UInt8] {
         let parts = accounts.map { "a\($0)" } + pulledOf.map { "p\($0)" } + (allPulled ? ["P"] : []) + tokens.map { "t\($0.hex)" }
             + relationsOf.map { "r\($0)" } + filtersOf.map { "f\($0)" }
+            + posted.map { "s\($0.account):\($0.statusesCount):\($0.lastStatusAtMillis)" }
         return Array(parts.joined(separator: " ").utf8)
     }
 
-    /// nil for a malformed message (ignored: the caches still expire).
+    private static let kinds = Set("apPtrfs".utf8)
+
+    /// nil for a malformed part (the message is ignored: the caches still expire). A part of a kind
+    /// this version does not know (from a newer node, during an upgrade) is skipped.
     init?(payload: [UInt8]) {
         for part in payload.split(separator: UInt8(ascii: " ")) {
             guard let kind = part.first else { continue }
             if kind == UInt8(ascii: "t") {
                 guard let digest = TokenDigest(hex: String(decoding: part.dropFirst(), as: UTF8.self)) else { return nil }
                 tokens.append(digest)
+                continue
+            }
+            if kind == UInt8(ascii: "s") {
+                let fields = part.dropFirst().split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
+                    .map { Int64(String(decoding: $0, as: UTF8.self)) }
+                guard fields.count == 3, let account = fields[0], let count = fields[1], let at = fields[2] else { return nil }
+                posted.append(Posted(account: account, statusesCount: count, lastStatusAtMillis: at))
                 continue
             }
             let number = Int64(String(decoding: part.dropFirst(), as: UTF8.self))
@@ -287,6 +332,8 @@ struct CacheInvalidation: Sendable, Equatable {
             case (UInt8(ascii: "r"), let id?): relationsOf.append(id)
             case (UInt8(ascii: "f"), let id?): filtersOf.append(id)
             case (UInt8(ascii: "P"), nil): allPulled = true
+            case (let other, _) where Self.kinds.contains(other): return nil  // a known kind, malformed
+            case (let other, _) where (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(other | 0x20): continue  // a newer version's
             default: return nil
             }
         }

@@ -72,14 +72,30 @@ final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     func invalidate(_ keys: some Sequence<Key>) {
         let now = ContinuousClock.now
         state.withLock { state in
-            if state.invalidated.count >= capacity {
-                state.invalidated = state.invalidated.filter { now - $0.value < Self.invalidationMemory }
-            }
             for key in keys {
                 state.entries[key] = nil
-                state.invalidated[key] = now
+                remember(key, invalidatedAt: now, in: &state)
             }
         }
+    }
+
+    /// Changes `key`'s cached value in place, if there is one (its lifetime unchanged), and refuses
+    /// fills that started earlier, as `invalidate` does: they may have read the value before the change.
+    func update(_ key: Key, _ change: (inout Value) -> Void) {
+        let now = ContinuousClock.now
+        state.withLock { state in
+            remember(key, invalidatedAt: now, in: &state)
+            guard var entry = state.entries[key] else { return }
+            change(&entry.value)
+            state.entries[key] = entry
+        }
+    }
+
+    private func remember(_ key: Key, invalidatedAt now: ContinuousClock.Instant, in state: inout State) {
+        if state.invalidated.count >= capacity {
+            state.invalidated = state.invalidated.filter { now - $0.value < Self.invalidationMemory }
+        }
+        state.invalidated[key] = now
     }
 
     /// Drops everything (and refuses every fill that started before now).

@@ -216,9 +216,9 @@ struct MastodonRoutes: Sendable {
             created = (row, author, nil)
         }
         // Every post (with a poll too: the same function writes it) leaves waking the workers to
-        // us (`OutboxWake`), sent with the invalidation of its author's row.
+        // us (`OutboxWake`), sent with its author's new counters for the other nodes' caches.
         let (row, author, pollEntity) = created
-        await services.postCommitted(new.id, author: author.id)
+        await services.postCommitted(new.id, author: author)
         if let parent = row.inReplyToId { await services.interactionsChanged(statuses: [parent]) }  // its replies_count
         services.accountRows.set(author.id, author)  // as the post left it
         var entity = services.renderer.status(row, author: author)

@@ -186,9 +186,53 @@ struct APITests {
     @Test func invalidationMessagesRoundTripAndRejectGarbage() {
         let message = CacheInvalidation(accounts: [1, 42], pulledOf: [7], allPulled: true)
         #expect(CacheInvalidation(payload: message.payload) == message)
-        #expect(CacheInvalidation(payload: Array("a1 x2".utf8)) == nil)
+        var posted = CacheInvalidation(accounts: [3])
+        posted.posted = [.init(account: 5, statusesCount: 12, lastStatusAtMillis: 1_764_000_000_123)]
+        #expect(CacheInvalidation(payload: posted.payload) == posted)
+        #expect(String(decoding: posted.payload, as: UTF8.self) == "a3 s5:12:1764000000123")
+        #expect(CacheInvalidation(payload: Array("a1 x2".utf8)) == CacheInvalidation(accounts: [1]), "a newer version's kind is skipped")
         #expect(CacheInvalidation(payload: Array("a".utf8)) == nil)
+        #expect(CacheInvalidation(payload: Array("s5:12".utf8)) == nil)
+        #expect(CacheInvalidation(payload: Array("s5:12:x".utf8)) == nil)
+        #expect(CacheInvalidation(payload: Array("a1 #2".utf8)) == nil)
         #expect(CacheInvalidation(payload: []) == CacheInvalidation(accounts: [], pulledOf: [], allPulled: false))
+    }
+
+    /// Another node's post raises the author's counters in this node's cached row (no trip to
+    /// PostgreSQL for it), never lowers them, and a fill that read the row before is refused.
+    @Test func aPostRaisesTheCachedCountersOfItsAuthor() async throws {
+        let options = { var options = Harness.Options(); options.cacheTTL = .seconds(300); return options }()
+        try await Harness.with(options) { h in
+            let author = try await h.register("poster")
+            let cached = try #require(try await h.services.accountRows([author.id])[author.id])
+            #expect(cached.statusesCount == 0)
+            let later = Date().addingTimeInterval(60)
+            func message(_ count: Int64, at date: Date) -> [UInt8] {
+                var message = CacheInvalidation()
+                message.posted = [.init(account: author.id, statusesCount: count, lastStatusAtMillis: Int64(date.timeIntervalSince1970 * 1000))]
+                return message.payload
+            }
+            let channel = RedisKeys.cacheInvalidationChannel
+            _ = try await h.redis.send(key: channel, .publish(channel, message(7, at: later)))
+            for _ in 0..<100 where h.services.accountRows.get(author.id)?.statusesCount != 7 { try await Task.sleep(for: .milliseconds(20)) }
+            let raised = try #require(h.services.accountRows.get(author.id))
+            #expect(raised.statusesCount == 7)
+            #expect(abs((raised.lastStatusAt ?? .distantPast).timeIntervalSince(later)) < 0.01)
+            #expect(raised.username == cached.username, "the rest of the row is kept")
+
+            // An earlier post's message, arriving late, lowers nothing.
+            let ticket = h.services.accountRows.fillTicket()
+            h.services.apply(try #require(CacheInvalidation(payload: message(6, at: Date()))))
+            #expect(h.services.accountRows.get(author.id)?.statusesCount == 7)
+            #expect(h.services.accountRows.get(author.id)?.lastStatusAt == raised.lastStatusAt)
+            // A fill that read the row before the message does not put the old counters back.
+            h.services.accountRows.set(author.id, cached, readSince: ticket)
+            #expect(h.services.accountRows.get(author.id)?.statusesCount == 7)
+
+            // This node's own post leaves its row as the post left it (statuses_count from PostgreSQL).
+            _ = try await h.post(author, "counted")
+            #expect(h.services.accountRows.get(author.id)?.statusesCount == 1)
+        }
     }
 
     /// A fill that read the source before an invalidation must not install its stale value.
