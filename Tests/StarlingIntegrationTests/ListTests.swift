@@ -292,6 +292,13 @@ struct ListTests {
             #expect(try await listTimeline(h, owner, list) == [replyToSelf, replyToOwner, byMember, before])
             try await buildList(h, owner, list)
             #expect(try await redisList(h, owner, list).sorted(by: >) == [replyToSelf, replyToOwner, byMember, before])
+            // And a read by pull, in both directions.
+            let store = ListStore(database: h.database)
+            let row = try #require(try await store.list(id: Int64(list) ?? 0))
+            #expect(try await store.timeline(list: row, pushedBelow: nil, page: PageRequest()) == [replyToSelf, replyToOwner, byMember, before])
+            #expect(try await store.timeline(list: row, pushedBelow: nil, page: PageRequest(maxId: replyToOwner)) == [byMember, before])
+            #expect(try await store.timeline(list: row, pushedBelow: nil, page: PageRequest(minId: before, limit: 1)) == [byMember])
+            #expect(try await store.timeline(list: row, pushedBelow: nil, page: PageRequest(minId: before, limit: 2)) == [replyToOwner, byMember])
 
             // "followed": replies to accounts the owner follows show too.
             #expect(try await h.call(.put, "/api/v1/lists/\(list)", token: owner.token, form: ["replies_policy": "followed"]).status == .ok)
