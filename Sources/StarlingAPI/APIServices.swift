@@ -267,7 +267,8 @@ struct CacheInvalidation: Sendable, Equatable {
     /// in ms>`): a node holding the author's row raises its counters to these instead of dropping
     /// it, so a post no longer sends every node that shows its author back to PostgreSQL for the row.
     /// Raised, never lowered: two posts' messages may arrive in either order. (A delete drops the
-    /// row: `a<id>`.)
+    /// row: `a<id>`. A post's message overtaken by a later delete's, from another node, can leave a
+    /// refilled row one too high until it expires: accepted, for a count and the cache's lifetime.)
     var posted: [Posted] = []
     var pulledOf: [Int64] = []
     var allPulled = false

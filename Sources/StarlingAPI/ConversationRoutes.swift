@@ -130,6 +130,10 @@ extension MastodonRoutes {
         guard !query.isEmpty else { throw MastodonError(.badRequest, "Search query is missing") }
         guard query.count <= 200 else { throw MastodonError(.badRequest, "Search query is too long (at most 200 characters)") }
         let limit = try Self.boundedInt(input.limit, name: "limit", default: 20, range: 1...40)
+        // As Mastodon: only a signed-in user pages through results (each page reads deeper).
+        if viewer == nil, !(input.offset ?? "").isEmpty {
+            throw MastodonError(.unauthorized, "Search queries pagination is not supported without authentication")
+        }
         let offset = try Self.boundedInt(input.offset, name: "offset", default: 0, range: 0...10_000)
         let type = input.type
         guard type == nil || ["accounts", "hashtags", "statuses"].contains(type!) else {

@@ -2590,7 +2590,8 @@ enum OpenAPIDocument {
       "schema": {
        "type": "integer",
        "minimum": 0
-      }
+      },
+      "description": "At most 10000; only for a signed-in user (401 otherwise, as Mastodon)."
      },
      {
       "name": "resolve",

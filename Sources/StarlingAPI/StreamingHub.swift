@@ -179,8 +179,9 @@ public final class StreamingHub: Service {
     }
 
     func unregister(_ client: StreamClient) {
+        // Called twice for most clients (the stream's end, the connection's): only the first counts.
         let last = clients.withLock { state in
-            state.all.removeValue(forKey: client.id)
+            guard state.all.removeValue(forKey: client.id) != nil else { return false }
             connected.record(state.all.count)
             return state.all.isEmpty
         }

@@ -51,10 +51,11 @@ struct StreamingRoutes: Sendable {
         }
         let client = try await hub.register(userId: owner.accountId)
         client.streams.withLock { _ = $0.insert(stream) }
-        // The client closing its side ends the stream at once, not at a later heartbeat's failed write.
-        await ConnectionInputWatch.future(of: context.channel)?.whenComplete { _ in client.continuation.finish() }
-        await hub.refreshFollowing(client)
         let hub = self.hub
+        // The client closing its side ends the stream at once, not at a later heartbeat's failed
+        // write; and unregisters it even if it left before the body ran (its head's write failed).
+        await ConnectionInputWatch.future(of: context.channel)?.whenComplete { _ in hub.unregister(client) }
+        await hub.refreshFollowing(client)
         return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],

@@ -303,8 +303,8 @@ public struct ListStore: Sendable {
     /// statuses (only those below `threshold` followers when given: pushed authors, for a rebuild),
     /// within the page's bounds.
     ///
-    /// The candidates are the members' newest ids (`StatusStore.newest`, bounded by a cutoff
-    /// however many members the list has: reading each member's page, as before, read 220,000 index
+    /// The candidates are the members' newest ids (`StatusStore.newest`: a few per member, then more
+    /// only from members above its cutoff; reading each member's page, as before, read 220,000 index
     /// entries for a rebuild's page of a 500-member list); what the replies policy needs is then read
     /// for those ids alone.
     public func timeline(list: ListRow, pushedBelow threshold: Int64?, page: PageRequest) async throws -> [Int64] {

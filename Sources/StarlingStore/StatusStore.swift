@@ -202,8 +202,9 @@ public struct StatusStore: Sendable {
             UNION ALL
             SELECT s.id FROM unfinished u CROSS JOIN cutoff c
             CROSS JOIN LATERAL (
+                -- The author already has firstPass ids above the cutoff: at most limit - firstPass more can count.
                 SELECT id FROM statuses WHERE account_id = u.author AND deleted_at IS NULL AND id < u.lowest AND id > c.id
-                ORDER BY id DESC LIMIT \(limit)) s
+                ORDER BY id DESC LIMIT \(limit - firstPass)) s
             WHERE u.lowest > c.id
             ORDER BY id DESC LIMIT \(limit)
             """).collect(Int64.self)

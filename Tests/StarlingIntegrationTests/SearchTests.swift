@@ -22,12 +22,16 @@ struct SearchTests {
             let newestFirst = matching.sorted(by: >)
 
             let store = InteractionStore(database: h.database)
-            // Window 1: only the index can fill a page. 10,000: the window always does (in this test's
-            // database). 4: some pages from each.
+            // Window 1: the window alone rarely fills a page. 10,000: it always does (in this test's
+            // database). 4: some pages from each. A walk budget of 0 sends the rest to the index; a
+            // large one to the walk back through the primary key whenever the window saw a match.
             for window in [1, 4, 10_000] {
-                for (limit, offset) in [(1, 0), (2, 0), (3, 2), (20, 0), (5, 5), (2, 10)] {
-                    let page = try await store.searchStatusText(word, limit: limit, offset: offset, window: window)
-                    #expect(page == Array(newestFirst.dropFirst(offset).prefix(limit)), "window \(window), limit \(limit), offset \(offset)")
+                for walkBudget in [0, 1 << 40] {
+                    for (limit, offset) in [(1, 0), (2, 0), (3, 2), (20, 0), (5, 5), (2, 10)] {
+                        let page = try await store.searchStatusText(word, limit: limit, offset: offset, window: window, walkBudget: walkBudget)
+                        #expect(page == Array(newestFirst.dropFirst(offset).prefix(limit)),
+                                "window \(window), walk budget \(walkBudget), limit \(limit), offset \(offset)")
+                    }
                 }
             }
             #expect(try await store.searchStatusText("zq0never\(word)", limit: 20, offset: 0).isEmpty)
@@ -35,6 +39,15 @@ struct SearchTests {
 
             let reply = try await h.call(.get, "/api/v2/search?type=statuses&q=\(word)&limit=3", token: author.token)
             #expect((reply.object["statuses"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == newestFirst.prefix(3).map(String.init))
+            let deeper = try await h.call(.get, "/api/v2/search?type=statuses&q=\(word)&limit=3&offset=3", token: author.token)
+            #expect((deeper.object["statuses"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == newestFirst.dropFirst(3).prefix(3).map(String.init))
+            // As Mastodon: paging a search needs a signed-in user (an app's token is not one).
+            for token in [nil, h.appToken] {
+                let anonymous = try await h.call(.get, "/api/v2/search?q=\(word)&offset=0", token: token)
+                #expect(anonymous.status == .unauthorized)
+                #expect(anonymous.error == "Search queries pagination is not supported without authentication")
+            }
+            #expect(try await h.call(.get, "/api/v2/search?q=\(word)").status == .ok, "without offset, anyone may search")
         }
     }
 
