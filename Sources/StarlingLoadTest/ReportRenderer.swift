@@ -40,6 +40,7 @@ public enum ReportRenderer {
         }
         out.append("latencies in ms; open-loop latencies are measured from the intended send time")
         if let soak = r.soak { out.append(""); out.append(SoakRendering.table(soak)) }
+        if let recovery = r.recovery { out.append(recovery.line) }
         if let s = r.server {
             var line = "server (/metrics, main open-loop phase): \(Int(s.deliveries)) fan-out deliveries (\(num(s.deliveriesPerSecond))/s), \(Int(s.fanoutJobs)) fan-out jobs, outbox depth after \(Int(s.outboxDepthAfter))"
             if let lag = s.fanoutLagMeanSeconds { line += ", fan-out lag mean \(num(lag * 1000)) ms" }

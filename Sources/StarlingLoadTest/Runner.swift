@@ -35,6 +35,8 @@ public enum RunMode: String, Sendable, Codable {
     /// Posts and home reads at half load (or `--rate`) for a long time, sampling the nodes' memory,
     /// sockets, Redis memory and the outbox (`Soak.swift`).
     case soak
+    /// Home reads before and after every Redis shard is flushed, until they are back (`Recovery.swift`).
+    case recovery
 }
 
 public struct LoadTestOptions: Sendable {
@@ -76,6 +78,10 @@ public struct LoadTestOptions: Sendable {
     public var soakSeconds: Double = 600
     public var soakInterval: Double = 10
     public var soakProcesses: [SoakProcess] = []
+    /// Recovery run: at most this many 2 s windows after the flush.
+    public var recoveryWindows: Int = 30
+    /// Recovery run: older statuses written first (`LoadTestRunner.seedHistory`).
+    public var recoveryStatuses: Int = 500_000
     public init() {}
 }
 
@@ -116,6 +122,7 @@ public struct Report: Codable, Sendable {
     public var scaling: ScalingReport?
     /// The soak run's samples (`--soak`).
     public var soak: SoakReport?
+    public var recovery: RecoveryReport?
     public var ratios: [Ratio] = []
     public var notes: [String] = []
 }
@@ -211,6 +218,8 @@ public struct LoadTestRunner: Sendable {
             report.phases += phases
         case .soak:
             try await soakPhases(&report, c)
+        case .recovery:
+            try await recoveryPhases(&report, c)
         case .model:
             let mixed = try await closedLoopMix(&report, c)
             try await mainOpenLoop(&report, c, rate: o.rate ?? max(1, mixed.throughput / 2))

@@ -83,6 +83,12 @@ struct LoadTestCommand: AsyncParsableCommand {
     @Flag(help: "Soak run: posts and home reads at half their closed-loop maximum (or --rate) for --soak-minutes, sampling RSS and sockets of every node (pids from the env file), Redis memory per shard and the outbox depth.")
     var soak = false
 
+    @Flag(help: "Recovery run: older statuses written to PostgreSQL (--recovery-statuses), home reads at their closed-loop maximum, then FLUSHALL on every Redis shard of the cluster (its homes are rebuilt from PostgreSQL as they are read), then home reads in 2 s windows until they are back to 80 % (at most a minute). Only against a load-test cluster.")
+    var recovery = false
+
+    @Option(help: "Recovery run: older statuses to write first, by skewed authors (0: none).")
+    var recoveryStatuses: Int = 500_000
+
     @Option(help: "Soak run: minutes of load.")
     var soakMinutes: Double = 10
 
@@ -146,11 +152,13 @@ struct LoadTestCommand: AsyncParsableCommand {
         let reader = SettingReader(environment: ClusterEnvironment.layered(file: cluster, process: environment))
 
         var options = LoadTestOptions()
-        guard smoke || RunMode(rawValue: mode) != nil else { throw ValidationError("--mode must be full, smoke, model, scaling or soak") }
-        options.mode = smoke ? .smoke : soak ? .soak : (RunMode(rawValue: mode) ?? .full)
+        guard smoke || RunMode(rawValue: mode) != nil else { throw ValidationError("--mode must be full, smoke, model, scaling, soak or recovery") }
+        options.mode = smoke ? .smoke : soak ? .soak : recovery ? .recovery : (RunMode(rawValue: mode) ?? .full)
         guard soakMinutes > 0, soakInterval > 0 else { throw ValidationError("--soak-minutes and --soak-interval must be positive") }
         options.soakSeconds = soakMinutes * 60
         options.soakInterval = soakInterval
+        guard recoveryStatuses >= 0 else { throw ValidationError("--recovery-statuses must not be negative") }
+        options.recoveryStatuses = recoveryStatuses
         options.soakProcesses = ["API", "WORKER"].flatMap { kind in
             (1...16).compactMap { n in cluster["\(kind)\(n)_PID"].flatMap { Int32($0) }.map { SoakProcess(name: "\(kind.lowercased())\(n)", pid: $0) } }
         }
