@@ -66,6 +66,8 @@ public final class FanoutWorker: Service {
     /// Finished rows not deleted yet: the next lease of any loop of this process deletes them
     /// (`drain(deferringDeletions:)`).
     private let deferredDeletions = Mutex<[Int64]>([])
+    /// Whether a wake-up needs a loop of its own (`LeaseDemand`).
+    let demand = LeaseDemand()
 
     public init(database: Database, cache: TimelineCache, settings: WorkerSettings, logger: Logger) {
         self.database = database
@@ -82,20 +84,24 @@ public final class FanoutWorker: Service {
     }
 
     public func run() async throws {
-        // One wake-up stream per processing loop. A NOTIFY or a poll tick wakes one loop; a loop that
-        // leases a full batch wakes the next, so loops join in as the outbox fills, and an idle
-        // outbox costs one lease query per tick, not one per loop.
+        // One wake-up stream per processing loop. A post's token, a NOTIFY or a poll tick wakes one
+        // loop when none is draining; a loop that leases a full batch wakes the next, so loops join
+        // in as the outbox fills, and an idle outbox costs one lease query per tick, not one per loop.
         let bells = (0..<max(1, settings.concurrency)).map { _ in AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1)) }
         let turn = Atomic<Int>(0)
         let ring: @Sendable () -> Void = {
             bells[turn.wrappingAdd(1, ordering: .relaxed).oldValue % bells.count].continuation.yield()
         }
+        // A wake-up rings a loop only when no loop is already leasing (`LeaseDemand`); a full batch
+        // rings one regardless, so loops join as the outbox fills.
+        let demand = self.demand
+        let wake: @Sendable () -> Void = { if demand.wake() { ring() } }
         await withDiscardingTaskGroup { background in
-            background.addTask { await self.listen(ring: ring) }
-            background.addTask { await self.listenForPosts(ring: ring) }
+            background.addTask { await self.listen(ring: wake) }
+            background.addTask { await self.listenForPosts(ring: wake) }
             background.addTask {
                 while !Task.isCancelled {
-                    ring()
+                    wake()
                     await self.reportDepth()
                     try? await Task.sleep(for: self.settings.pollInterval)
                 }
@@ -179,6 +185,9 @@ public final class FanoutWorker: Service {
     public func drain(wakeAnother: @Sendable () -> Void = {}, deferringDeletions: Bool = false) async {
         // Rows finished in the last batch are deleted by the next lease statement (one round trip
         // for both); whatever is left when the loop stops is deleted on its own.
+        demand.enter()
+        var draining = true
+        defer { if draining { demand.leave() } }
         var finished: [Int64] = deferringDeletions ? deferredDeletions.withLock { rows in defer { rows = [] }; return rows } : []
         let busy = lastWork.withLock { last in last.map { ContinuousClock.now - $0 < settings.busyWindow } ?? false }
         if busy && settings.batchWindow > .zero {
@@ -186,6 +195,7 @@ public final class FanoutWorker: Service {
         }
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let jobs: [OutboxJob]
+            demand.leasing()
             do {
                 // A lease waiting for PostgreSQL holds no batch: SIGTERM cancels it rather than letting it
                 // run to its deadline, so a node exits promptly during an outage.
@@ -200,13 +210,21 @@ public final class FanoutWorker: Service {
                 }
                 break
             }
-            if jobs.isEmpty { return }
+            if jobs.isEmpty {
+                if demand.mayLeave() { draining = false; return }
+                continue  // a wake-up came after this lease began: its row may be one it did not see
+            }
             lastWork.withLock { $0 = ContinuousClock.now }
             if jobs.count == settings.batchSize { wakeAnother() }
             finished = await runUntilShutdownGrace { await self.run(batch: jobs) }
             if deferringDeletions && jobs.count < settings.batchSize && !Task.isShuttingDownGracefully {
-                deferredDeletions.withLock { $0 += finished }
-                return
+                // Posts that woke the workers during this batch are leased now, with these rows'
+                // deletion in the same statement; with none, the next lease deletes them.
+                if demand.mayLeave() {
+                    draining = false
+                    deferredDeletions.withLock { $0 += finished }
+                    return
+                }
             }
         }
         do {

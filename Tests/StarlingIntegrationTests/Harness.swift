@@ -205,6 +205,29 @@ struct Harness: Sendable {
         await worker.drain()
     }
 
+    /// Runs a worker node's fan-out loops and push sender, as `starling worker` does, for `body`
+    /// (woken by posts' Redis tokens and NOTIFY, as in production).
+    func withRunningWorker<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        var logger = Logger(label: "test-worker")
+        logger.logLevel = .warning
+        var settings = WorkerSettings()
+        settings.policy = Harness.Options().policy
+        settings.inactiveAfterSeconds = 3600
+        settings.push.publicURL = "http://starling.test"
+        settings.push.subject = "mailto:admin@starling.test"
+        settings.push.retryBaseDelay = 0.05  // retries in tens of milliseconds, not seconds
+        let node = WorkerNode(settings: settings, database: database, redis: redis, host: "127.0.0.1", port: 0, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [.init(service: node.worker), .init(service: node.push)], logger: logger))
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            defer { tasks.cancelAll() }
+            let value = try await body()
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return value
+        }
+    }
+
     /// Reads a home timeline until its Redis list is built (the first read serves by pull and queues the rebuild).
     func buildHome(_ user: User) async throws {
         _ = try await home(user)

@@ -289,6 +289,46 @@ struct TimelineTests {
         }
     }
 
+    /// A running worker, woken by the posts themselves: concurrent posts' wake-ups are coalesced into
+    /// fewer leases (`LeaseDemand`), and every post still reaches its followers' lists.
+    @Test func aRunningWorkerDeliversEveryPostOfAConcurrentBurst() async throws {
+        try await Harness.with { h in
+            let reader = try await h.register("burstreader")
+            var registered: [Harness.User] = []
+            for _ in 0..<4 {
+                let author = try await h.register("burstauthor")
+                try await h.follow(reader, author)
+                registered.append(author)
+            }
+            let authors = registered
+            try await h.buildHome(reader)
+            await h.drain()
+            let posted = try await h.withRunningWorker { () -> [Int64] in
+                let posted = try await withThrowingTaskGroup(of: [Int64].self) { group in
+                    for poster in 0..<16 {
+                        let author = authors[poster % authors.count]
+                        group.addTask {
+                            var ids: [Int64] = []
+                            for n in 0..<15 { ids.append(try await h.post(author, "burst \(poster) \(n)")) }
+                            return ids
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0 += $1 }
+                }
+                let deadline = ContinuousClock.now + .seconds(20)
+                while Set(try await h.redisHome(reader)) != Set(posted), ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                return posted
+            }
+            let home = try await h.redisHome(reader)
+            #expect(posted.count == 240)
+            #expect(Set(home) == Set(posted), "every post delivered")
+            #expect(home.count == posted.count, "each once")
+            #expect(try await h.home(reader, "limit=40") == Array(posted.sorted(by: >).prefix(40)), "the newest first")
+        }
+    }
+
     @Test func followMergesRecentStatusesAndUnfollowRemovesThem() async throws {
         try await Harness.with { h in
             let author = try await h.register("writer"), reader = try await h.register("newfan")

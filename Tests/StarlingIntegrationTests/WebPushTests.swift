@@ -46,28 +46,6 @@ struct WebPushTests {
                                 rawBody: Array(try JSONSerialization.data(withJSONObject: body)), contentType: "application/json")
     }
 
-    /// Runs a worker node's fan-out loops and push sender, as `starling worker` does, for `body`.
-    static func withWorker<T: Sendable>(_ h: Harness, _ body: @Sendable () async throws -> T) async throws -> T {
-        var logger = Logger(label: "push-test-worker")
-        logger.logLevel = .warning
-        var settings = WorkerSettings()
-        settings.policy = Harness.Options().policy
-        settings.inactiveAfterSeconds = 3600
-        settings.push.publicURL = "http://starling.test"
-        settings.push.subject = "mailto:admin@starling.test"
-        settings.push.retryBaseDelay = 0.05  // retries in tens of milliseconds, not seconds
-        let node = WorkerNode(settings: settings, database: h.database, redis: h.redis, host: "127.0.0.1", port: 0, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [.init(service: node.worker), .init(service: node.push)], logger: logger))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            defer { tasks.cancelAll() }
-            let value = try await body()
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return value
-        }
-    }
-
     /// Checks `condition` until it holds or `limit` passes (the worker settles right after the
     /// push service answers, on its own task).
     static func await(within limit: Duration, _ condition: () async throws -> Bool) async throws {
@@ -108,7 +86,7 @@ struct WebPushTests {
             #expect(alerts["mention"] == true && alerts["follow"] == false && alerts["favourite"] == false)
             let subscriptionId = try #require(subscribed.object["id"] as? Int64 ?? (subscribed.object["id"] as? Int).map(Int64.init))
 
-            let (received, posted) = try await Self.withWorker(h) {
+            let (received, posted) = try await h.withRunningWorker {
                 // A follow (alert off) queues nothing; the mention does.
                 try await h.follow(bob, alice.user)
                 let start = ContinuousClock.now
@@ -184,7 +162,7 @@ struct WebPushTests {
             let dave = try await Self.subscriber(h, "dave")
             let erin = try await h.register("erin")
             #expect(try await Self.subscribe(h, dave, endpoint: service.url("/push/dave")).status == .ok)
-            try await Self.withWorker(h) {
+            try await h.withRunningWorker {
                 _ = try await h.post(erin, "@\(dave.user.username) ping")
                 #expect(try await service.waitFor(count: 1) != nil)
                 // Settled right after the answer: wait for the row to go.
@@ -206,7 +184,7 @@ struct WebPushTests {
             let gina = try await h.register("gina")
             let reply = try await Self.subscribe(h, frank, endpoint: service.url("/push/frank"))
             let id = try #require(reply.object["id"] as? Int64 ?? (reply.object["id"] as? Int).map(Int64.init))
-            try await Self.withWorker(h) {
+            try await h.withRunningWorker {
                 _ = try await h.post(gina, "@\(frank.user.username) are you there?")
                 let requests = try #require(try await service.waitFor(count: 3), "retried after the 500s")
                 for request in requests {
@@ -229,7 +207,7 @@ struct WebPushTests {
             let judy = try await h.register("judy")
             let reply = try await Self.subscribe(h, ivan, endpoint: service.url("/push/ivan"))
             let id = try #require(reply.object["id"] as? Int64 ?? (reply.object["id"] as? Int).map(Int64.init))
-            try await Self.withWorker(h) {
+            try await h.withRunningWorker {
                 _ = try await h.post(judy, "@\(ivan.user.username) hi")
                 #expect(try await service.waitFor(count: 1) != nil)
                 try await Self.await(within: .seconds(5)) { try await deliveries(h, subscription: id) == 0 }
