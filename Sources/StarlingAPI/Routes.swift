@@ -168,7 +168,10 @@ struct MastodonRoutes: Sendable {
     }
 
     func accountStatuses(_ request: Request, _ context: StarlingRequestContext, id: String?) async throws -> Response {
-        let target = try await accountRow(id)
+        // Only whether the account exists is needed here: from the node's cache, as timelines' authors.
+        guard let id = id.flatMap({ Int64($0) }), let target = try await services.accountRows([id])[id] else {
+            throw MastodonError.notFound
+        }
         if context.params.bool("pinned") { return try await pinnedStatuses(context, account: target.id) }  // ListRoutes.swift
         let page = try context.page()
         let viewer = context.viewer

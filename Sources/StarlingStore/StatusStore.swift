@@ -169,6 +169,12 @@ public struct StatusStore: Sendable {
                 """).collect(Int64.self)
             return ascending.reversed()
         }
+        if authors.count == 1 {
+            // A profile's page, 30 % of the load test's mix: prepared once per connection. Sent as
+            // the general statement, parsing and planning it cost PostgreSQL ~0.4 ms of CPU per read.
+            let statement = AuthorPageStatement(author: authors[0], below: upper, above: lower, limit: Int32(clamping: page.limit))
+            return try await database.execute("statuses_page_author", statement)
+        }
         return try await newest(limit: page.limit, of: authors, below: upper, above: lower, label: "statuses_page")
     }
 
@@ -314,4 +320,21 @@ struct CreateStatusStatement: PostgresPreparedStatement {
     func decodeRow(_ row: PostgresRow) throws -> Row {
         try row.decode(Row.self)
     }
+}
+
+/// One author's newest visible status ids strictly between two bounds (`statuses_by_account`):
+/// a profile's page.
+struct AuthorPageStatement: ArgumentsStatement {
+    static let sql = """
+        SELECT id FROM statuses WHERE account_id = $1 AND deleted_at IS NULL AND id < $2 AND id > $3
+        ORDER BY id DESC LIMIT $4
+        """
+    static let bindingDataTypes: [PostgresDataType] = [.int8, .int8, .int8, .int4]
+    typealias Row = Int64
+
+    let arguments: [any PostgresEncodable & Sendable]
+
+    init(author: Int64, below upper: Int64, above lower: Int64, limit: Int32) { arguments = [author, upper, lower, limit] }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self) }
 }

@@ -81,6 +81,37 @@ struct APITests {
         }
     }
 
+    /// A profile's pages (one author: `AuthorPageStatement`, prepared once per connection) in every
+    /// paging direction, without deleted statuses or anyone else's.
+    @Test func aProfileIsPagedInEveryDirection() async throws {
+        try await Harness.with { h in
+            let author = try await h.register("profiled"), other = try await h.register("neighbour")
+            var mine: [Int64] = []
+            for n in 0..<25 {
+                mine.append(try await h.post(author, "profile status \(n)"))
+                _ = try await h.post(other, "someone else's \(n)")
+            }
+            for gone in [mine[24], mine[10], mine[3]] {
+                #expect(try await h.call(.delete, "/api/v1/statuses/\(gone)", token: author.token).status == .ok)
+            }
+            let visible = mine.filter { ![mine[24], mine[10], mine[3]].contains($0) }.sorted(by: >)
+            func page(_ query: String) async throws -> [Int64] {
+                let reply = try await h.call(.get, "/api/v1/accounts/\(author.id)/statuses?\(query)", token: other.token)
+                #expect(reply.status == .ok)
+                return reply.ids.compactMap { Int64($0) }
+            }
+            #expect(try await page("limit=10") == Array(visible.prefix(10)))
+            #expect(try await page("limit=10&max_id=\(visible[9])") == Array(visible[10..<20]))
+            #expect(try await page("limit=10&max_id=\(visible[19])") == Array(visible[20...]))
+            #expect(try await page("limit=5&since_id=\(visible[7])") == Array(visible.prefix(5)), "since_id: the newest above it")
+            #expect(try await page("limit=5&min_id=\(visible[7])") == Array(visible[2..<7]), "min_id: just above it")
+            #expect(try await page("max_id=\(visible[2])&since_id=\(visible[6])") == Array(visible[3..<6]))
+            #expect(try await page("limit=40") == visible)
+            #expect(try await h.call(.get, "/api/v1/accounts/12345/statuses", token: other.token).status == .notFound)
+            #expect(try await h.call(.get, "/api/v1/accounts/nope/statuses", token: other.token).status == .notFound)
+        }
+    }
+
     @Test func badInputIsRefusedAndWritesNothing() async throws {
         try await Harness.with { h in
             let user = try await h.register("hostile"), other = try await h.register("victim")
