@@ -165,17 +165,14 @@ public struct InteractionStore: Sendable {
     /// Public statuses with a tag, newest first.
     public func tagTimeline(tag: String, page: PageRequest) async throws -> [Int64] {
         let upper = page.maxId ?? Int64.max, lower = page.lowerBound ?? -1
-        let order: PostgresQuery = page.direction == .justAboveLowerBound ? """
+        if page.direction != .justAboveLowerBound {
+            return try await database.execute("tag_timeline", TagTimelineStatement(tag: tag, below: upper, above: lower, limit: page.limit))
+        }
+        return try await database.query("tag_timeline_min", """
             SELECT st.status_id FROM status_tags st JOIN tags t ON t.id = st.tag_id JOIN statuses s ON s.id = st.status_id
             WHERE t.name = \(tag) AND s.deleted_at IS NULL AND \(unescaped: VisibilitySQL.listedPublicly("s.visibility"))
               AND st.status_id < \(upper) AND st.status_id > \(lower) ORDER BY st.status_id ASC LIMIT \(page.limit)
-            """ : """
-            SELECT st.status_id FROM status_tags st JOIN tags t ON t.id = st.tag_id JOIN statuses s ON s.id = st.status_id
-            WHERE t.name = \(tag) AND s.deleted_at IS NULL AND \(unescaped: VisibilitySQL.listedPublicly("s.visibility"))
-              AND st.status_id < \(upper) AND st.status_id > \(lower) ORDER BY st.status_id DESC LIMIT \(page.limit)
-            """
-        let ids = try await database.query("tag_timeline", order).collect(Int64.self)
-        return page.direction == .justAboveLowerBound ? ids.reversed() : ids
+            """).collect(Int64.self).reversed()
     }
 
     /// Every public status (reblogs excluded), newest first.
@@ -187,10 +184,7 @@ public struct InteractionStore: Sendable {
                   AND id < \(upper) AND id > \(lower) ORDER BY id ASC LIMIT \(page.limit)
                 """).collect(Int64.self).reversed()
         }
-        return try await database.query("public_timeline", """
-            SELECT id FROM statuses WHERE deleted_at IS NULL AND \(unescaped: VisibilitySQL.listedPublicly()) AND reblog_of_id IS NULL
-              AND id < \(upper) AND id > \(lower) ORDER BY id DESC LIMIT \(page.limit)
-            """).collect(Int64.self)
+        return try await database.execute("public_timeline", PublicTimelineStatement(below: upper, above: lower, limit: page.limit))
     }
 
     /// Accounts whose username or display name starts with `prefix` (case-insensitive).
@@ -298,4 +292,32 @@ public struct InteractionStore: Sendable {
             SELECT followee_id FROM follows WHERE follower_id = \(viewer) AND followee_id = ANY(\(authors))
             """).collect(Int64.self))
     }
+}
+
+// The timelines' newest-first pages: functions planned once per connection (`readPageFunctions`).
+
+/// Public statuses with a tag, newest first, strictly between two bounds.
+struct TagTimelineStatement: ArgumentsStatement {
+    static let sql = "SELECT * FROM starling_tag_page($1, $2, $3, $4)"
+    static let bindingDataTypes: [PostgresDataType] = [.text, .int8, .int8, .int4]
+    typealias Row = Int64
+
+    let arguments: [any PostgresEncodable & Sendable]
+
+    init(tag: String, below upper: Int64, above lower: Int64, limit: Int) { arguments = [tag, upper, lower, Int32(clamping: limit)] }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self) }
+}
+
+/// Every public status (reblogs excluded), newest first, strictly between two bounds.
+struct PublicTimelineStatement: ArgumentsStatement {
+    static let sql = "SELECT * FROM starling_public_page($1, $2, $3)"
+    static let bindingDataTypes: [PostgresDataType] = [.int8, .int8, .int4]
+    typealias Row = Int64
+
+    let arguments: [any PostgresEncodable & Sendable]
+
+    init(below upper: Int64, above lower: Int64, limit: Int) { arguments = [upper, lower, Int32(clamping: limit)] }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self) }
 }

@@ -273,5 +273,6 @@ public enum Migrations {
         plainPostStatement,  // version 23, in PostFunctionMigration.swift
         leaseSaysIfAuthorsAreListed,  // version 24, in PostFunctionMigration.swift
         tagsByLength,  // version 25, in SearchMigration.swift
+        readPageFunctions,  // version 26, in ReadFunctionMigration.swift
     ]
 }

@@ -112,6 +112,44 @@ struct APITests {
         }
     }
 
+    /// A tag's and the public timeline's pages (`starling_tag_page`, `starling_public_page`) in every
+    /// paging direction: public statuses only (as Mastodon: not unlisted ones), none deleted.
+    @Test func tagAndPublicTimelinesArePagedInEveryDirection() async throws {
+        try await Harness.with { h in
+            let author = try await h.register("tagpager"), reader = try await h.register("tagreader")
+            let tag = "pagetag\(author.id)"
+            var shown: [Int64] = [], hidden: [Int64] = []
+            for n in 0..<20 {
+                let visibility = n % 4 == 1 ? "private" : (n % 4 == 2 ? "unlisted" : "public")
+                let id = try await h.post(author, "#\(tag) number \(n)", visibility: visibility)
+                if visibility == "public" { shown.append(id) } else { hidden.append(id) }
+            }
+            let deleted = shown.remove(at: 4)
+            #expect(try await h.call(.delete, "/api/v1/statuses/\(deleted)", token: author.token).status == .ok)
+            _ = try await h.post(author, "#other\(author.id) not this tag")
+            let tagged = shown.sorted(by: >)  // 9
+            func page(_ path: String) async throws -> [Int64] {
+                let reply = try await h.call(.get, path, token: reader.token)
+                #expect(reply.status == .ok)
+                return reply.ids.compactMap { Int64($0) }
+            }
+            let base = "/api/v1/timelines/tag/\(tag)"
+            #expect(try await page("\(base)?limit=4") == Array(tagged.prefix(4)))
+            #expect(try await page("\(base)?limit=4&max_id=\(tagged[3])") == Array(tagged[4..<8]))
+            #expect(try await page("\(base)?limit=40&max_id=\(tagged[7])") == Array(tagged[8...]))
+            #expect(try await page("\(base)?limit=3&since_id=\(tagged[6])") == Array(tagged.prefix(3)))
+            #expect(try await page("\(base)?limit=3&min_id=\(tagged[6])") == Array(tagged[3..<6]))
+            #expect(try await page("/api/v1/timelines/tag/nosuchtag\(author.id)").isEmpty)
+
+            // The public timeline is shared with the other tests' statuses: ours, in order, among them.
+            let window = try await page("/api/v1/timelines/public?limit=40&max_id=\(tagged[0] + 1)&since_id=\(tagged.last! - 1)")
+            let mine = Set(shown + hidden + [deleted])
+            #expect(window.filter { mine.contains($0) } == tagged, "public ones, in order, none deleted, private or unlisted")
+            #expect(window == window.sorted(by: >))
+            #expect(window.allSatisfy { $0 <= tagged[0] && $0 >= tagged.last! })
+        }
+    }
+
     @Test func badInputIsRefusedAndWritesNothing() async throws {
         try await Harness.with { h in
             let user = try await h.register("hostile"), other = try await h.register("victim")
