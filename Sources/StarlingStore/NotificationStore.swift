@@ -47,33 +47,28 @@ public struct NotificationStore: Sendable {
         let upper = page.maxId ?? Int64.max, lower = page.lowerBound ?? -1
         let typeList = types.map(\.rawValue).sorted()
         let ascending = page.direction == .justAboveLowerBound
-        let rows = try await database.query("notifications_page", ascending ? """
+        if !ascending {
+            let statement = NotificationsPageStatement(account: account, types: typeList, below: upper, above: lower, limit: page.limit)
+            return try await database.execute("notifications_page", statement).compactMap(Self.row)
+        }
+        let rows = try await database.query("notifications_page_min", """
             SELECT n.id, n.type, n.from_account_id, n.status_id, n.created_at FROM notifications n
             LEFT JOIN statuses s ON s.id = n.status_id
             WHERE n.account_id = \(account) AND n.type = ANY(\(typeList)) AND n.id < \(upper) AND n.id > \(lower)
-              AND (n.status_id IS NULL OR s.deleted_at IS NULL)
-              AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = n.account_id AND b.target_account_id = n.from_account_id)
-                                                        OR (b.account_id = n.from_account_id AND b.target_account_id = n.account_id))
-              AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = n.account_id AND m.target_account_id = n.from_account_id
-                              AND m.hide_notifications AND (m.expires_at IS NULL OR m.expires_at > now()))
+              AND \(unescaped: NotificationsPageStatement.shown)
             ORDER BY n.id ASC LIMIT \(page.limit)
-            """ : """
-            SELECT n.id, n.type, n.from_account_id, n.status_id, n.created_at FROM notifications n
-            LEFT JOIN statuses s ON s.id = n.status_id
-            WHERE n.account_id = \(account) AND n.type = ANY(\(typeList)) AND n.id < \(upper) AND n.id > \(lower)
-              AND (n.status_id IS NULL OR s.deleted_at IS NULL)
-              AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = n.account_id AND b.target_account_id = n.from_account_id)
-                                                        OR (b.account_id = n.from_account_id AND b.target_account_id = n.account_id))
-              AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = n.account_id AND m.target_account_id = n.from_account_id
-                              AND m.hide_notifications AND (m.expires_at IS NULL OR m.expires_at > now()))
-            ORDER BY n.id DESC LIMIT \(page.limit)
             """)
         var out: [NotificationRow] = []
-        for try await (id, type, from, status, createdAt) in rows.decode((Int64, String, Int64, Int64?, Date).self) {
-            guard let kind = NotificationKind(rawValue: type) else { continue }  // never written
-            out.append(NotificationRow(id: id, type: kind, fromAccountId: from, statusId: status, createdAt: createdAt))
+        for try await row in rows.decode(NotificationsPageStatement.Row.self) {
+            if let notification = Self.row(row) { out.append(notification) }
         }
-        return ascending ? out.reversed() : out
+        return out.reversed()
+    }
+
+    private static func row(_ row: NotificationsPageStatement.Row) -> NotificationRow? {
+        let (id, type, from, status, createdAt) = row
+        guard let kind = NotificationKind(rawValue: type) else { return nil }  // never written
+        return NotificationRow(id: id, type: kind, fromAccountId: from, statusId: status, createdAt: createdAt)
     }
 
     public func notification(id: Int64, account: Int64) async throws -> NotificationRow? {
@@ -96,4 +91,33 @@ public struct NotificationStore: Sendable {
         try await database.query("notification_dismiss",
             "DELETE FROM notifications WHERE id = \(id) AND account_id = \(account) RETURNING id").collect(Int64.self).count == 1
     }
+}
+
+/// A user's notifications of some types, newest first, strictly between two bounds: none about a
+/// deleted status, none across a block or from a muted account that hides notifications. Apps poll
+/// this: a function planned once per connection (`readPageFunctions`).
+struct NotificationsPageStatement: ArgumentsStatement {
+    /// Which notifications are shown (`n` the notification, `s` its status).
+    static let shown = """
+        (n.status_id IS NULL OR s.deleted_at IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = n.account_id AND b.target_account_id = n.from_account_id)
+                                                    OR (b.account_id = n.from_account_id AND b.target_account_id = n.account_id))
+          AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = n.account_id AND m.target_account_id = n.from_account_id
+                          AND m.hide_notifications AND (m.expires_at IS NULL OR m.expires_at > now()))
+        """
+    /// `shown` on one line, for a string literal in PL/pgSQL.
+    static var shownInOneLine: String {
+        shown.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    }
+    static let sql = "SELECT * FROM starling_notifications_page($1, $2, $3, $4, $5)"
+    static let bindingDataTypes: [PostgresDataType] = [.int8, .textArray, .int8, .int8, .int4]
+    typealias Row = (Int64, String, Int64, Int64?, Date)
+
+    let arguments: [any PostgresEncodable & Sendable]
+
+    init(account: Int64, types: [String], below upper: Int64, above lower: Int64, limit: Int) {
+        arguments = [account, types, upper, lower, Int32(clamping: limit)]
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
 }

@@ -87,6 +87,39 @@ struct ConversationTests {
         }
     }
 
+    /// Notification pages (`starling_notifications_page`: its first-page, `since_id` and two-bound
+    /// branches, and the `min_id` statement): none about a deleted status or from an account muted
+    /// with its notifications, in every direction.
+    @Test func notificationsArePagedInEveryDirection() async throws {
+        try await Harness.with { h in
+            let me = try await h.register("paged"), fan = try await h.register("pagefan"), muted = try await h.register("pagemuted")
+            var mentions: [Int64] = []
+            for n in 0..<14 {
+                mentions.append(try await h.post(n % 5 == 4 ? muted : fan, "@\(me.username) number \(n)"))
+            }
+            await h.drain()
+            #expect(try await h.call(.delete, "/api/v1/statuses/\(mentions[6])", token: fan.token).status == .ok)
+            #expect(try await h.call(.post, "/api/v1/accounts/\(muted.id)/mute", token: me.token, form: ["notifications": "true"]).status == .ok)
+            func page(_ query: String) async throws -> [Int64] {
+                let reply = try await h.call(.get, "/api/v1/notifications?\(query)", token: me.token)
+                #expect(reply.status == .ok)
+                return reply.ids.compactMap { Int64($0) }
+            }
+            let all = try await page("limit=40")
+            let statuses = try await h.call(.get, "/api/v1/notifications?limit=40", token: me.token).array
+                .compactMap { (($0["status"] as? [String: Any])?["id"] as? String).flatMap { Int64($0) } }
+            let expected = mentions.enumerated().filter { $0.offset % 5 != 4 && $0.offset != 6 }.map(\.element)
+            #expect(Set(statuses) == Set(expected) && statuses.count == 11, "not the deleted status's, not the muted account's")
+            #expect(all == all.sorted(by: >), "newest notification first")
+            #expect(try await page("limit=4") == Array(all.prefix(4)))
+            #expect(try await page("limit=4&max_id=\(all[3])") == Array(all[4..<8]))
+            #expect(try await page("limit=3&since_id=\(all[6])") == Array(all.prefix(3)))
+            #expect(try await page("limit=40&since_id=\(all[0])").isEmpty, "a poll with nothing new")
+            #expect(try await page("max_id=\(all[1])&since_id=\(all[6])") == Array(all[2..<6]))
+            #expect(try await page("limit=2&min_id=\(all[6])") == Array(all[4..<6]))
+        }
+    }
+
     @Test func reblogsAndFavourites() async throws {
         try await Harness.with { h in
             let author = try await h.register("orig"), booster = try await h.register("booster")
