@@ -41,7 +41,14 @@ public final class RedisTokenWaiter: Sendable {
             while !isStopped() {
                 switch try connection.pipeline([pop]).first {
                 case .array(let pair) where pair.count == 2:
-                    if case .bulk(let token) = pair[1] { onToken(token.array) }
+                    guard case .bulk(let token) = pair[1] else { continue }
+                    if isStopped() {
+                        // Popped after stop(), by a process on its way out: give it back, for a
+                        // running one to take, rather than leave its row to the poll tick.
+                        _ = try connection.pipeline([RedisCommand(bytes: [Array("LPUSH".utf8), Array(key.utf8), token.array])])
+                        return
+                    }
+                    onToken(token.array)
                 case .error(let message):
                     throw RedisError.server(message)
                 default:

@@ -105,10 +105,6 @@ struct NotificationsPageStatement: ArgumentsStatement {
           AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = n.account_id AND m.target_account_id = n.from_account_id
                           AND m.hide_notifications AND (m.expires_at IS NULL OR m.expires_at > now()))
         """
-    /// `shown` on one line, for a string literal in PL/pgSQL.
-    static var shownInOneLine: String {
-        shown.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
-    }
     static let sql = "SELECT * FROM starling_notifications_page($1, $2, $3, $4, $5)"
     static let bindingDataTypes: [PostgresDataType] = [.int8, .textArray, .int8, .int8, .int4]
     typealias Row = (Int64, String, Int64, Int64?, Date)

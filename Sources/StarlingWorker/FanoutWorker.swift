@@ -68,6 +68,9 @@ public final class FanoutWorker: Service {
     private let deferredDeletions = Mutex<[Int64]>([])
     /// Whether a wake-up needs a loop of its own (`LeaseDemand`).
     let demand = LeaseDemand()
+    /// Wakes one more processing loop whatever the others do (set by `run`): for a large fan-out's
+    /// next chunk, which another loop should take while this one delivers the current one.
+    private let ringAnotherLoop = Mutex<(@Sendable () -> Void)?>(nil)
 
     public init(database: Database, cache: TimelineCache, settings: WorkerSettings, logger: Logger) {
         self.database = database
@@ -96,6 +99,7 @@ public final class FanoutWorker: Service {
         // rings one regardless, so loops join as the outbox fills.
         let demand = self.demand
         let wake: @Sendable () -> Void = { if demand.wake() { ring() } }
+        ringAnotherLoop.withLock { $0 = ring }
         await withDiscardingTaskGroup { background in
             background.addTask { await self.listen(ring: wake) }
             background.addTask { await self.listenForPosts(ring: wake) }
@@ -182,19 +186,22 @@ public final class FanoutWorker: Service {
     ///     leasing once more now only to delete them and find nothing. The next post's wake-up or the
     ///     poll tick (a second) brings that lease, well within the rows' lease. The processing loops
     ///     pass true; a caller draining by hand (tests) gets every finished row deleted on return.
-    public func drain(wakeAnother: @Sendable () -> Void = {}, deferringDeletions: Bool = false) async {
+    public func drain(wakeAnother: @escaping @Sendable () -> Void = {}, deferringDeletions: Bool = false) async {
         // Rows finished in the last batch are deleted by the next lease statement (one round trip
         // for both); whatever is left when the loop stops is deleted on its own.
         demand.enter()
         var draining = true
         defer { if draining { demand.leave() } }
-        var finished: [Int64] = deferringDeletions ? deferredDeletions.withLock { rows in defer { rows = [] }; return rows } : []
+        var finished: [Int64] = []
         let busy = lastWork.withLock { last in last.map { ContinuousClock.now - $0 < settings.busyWindow } ?? false }
         if busy && settings.batchWindow > .zero {
             try? await Task.sleep(for: settings.batchWindow)
         }
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let jobs: [OutboxJob]
+            // Rows another loop finished and left for the next lease: this loop may drain for a
+            // long time under steady load, and theirs must not wait out their lease to be redone.
+            if deferringDeletions { finished += deferredDeletions.withLock { rows in defer { rows = [] }; return rows } }
             demand.leasing()
             do {
                 // A lease waiting for PostgreSQL holds no batch: SIGTERM cancels it rather than letting it
@@ -216,7 +223,14 @@ public final class FanoutWorker: Service {
             }
             lastWork.withLock { $0 = ContinuousClock.now }
             if jobs.count == settings.batchSize { wakeAnother() }
+            // A batch running past `stallAfter` holds the wake-ups that came meanwhile: another
+            // loop takes their rows then, not when this batch ends.
+            let watchdog = Task { [demand] in
+                try await Task.sleep(for: demand.stallAfter)
+                if demand.isMarked { wakeAnother() }
+            }
             finished = await runUntilShutdownGrace { await self.run(batch: jobs) }
+            watchdog.cancel()
             if deferringDeletions && jobs.count < settings.batchSize && !Task.isShuttingDownGracefully {
                 // Posts that woke the workers during this batch are leased now, with these rows'
                 // deletion in the same statement; with none, the next lease deletes them.
@@ -368,10 +382,12 @@ public final class FanoutWorker: Service {
         }, limit: chunkSize, activeWithinSeconds: settings.inactiveAfterSeconds)
 
         // Queue the rest first so other workers deliver it while we deliver these chunks.
-        try await outbox.enqueueContinuations(fanned.compactMap { item in
+        let continuations: [(job: OutboxJob, cursor: Int64)] = fanned.compactMap { item in
             guard let page = recipients[item.job.id], page.count == chunkSize, let last = page.last else { return nil }
             return (item.job, last)
-        })
+        }
+        try await outbox.enqueueContinuations(continuations)
+        if !continuations.isEmpty { ringAnotherLoop.withLock { $0 }?() }
         // Lists holding the authors get the statuses; exclusive ones keep them out of homes (ListFanout.swift).
         // The statuses are cached before any list holds them (a reader would otherwise read them from PostgreSQL).
         try await effects
@@ -491,6 +507,7 @@ public final class FanoutWorker: Service {
         }
         if page.count == settings.policy.chunkSize, let last = page.last {
             try await outbox.enqueueContinuations([(job, last)])
+            ringAnotherLoop.withLock { $0 }?()
         }
         try await cache.remove([job.statusId], from: page.map { .home($0) })
         if !page.isEmpty {

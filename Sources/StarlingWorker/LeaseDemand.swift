@@ -12,18 +12,22 @@ import Synchronization
 /// mark it finds after a lease began may be a row that lease did not see: it leases once more.
 /// Every wake-up is therefore either answered by a new loop or seen by a draining one before it
 /// leaves. A batch that runs long (a large chunk, a slow shard) does not hold the posts behind it:
-/// once no lease has begun for `stallAfter`, a wake-up wakes another loop again.
+/// once no lease has begun for `stallAfter`, a wake-up wakes another loop again, and the loop running
+/// the batch wakes one then for the wake-ups it holds (`FanoutWorker.drain`).
 public final class LeaseDemand: Sendable {
     private let marked = Atomic<Bool>(false)
     private let draining = Atomic<Int>(0)
     /// When the last lease began, in nanoseconds since `origin`.
     private let lastLease = Atomic<Int64>(0)
     private let origin = ContinuousClock.now
-    private let stallAfter: Int64
+    private let stallNanoseconds: Int64
+    /// How long a lease's batch may hold the wake-ups behind it.
+    public let stallAfter: Duration
 
     public init(stallAfter: Duration = .milliseconds(20)) {
+        self.stallAfter = stallAfter
         let (seconds, attoseconds) = stallAfter.components
-        self.stallAfter = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        self.stallNanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 
     private var now: Int64 {
@@ -36,7 +40,7 @@ public final class LeaseDemand: Sendable {
     public func wake() -> Bool {
         marked.store(true, ordering: .sequentiallyConsistent)
         if draining.load(ordering: .sequentiallyConsistent) == 0 { return true }
-        return now - lastLease.load(ordering: .relaxed) > stallAfter
+        return now - lastLease.load(ordering: .relaxed) > stallNanoseconds
     }
 
     /// A loop starts draining.
@@ -67,6 +71,9 @@ public final class LeaseDemand: Sendable {
     public func leave() {
         draining.wrappingSubtract(1, ordering: .sequentiallyConsistent)
     }
+
+    /// Whether a wake-up came since the last lease began.
+    public var isMarked: Bool { marked.load(ordering: .sequentiallyConsistent) }
 
     /// Loops draining now (tests and metrics).
     public var drainingLoops: Int { draining.load(ordering: .sequentiallyConsistent) }

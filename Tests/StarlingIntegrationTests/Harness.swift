@@ -206,11 +206,12 @@ struct Harness: Sendable {
     }
 
     /// Runs a worker node's fan-out loops and push sender, as `starling worker` does, for `body`
-    /// (woken by posts' Redis tokens and NOTIFY, as in production).
-    func withRunningWorker<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    /// (woken by posts' Redis tokens and NOTIFY, as in production; `pollInterval` is its fallback).
+    func withRunningWorker<T: Sendable>(pollInterval: Duration = .seconds(1), _ body: @Sendable () async throws -> T) async throws -> T {
         var logger = Logger(label: "test-worker")
         logger.logLevel = .warning
         var settings = WorkerSettings()
+        settings.pollInterval = pollInterval
         settings.policy = Harness.Options().policy
         settings.inactiveAfterSeconds = 3600
         settings.push.publicURL = "http://starling.test"
