@@ -142,23 +142,10 @@ public struct InteractionStore: Sendable {
 
     /// A thread around a status: ancestors oldest first (at most 40), descendants in thread order (at most 60).
     public func context(of id: Int64) async throws -> (ancestors: [Int64], descendants: [Int64]) {
-        let ancestors = try await database.query("context_ancestors", """
-            WITH RECURSIVE up(id, parent, depth) AS (
-                SELECT id, in_reply_to_id, 0 FROM statuses WHERE id = \(id)
-                UNION ALL
-                SELECT s.id, s.in_reply_to_id, up.depth + 1 FROM statuses s JOIN up ON s.id = up.parent WHERE up.depth < 40
-            )
-            SELECT up.id FROM up JOIN statuses s ON s.id = up.id WHERE up.id <> \(id) AND s.deleted_at IS NULL ORDER BY up.depth DESC
-            """).collect(Int64.self)
-        let descendants = try await database.query("context_descendants", """
-            WITH RECURSIVE down(id, path) AS (
-                SELECT id, ARRAY[id] FROM statuses WHERE in_reply_to_id = \(id) AND deleted_at IS NULL
-                UNION ALL
-                SELECT s.id, down.path || s.id FROM statuses s JOIN down ON s.in_reply_to_id = down.id
-                WHERE s.deleted_at IS NULL AND cardinality(down.path) < 20
-            )
-            SELECT id FROM down ORDER BY path LIMIT 60
-            """).collect(Int64.self)
+        var ancestors: [Int64] = [], descendants: [Int64] = []
+        for (isAncestor, status) in try await database.execute("status_context", StatusContextStatement(id: id)) {
+            if isAncestor { ancestors.append(status) } else { descendants.append(status) }
+        }
         return (ancestors, descendants)
     }
 
@@ -320,4 +307,18 @@ struct PublicTimelineStatement: ArgumentsStatement {
     init(below upper: Int64, above lower: Int64, limit: Int) { arguments = [upper, lower, Int32(clamping: limit)] }
 
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self) }
+}
+
+/// A thread around a status (`starling_status_context`): its ancestors, oldest first (at most 40),
+/// then its descendants in thread order (at most 60), each row saying which it is.
+struct StatusContextStatement: ArgumentsStatement {
+    static let sql = "SELECT * FROM starling_status_context($1)"
+    static let bindingDataTypes: [PostgresDataType] = [.int8]
+    typealias Row = (Bool, Int64)
+
+    let arguments: [any PostgresEncodable & Sendable]
+
+    init(id: Int64) { arguments = [id] }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
 }

@@ -24,7 +24,9 @@ extension Migrations {
     /// notifications are paged as a profile is (`notifications_by_account`): on the seeded cluster,
     /// where two accounts hold 200,000, the plain generic plan read an account's one notification
     /// in 30 ms, this one in 0.1 ms. The statements: `AuthorPageStatement`, `PublicTimelineStatement`,
-    /// `TagTimelineStatement`, `NotificationsPageStatement`. The text is literal, as an applied
+    /// `TagTimelineStatement`, `NotificationsPageStatement`; and a thread's ancestors and descendants
+    /// in one round trip (`StatusContextStatement`, two statements before), both walks by index
+    /// (`statuses_pkey` up, `statuses_replies` down) whatever the status. The text is literal, as an applied
     /// migration's must stay: the visibility is `VisibilitySQL.listedPublicly`'s, the notifications'
     /// filter `NotificationsPageStatement.shown`.
     static let readPageFunctions = Migration(version: 26, name: "read_page_functions", sql: """
@@ -118,6 +120,31 @@ extension Migrations {
                 'AND m.hide_notifications AND (m.expires_at IS NULL OR m.expires_at > now())) '
                 'ORDER BY n.id DESC LIMIT $5' USING $1, $2, $3, $4, $5;
         END IF;
+    END
+    $$;
+
+    CREATE FUNCTION starling_status_context(bigint) RETURNS TABLE (r_ancestor boolean, r_id bigint)
+    LANGUAGE plpgsql STABLE
+    SET plan_cache_mode = force_generic_plan
+    SET max_parallel_workers_per_gather = 0
+    AS $$
+    BEGIN
+        RETURN QUERY
+        WITH RECURSIVE up(id, parent, depth) AS (
+            SELECT st.id, st.in_reply_to_id, 0 FROM statuses st WHERE st.id = $1
+            UNION ALL
+            SELECT s.id, s.in_reply_to_id, up.depth + 1 FROM statuses s JOIN up ON s.id = up.parent WHERE up.depth < 40
+        )
+        SELECT true, up.id FROM up JOIN statuses s ON s.id = up.id WHERE up.id <> $1 AND s.deleted_at IS NULL
+        ORDER BY up.depth DESC;
+        RETURN QUERY
+        WITH RECURSIVE down(id, path) AS (
+            SELECT st.id, ARRAY[st.id] FROM statuses st WHERE st.in_reply_to_id = $1 AND st.deleted_at IS NULL
+            UNION ALL
+            SELECT s.id, down.path || s.id FROM statuses s JOIN down ON s.in_reply_to_id = down.id
+            WHERE s.deleted_at IS NULL AND cardinality(down.path) < 20
+        )
+        SELECT false, down.id FROM down ORDER BY down.path LIMIT 60;
     END
     $$;
     """)

@@ -120,6 +120,34 @@ struct ConversationTests {
         }
     }
 
+    /// A thread (`starling_status_context`, one round trip): ancestors oldest first, through a
+    /// deleted one; descendants in thread order, none below a deleted one.
+    @Test func aThreadIsReadInOneGo() async throws {
+        try await Harness.with { h in
+            let author = try await h.register("threader"), other = try await h.register("threadreply")
+            let root = try await h.post(author, "root")
+            let a1 = try await h.post(other, "a1", inReplyTo: root)
+            let a2 = try await h.post(author, "a2", inReplyTo: a1)
+            let a3 = try await h.post(other, "a3", inReplyTo: a2)
+            let b1 = try await h.post(other, "b1", inReplyTo: root)
+            func context(_ id: Int64) async throws -> (ancestors: [Int64], descendants: [Int64]) {
+                let reply = try await h.call(.get, "/api/v1/statuses/\(id)/context", token: other.token)
+                #expect(reply.status == .ok)
+                func ids(_ key: String) -> [Int64] {
+                    (reply.object[key] as? [[String: Any]])?.compactMap { ($0["id"] as? String).flatMap { Int64($0) } } ?? []
+                }
+                return (ids("ancestors"), ids("descendants"))
+            }
+            #expect(try await context(a3) == ([root, a1, a2], []))
+            #expect(try await context(root) == ([], [a1, a2, a3, b1]))
+            #expect(try await context(a1) == ([root], [a2, a3]))
+            #expect(try await h.call(.delete, "/api/v1/statuses/\(a2)", token: author.token).status == .ok)
+            #expect(try await context(a3) == ([root, a1], []))
+            #expect(try await context(root) == ([], [a1, b1]))
+            #expect(try await h.call(.get, "/api/v1/statuses/12345/context", token: other.token).status == .notFound)
+        }
+    }
+
     @Test func reblogsAndFavourites() async throws {
         try await Harness.with { h in
             let author = try await h.register("orig"), booster = try await h.register("booster")
