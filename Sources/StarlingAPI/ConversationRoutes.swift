@@ -46,17 +46,24 @@ extension MastodonRoutes {
     func interact(_ context: StarlingRequestContext, id: String?, action: String) async throws -> Response {
         let user = try context.requireUser()
         // Only statuses the user may see can be acted on; others do not exist for them.
-        guard let target = Int64(try await visibleStatus(id, viewer: user.id).id) else { throw MastodonError.notFound }
-        let acted: StatusRow
+        let visible = try await visibleStatus(id, viewer: user.id)
+        guard let target = Int64(visible.id) else { throw MastodonError.notFound }
+        let acted: (id: Int64, reblogOf: Int64?)
         switch action {
         case "reblog":
-            acted = try await services.interactions.reblog(statusId: target, by: user.id, newId: services.ids.next())
+            let reblog = try await services.interactions.reblog(statusId: target, by: user.id, newId: services.ids.next())
+            acted = (reblog.id, reblog.reblogOfId)
         case "unreblog":
-            acted = try await services.interactions.unreblog(statusId: target, by: user.id)
+            let original = try await services.interactions.unreblog(statusId: target, by: user.id)
+            acted = (original.id, original.reblogOfId)
         default:
-            acted = try await services.interactions.favourite(statusId: target, by: user.id, action == "favourite")
+            // A reblog's favourite goes to its original: both, and its author, come with the status just read.
+            let original = visible.reblog.value?.status ?? visible
+            guard let originalId = Int64(original.id), let author = Int64(original.account.id) else { throw MastodonError.notFound }
+            _ = try await services.interactions.setFavourite(action == "favourite", status: originalId, author: author, by: user.id)
+            acted = (originalId, nil)
         }
-        await services.interactionsChanged(statuses: [target, acted.id] + (acted.reblogOfId.map { [$0] } ?? []), actionsOf: user.id)
+        await services.interactionsChanged(statuses: [target, acted.id] + (acted.reblogOf.map { [$0] } ?? []), actionsOf: user.id)
         if action != "favourite" && action != "unfavourite" { await services.accountsChanged([user.id]) }  // statuses_count
         guard let status = try await reader.hydrate([acted.id], viewer: user.id).first else { throw MastodonError.notFound }
         return try JSON.response(status)

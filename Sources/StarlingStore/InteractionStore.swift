@@ -72,26 +72,12 @@ public struct InteractionStore: Sendable {
     }
 
     /// Favourites a status (idempotent); queues the notification. Returns the status favourited.
-    public func favourite(statusId: Int64, by account: Int64, _ add: Bool) async throws -> StatusRow {
-        let target = try await original(of: statusId)
-        try await database.transaction(add ? "favourite" : "unfavourite") { connection in
-            let logger = database.logger
-            var changed = false
-            let query: PostgresQuery = add
-                ? "INSERT INTO favourites (account_id, status_id) VALUES (\(account), \(target.id)) ON CONFLICT DO NOTHING RETURNING 1"
-                : "DELETE FROM favourites WHERE account_id = \(account) AND status_id = \(target.id) RETURNING 1"
-            for try await _ in try await connection.query(query, logger: logger) { changed = true }
-            guard changed else { return }
-            try await connection.query("""
-                UPDATE statuses SET favourites_count = greatest(favourites_count + \(add ? 1 : -1), 0) WHERE id = \(target.id)
-                """, logger: logger)
-            if add {
-                try await connection.query("""
-                    INSERT INTO outbox (kind, status_id, account_id, target_id) VALUES ('favourite', \(target.id), \(account), \(target.accountId))
-                    """, logger: logger)
-            }
-        }
-        return target
+    /// Favourites `status` (an original, written by `author`) for `account`, or undoes it: the
+    /// favourite, the status's counter and, for a new favourite, the outbox row that notifies the
+    /// author, in one statement. Returns whether anything changed (false: already so).
+    public func setFavourite(_ add: Bool, status: Int64, author: Int64, by account: Int64) async throws -> Bool {
+        try await database.execute(add ? "favourite" : "unfavourite",
+                                   SetFavouriteStatement(account: account, status: status, author: author, add: add)).first ?? false
     }
 
     /// Counters and the viewer's reblogged/favourited flags, for a page of statuses in one query.
@@ -321,4 +307,17 @@ struct StatusContextStatement: ArgumentsStatement {
     init(id: Int64) { arguments = [id] }
 
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+}
+
+/// `starling_set_favourite`: a favourite or its undoing, its counter and outbox row; whether it changed anything.
+struct SetFavouriteStatement: ArgumentsStatement {
+    static let sql = "SELECT starling_set_favourite($1, $2, $3, $4)"
+    static let bindingDataTypes: [PostgresDataType] = [.int8, .int8, .int8, .bool]
+    typealias Row = Bool
+
+    let arguments: [any PostgresEncodable & Sendable]
+
+    init(account: Int64, status: Int64, author: Int64, add: Bool) { arguments = [account, status, author, add] }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Bool.self) }
 }

@@ -26,7 +26,9 @@ extension Migrations {
     /// in 30 ms, this one in 0.1 ms. The statements: `AuthorPageStatement`, `PublicTimelineStatement`,
     /// `TagTimelineStatement`, `NotificationsPageStatement`; and a thread's ancestors and descendants
     /// in one round trip (`StatusContextStatement`, two statements before), both walks by index
-    /// (`statuses_pkey` up, `statuses_replies` down) whatever the status. The text is literal, as an applied
+    /// (`statuses_pkey` up, `statuses_replies` down) whatever the status; and a favourite or its
+    /// undoing in one round trip (`SetFavouriteStatement`: the row, the counter and the outbox row,
+    /// five round trips before with the transaction's BEGIN and COMMIT). The text is literal, as an applied
     /// migration's must stay: the visibility is `VisibilitySQL.listedPublicly`'s, the notifications'
     /// filter `NotificationsPageStatement.shown`.
     static let readPageFunctions = Migration(version: 26, name: "read_page_functions", sql: """
@@ -145,6 +147,25 @@ extension Migrations {
             WHERE s.deleted_at IS NULL AND cardinality(down.path) < 20
         )
         SELECT false, down.id FROM down ORDER BY down.path LIMIT 60;
+    END
+    $$;
+
+    CREATE FUNCTION starling_set_favourite(bigint, bigint, bigint, boolean) RETURNS boolean
+    LANGUAGE plpgsql
+    SET plan_cache_mode = force_generic_plan
+    AS $$
+    BEGIN
+        IF $4 THEN
+            INSERT INTO favourites (account_id, status_id) VALUES ($1, $2) ON CONFLICT DO NOTHING;
+            IF NOT FOUND THEN RETURN false; END IF;
+            UPDATE statuses SET favourites_count = greatest(favourites_count + 1, 0) WHERE id = $2;
+            INSERT INTO outbox (kind, status_id, account_id, target_id) VALUES ('favourite', $2, $1, $3);
+        ELSE
+            DELETE FROM favourites WHERE account_id = $1 AND status_id = $2;
+            IF NOT FOUND THEN RETURN false; END IF;
+            UPDATE statuses SET favourites_count = greatest(favourites_count - 1, 0) WHERE id = $2;
+        END IF;
+        RETURN true;
     END
     $$;
     """)

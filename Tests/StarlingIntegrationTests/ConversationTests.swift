@@ -187,6 +187,12 @@ struct ConversationTests {
             #expect(try await h.call(.get, "/api/v1/statuses/\(status)", token: fresh.token).object["favourited"] as? Bool == false)
             let unfav = try await h.call(.post, "/api/v1/statuses/\(status)/unfavourite", token: reader.token)
             #expect(unfav.object["favourites_count"] as? Int == 0)
+            // A reblog's favourite is its original's, as Mastodon answers: the original, favourited.
+            let viaReblog = try await h.call(.post, "/api/v1/statuses/\(reblogId)/favourite", token: fresh.token)
+            #expect(viaReblog.string("id") == String(status))
+            #expect(viaReblog.object["favourited"] as? Bool == true && viaReblog.object["favourites_count"] as? Int == 1)
+            let undoneViaReblog = try await h.call(.post, "/api/v1/statuses/\(reblogId)/unfavourite", token: fresh.token)
+            #expect(undoneViaReblog.object["favourited"] as? Bool == false && undoneViaReblog.object["favourites_count"] as? Int == 0)
             #expect(try await h.call(.post, "/api/v1/statuses/424242/favourite", token: reader.token).status == .notFound)
             #expect(try await h.call(.post, "/api/v1/statuses/424242/reblog", token: reader.token).status == .notFound)
 
