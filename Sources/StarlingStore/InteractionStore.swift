@@ -71,7 +71,6 @@ public struct InteractionStore: Sendable {
             """).collect(Int64.self).first
     }
 
-    /// Favourites a status (idempotent); queues the notification. Returns the status favourited.
     /// Favourites `status` (an original, written by `author`) for `account`, or undoes it: the
     /// favourite, the status's counter and, for a new favourite, the outbox row that notifies the
     /// author, in one statement. Returns whether anything changed (false: already so).

@@ -274,5 +274,6 @@ public enum Migrations {
         leaseSaysIfAuthorsAreListed,  // version 24, in PostFunctionMigration.swift
         tagsByLength,  // version 25, in SearchMigration.swift
         readPageFunctions,  // version 26, in ReadFunctionMigration.swift
+        contextAndFavouriteFunctions,  // version 27, in ReadFunctionMigration.swift
     ]
 }

@@ -24,11 +24,7 @@ extension Migrations {
     /// notifications are paged as a profile is (`notifications_by_account`): on the seeded cluster,
     /// where two accounts hold 200,000, the plain generic plan read an account's one notification
     /// in 30 ms, this one in 0.1 ms. The statements: `AuthorPageStatement`, `PublicTimelineStatement`,
-    /// `TagTimelineStatement`, `NotificationsPageStatement`; and a thread's ancestors and descendants
-    /// in one round trip (`StatusContextStatement`, two statements before), both walks by index
-    /// (`statuses_pkey` up, `statuses_replies` down) whatever the status; and a favourite or its
-    /// undoing in one round trip (`SetFavouriteStatement`: the row, the counter and the outbox row,
-    /// five round trips before with the transaction's BEGIN and COMMIT). The text is literal, as an applied
+    /// `TagTimelineStatement`, `NotificationsPageStatement`. The text is literal, as an applied
     /// migration's must stay: the visibility is `VisibilitySQL.listedPublicly`'s, the notifications'
     /// filter `NotificationsPageStatement.shown`.
     static let readPageFunctions = Migration(version: 26, name: "read_page_functions", sql: """
@@ -124,7 +120,17 @@ extension Migrations {
         END IF;
     END
     $$;
+    """)
+}
 
+extension Migrations {
+    /// A thread's ancestors and descendants in one round trip (`StatusContextStatement`, two
+    /// statements before), both walks by index (`statuses_pkey` up, `statuses_replies` down) whatever
+    /// the status; and a favourite or its undoing in one round trip (`SetFavouriteStatement`: the
+    /// row, the counter and the outbox row, five round trips before with the transaction's BEGIN and
+    /// COMMIT, and one or two more to read the original). Planned once per connection, as
+    /// `readPageFunctions`.
+    static let contextAndFavouriteFunctions = Migration(version: 27, name: "context_and_favourite_functions", sql: """
     CREATE FUNCTION starling_status_context(bigint) RETURNS TABLE (r_ancestor boolean, r_id bigint)
     LANGUAGE plpgsql STABLE
     SET plan_cache_mode = force_generic_plan
@@ -156,7 +162,10 @@ extension Migrations {
     AS $$
     BEGIN
         IF $4 THEN
-            INSERT INTO favourites (account_id, status_id) VALUES ($1, $2) ON CONFLICT DO NOTHING;
+            -- Not on a status deleted since the caller read it (its cached copy can lag the delete).
+            INSERT INTO favourites (account_id, status_id)
+            SELECT $1, $2 WHERE EXISTS (SELECT 1 FROM statuses WHERE id = $2 AND deleted_at IS NULL)
+            ON CONFLICT DO NOTHING;
             IF NOT FOUND THEN RETURN false; END IF;
             UPDATE statuses SET favourites_count = greatest(favourites_count + 1, 0) WHERE id = $2;
             INSERT INTO outbox (kind, status_id, account_id, target_id) VALUES ('favourite', $2, $1, $3);
