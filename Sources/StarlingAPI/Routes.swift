@@ -121,8 +121,11 @@ struct MastodonRoutes: Sendable {
         return try JSON.response(entity)
     }
 
-    private func accountRow(_ id: String?) async throws -> AccountRow {
-        guard let id = id.flatMap({ Int64($0) }), let row = try await services.accounts.account(id: id) else {
+    /// The account `id` names; 404 if none. `cached`: from the node's row cache (invalidated across
+    /// nodes, as timelines' authors), where only its existence and id matter.
+    private func accountRow(_ id: String?, cached: Bool = false) async throws -> AccountRow {
+        guard let id = id.flatMap({ Int64($0) }),
+              let row = cached ? try await services.accountRows([id])[id] : try await services.accounts.account(id: id) else {
             throw MastodonError.notFound
         }
         return row
@@ -168,10 +171,7 @@ struct MastodonRoutes: Sendable {
     }
 
     func accountStatuses(_ request: Request, _ context: StarlingRequestContext, id: String?) async throws -> Response {
-        // Only whether the account exists is needed here: from the node's cache, as timelines' authors.
-        guard let id = id.flatMap({ Int64($0) }), let target = try await services.accountRows([id])[id] else {
-            throw MastodonError.notFound
-        }
+        let target = try await accountRow(id, cached: true)
         if context.params.bool("pinned") { return try await pinnedStatuses(context, account: target.id) }  // ListRoutes.swift
         let page = try context.page()
         let viewer = context.viewer
