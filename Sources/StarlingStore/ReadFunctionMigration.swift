@@ -129,9 +129,10 @@ extension Migrations {
     /// the status; and a favourite or its undoing in one round trip (`SetFavouriteStatement`: the
     /// row, the counter and the outbox row, five round trips before with the transaction's BEGIN and
     /// COMMIT, and one or two more to read the original). Planned once per connection, as
-    /// `readPageFunctions`.
+    /// `readPageFunctions`. `OR REPLACE`: a database that ran a development version of migration 26
+    /// holding them gets these bodies.
     static let contextAndFavouriteFunctions = Migration(version: 27, name: "context_and_favourite_functions", sql: """
-    CREATE FUNCTION starling_status_context(bigint) RETURNS TABLE (r_ancestor boolean, r_id bigint)
+    CREATE OR REPLACE FUNCTION starling_status_context(bigint) RETURNS TABLE (r_ancestor boolean, r_id bigint)
     LANGUAGE plpgsql STABLE
     SET plan_cache_mode = force_generic_plan
     SET max_parallel_workers_per_gather = 0
@@ -156,7 +157,7 @@ extension Migrations {
     END
     $$;
 
-    CREATE FUNCTION starling_set_favourite(bigint, bigint, bigint, boolean) RETURNS boolean
+    CREATE OR REPLACE FUNCTION starling_set_favourite(bigint, bigint, bigint, boolean) RETURNS boolean
     LANGUAGE plpgsql
     SET plan_cache_mode = force_generic_plan
     AS $$
