@@ -115,17 +115,16 @@ struct MastodonRoutes: Sendable {
 
     func verifyCredentials(_ context: StarlingRequestContext) async throws -> Response {
         let user = try context.requireUser()
-        guard let row = try await services.accounts.account(id: user.id) else { throw MastodonError.unauthorized }
+        guard let row = try await services.accountRows([user.id])[user.id] else { throw MastodonError.unauthorized }
         var entity = services.renderer.credentialAccount(row)
         entity.source.followRequestsCount = try await services.relationStore.pendingRequests(of: user.id)  // RelationshipRoutes.swift
         return try JSON.response(entity)
     }
 
-    /// The account `id` names; 404 if none. `cached`: from the node's row cache (invalidated across
-    /// nodes, as timelines' authors), where only its existence and id matter.
-    private func accountRow(_ id: String?, cached: Bool = false) async throws -> AccountRow {
-        guard let id = id.flatMap({ Int64($0) }),
-              let row = cached ? try await services.accountRows([id])[id] : try await services.accounts.account(id: id) else {
+    /// The account `id` names; 404 if none. From the node's row cache, which every change to an
+    /// account row invalidates on every node (`accountsChanged`), as for timelines' authors.
+    private func accountRow(_ id: String?) async throws -> AccountRow {
+        guard let id = id.flatMap({ Int64($0) }), let row = try await services.accountRows([id])[id] else {
             throw MastodonError.notFound
         }
         return row
@@ -165,13 +164,13 @@ struct MastodonRoutes: Sendable {
         let ids = followers
             ? try await services.follows.followers(of: target.id, below: page.maxId, above: page.lowerBound, limit: page.limit)
             : try await services.follows.following(of: target.id, below: page.maxId, above: page.lowerBound, limit: page.limit)
-        let rows = Dictionary(try await services.accounts.accounts(ids: ids).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let rows = try await services.accountRows(Set(ids))
         let entities = ids.compactMap { rows[$0].map(services.renderer.account) }
         return try JSON.response(entities, headers: linkHeaders(request, page: page, ids: ids))
     }
 
     func accountStatuses(_ request: Request, _ context: StarlingRequestContext, id: String?) async throws -> Response {
-        let target = try await accountRow(id, cached: true)
+        let target = try await accountRow(id)
         if context.params.bool("pinned") { return try await pinnedStatuses(context, account: target.id) }  // ListRoutes.swift
         let page = try context.page()
         let viewer = context.viewer

@@ -138,25 +138,21 @@ public struct InteractionStore: Sendable {
     public func tagTimeline(tag: String, page: PageRequest) async throws -> [Int64] {
         let upper = page.maxId ?? Int64.max, lower = page.lowerBound ?? -1
         if page.direction != .justAboveLowerBound {
-            return try await database.execute("tag_timeline", TagTimelineStatement(tag: tag, below: upper, above: lower, limit: page.limit))
+            let statement = TagTimelineStatement<NewestFirst>(tag: tag, below: upper, above: lower, limit: page.limit)
+            return try await database.execute("tag_timeline", statement)
         }
-        return try await database.query("tag_timeline_min", """
-            SELECT st.status_id FROM status_tags st JOIN tags t ON t.id = st.tag_id JOIN statuses s ON s.id = st.status_id
-            WHERE t.name = \(tag) AND s.deleted_at IS NULL AND \(unescaped: VisibilitySQL.listedPublicly("s.visibility"))
-              AND st.status_id < \(upper) AND st.status_id > \(lower) ORDER BY st.status_id ASC LIMIT \(page.limit)
-            """).collect(Int64.self).reversed()
+        let statement = TagTimelineStatement<OldestFirst>(tag: tag, below: upper, above: lower, limit: page.limit)
+        return try await database.execute("tag_timeline_min", statement).reversed()
     }
 
     /// Every public status (reblogs excluded), newest first.
     public func publicTimeline(page: PageRequest) async throws -> [Int64] {
         let upper = page.maxId ?? Int64.max, lower = page.lowerBound ?? -1
         if page.direction == .justAboveLowerBound {
-            return try await database.query("public_timeline_min", """
-                SELECT id FROM statuses WHERE deleted_at IS NULL AND \(unescaped: VisibilitySQL.listedPublicly()) AND reblog_of_id IS NULL
-                  AND id < \(upper) AND id > \(lower) ORDER BY id ASC LIMIT \(page.limit)
-                """).collect(Int64.self).reversed()
+            let statement = PublicTimelineStatement<OldestFirst>(below: upper, above: lower, limit: page.limit)
+            return try await database.execute("public_timeline_min", statement).reversed()
         }
-        return try await database.execute("public_timeline", PublicTimelineStatement(below: upper, above: lower, limit: page.limit))
+        return try await database.execute("public_timeline", PublicTimelineStatement<NewestFirst>(below: upper, above: lower, limit: page.limit))
     }
 
     /// Accounts whose username or display name starts with `prefix` (case-insensitive).
@@ -268,10 +264,10 @@ public struct InteractionStore: Sendable {
 
 // The timelines' newest-first pages: functions planned once per connection (`readPageFunctions`).
 
-/// Public statuses with a tag, newest first, strictly between two bounds.
-struct TagTimelineStatement: ArgumentsStatement {
-    static let sql = "SELECT * FROM starling_tag_page($1, $2, $3, $4)"
-    static let bindingDataTypes: [PostgresDataType] = [.text, .int8, .int8, .int4]
+/// Public statuses with a tag strictly between two bounds, in `Order`.
+struct TagTimelineStatement<Order: PageOrder>: ArgumentsStatement {
+    static var sql: String { "SELECT * FROM starling_tag_page\(Order.functionSuffix)($1, $2, $3, $4)" }
+    static var bindingDataTypes: [PostgresDataType] { [.text, .int8, .int8, .int4] }
     typealias Row = Int64
 
     let arguments: [any PostgresEncodable & Sendable]
@@ -281,10 +277,10 @@ struct TagTimelineStatement: ArgumentsStatement {
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self) }
 }
 
-/// Every public status (reblogs excluded), newest first, strictly between two bounds.
-struct PublicTimelineStatement: ArgumentsStatement {
-    static let sql = "SELECT * FROM starling_public_page($1, $2, $3)"
-    static let bindingDataTypes: [PostgresDataType] = [.int8, .int8, .int4]
+/// Every public status (reblogs excluded) strictly between two bounds, in `Order`.
+struct PublicTimelineStatement<Order: PageOrder>: ArgumentsStatement {
+    static var sql: String { "SELECT * FROM starling_public_page\(Order.functionSuffix)($1, $2, $3)" }
+    static var bindingDataTypes: [PostgresDataType] { [.int8, .int8, .int4] }
     typealias Row = Int64
 
     let arguments: [any PostgresEncodable & Sendable]

@@ -275,5 +275,6 @@ public enum Migrations {
         tagsByLength,  // version 25, in SearchMigration.swift
         readPageFunctions,  // version 26, in ReadFunctionMigration.swift
         contextAndFavouriteFunctions,  // version 27, in ReadFunctionMigration.swift
+        appReadFunctions,  // version 28, in ReadFunctionMigration.swift
     ]
 }

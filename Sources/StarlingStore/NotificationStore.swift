@@ -48,24 +48,14 @@ public struct NotificationStore: Sendable {
         let typeList = types.map(\.rawValue).sorted()
         let ascending = page.direction == .justAboveLowerBound
         if !ascending {
-            let statement = NotificationsPageStatement(account: account, types: typeList, below: upper, above: lower, limit: page.limit)
+            let statement = NotificationsPageStatement<NewestFirst>(account: account, types: typeList, below: upper, above: lower, limit: page.limit)
             return try await database.execute("notifications_page", statement).compactMap(Self.row)
         }
-        let rows = try await database.query("notifications_page_min", """
-            SELECT n.id, n.type, n.from_account_id, n.status_id, n.created_at FROM notifications n
-            LEFT JOIN statuses s ON s.id = n.status_id
-            WHERE n.account_id = \(account) AND n.type = ANY(\(typeList)) AND n.id < \(upper) AND n.id > \(lower)
-              AND \(unescaped: NotificationsPageStatement.shown)
-            ORDER BY n.id ASC LIMIT \(page.limit)
-            """)
-        var out: [NotificationRow] = []
-        for try await row in rows.decode(NotificationsPageStatement.Row.self) {
-            if let notification = Self.row(row) { out.append(notification) }
-        }
-        return out.reversed()
+        let statement = NotificationsPageStatement<OldestFirst>(account: account, types: typeList, below: upper, above: lower, limit: page.limit)
+        return try await database.execute("notifications_page_min", statement).reversed().compactMap(Self.row)
     }
 
-    private static func row(_ row: NotificationsPageStatement.Row) -> NotificationRow? {
+    private static func row(_ row: NotificationsPageStatement<NewestFirst>.Row) -> NotificationRow? {
         let (id, type, from, status, createdAt) = row
         guard let kind = NotificationKind(rawValue: type) else { return nil }  // never written
         return NotificationRow(id: id, type: kind, fromAccountId: from, statusId: status, createdAt: createdAt)
@@ -93,20 +83,12 @@ public struct NotificationStore: Sendable {
     }
 }
 
-/// A user's notifications of some types, newest first, strictly between two bounds: none about a
+/// A user's notifications of some types strictly between two bounds, in `Order`: none about a
 /// deleted status, none across a block or from a muted account that hides notifications. Apps poll
-/// this: a function planned once per connection (`readPageFunctions`).
-struct NotificationsPageStatement: ArgumentsStatement {
-    /// Which notifications are shown (`n` the notification, `s` its status).
-    static let shown = """
-        (n.status_id IS NULL OR s.deleted_at IS NULL)
-          AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = n.account_id AND b.target_account_id = n.from_account_id)
-                                                    OR (b.account_id = n.from_account_id AND b.target_account_id = n.account_id))
-          AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = n.account_id AND m.target_account_id = n.from_account_id
-                          AND m.hide_notifications AND (m.expires_at IS NULL OR m.expires_at > now()))
-        """
-    static let sql = "SELECT * FROM starling_notifications_page($1, $2, $3, $4, $5)"
-    static let bindingDataTypes: [PostgresDataType] = [.int8, .textArray, .int8, .int8, .int4]
+/// this: a function planned once per connection (`readPageFunctions`, `appReadFunctions`).
+struct NotificationsPageStatement<Order: PageOrder>: ArgumentsStatement {
+    static var sql: String { "SELECT * FROM starling_notifications_page\(Order.functionSuffix)($1, $2, $3, $4, $5)" }
+    static var bindingDataTypes: [PostgresDataType] { [.int8, .textArray, .int8, .int8, .int4] }
     typealias Row = (Int64, String, Int64, Int64?, Date)
 
     let arguments: [any PostgresEncodable & Sendable]

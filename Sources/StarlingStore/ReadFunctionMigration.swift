@@ -25,8 +25,8 @@ extension Migrations {
     /// where two accounts hold 200,000, the plain generic plan read an account's one notification
     /// in 30 ms, this one in 0.1 ms. The statements: `AuthorPageStatement`, `PublicTimelineStatement`,
     /// `TagTimelineStatement`, `NotificationsPageStatement`. The text is literal, as an applied
-    /// migration's must stay: the visibility is `VisibilitySQL.listedPublicly`'s, the notifications'
-    /// filter `NotificationsPageStatement.shown`.
+    /// migration's must stay: the visibility is `VisibilitySQL.listedPublicly`'s; the notifications'
+    /// filter lives only in these functions and migration 28's.
     static let readPageFunctions = Migration(version: 26, name: "read_page_functions", sql: """
     CREATE FUNCTION starling_author_page(bigint, bigint, bigint, integer) RETURNS SETOF bigint
     LANGUAGE plpgsql STABLE
@@ -176,6 +176,127 @@ extension Migrations {
             UPDATE statuses SET favourites_count = greatest(favourites_count - 1, 0) WHERE id = $2;
         END IF;
         RETURN true;
+    END
+    $$;
+    """)
+}
+
+extension Migrations {
+    /// The rest of what apps poll, planned once per connection as `readPageFunctions`:
+    ///
+    /// - Pages read oldest first above `min_id` (an app catching up from the top of what it holds):
+    ///   a profile's, the public and tag timelines, notifications. Sent as statements they were
+    ///   planned for every read, and a profile's page above an old `min_id` got a forward walk of
+    ///   the primary key filtered by author (3 ms on the seeded cluster). Each is its newest-first
+    ///   function's query walked the other way: `ORDER BY account_id DESC, id` is the author's index
+    ///   read backwards, starting at the lower bound. With both bounds, planned for the arguments, as
+    ///   in `readPageFunctions`.
+    /// - Relationships (`GET /api/v1/accounts/relationships`, which apps send with nearly every
+    ///   profile and notification they show): one row per target, every column a primary-key probe.
+    ///
+    /// Statements: `AuthorPageStatement<OldestFirst>`, `PublicTimelineStatement<OldestFirst>`,
+    /// `TagTimelineStatement<OldestFirst>`, `NotificationsPageStatement<OldestFirst>`,
+    /// `RelationshipsStatement`. Literal text, as in migration 26.
+    static let appReadFunctions = Migration(version: 28, name: "app_read_functions", sql: """
+    CREATE OR REPLACE FUNCTION starling_author_page_ascending(bigint, bigint, bigint, integer) RETURNS SETOF bigint
+    LANGUAGE plpgsql STABLE
+    SET plan_cache_mode = force_generic_plan
+    SET max_parallel_workers_per_gather = 0
+    AS $$
+    BEGIN
+        IF $2 = 9223372036854775807 THEN  -- min_id alone
+            RETURN QUERY
+            SELECT id FROM statuses WHERE account_id = ANY(ARRAY[$1]) AND deleted_at IS NULL AND id > $3
+            ORDER BY account_id DESC, id LIMIT $4;
+        ELSE
+            RETURN QUERY EXECUTE
+                'SELECT id FROM statuses WHERE account_id = $1 AND deleted_at IS NULL AND id < $2 AND id > $3 '
+                'ORDER BY id LIMIT $4' USING $1, $2, $3, $4;
+        END IF;
+    END
+    $$;
+
+    CREATE OR REPLACE FUNCTION starling_public_page_ascending(bigint, bigint, integer) RETURNS SETOF bigint
+    LANGUAGE plpgsql STABLE
+    SET plan_cache_mode = force_generic_plan
+    SET max_parallel_workers_per_gather = 0
+    AS $$
+    BEGIN
+        RETURN QUERY
+        SELECT id FROM statuses WHERE deleted_at IS NULL AND visibility IN ('public') AND reblog_of_id IS NULL
+          AND id < $1 AND id > $2 ORDER BY id LIMIT $3;
+    END
+    $$;
+
+    CREATE OR REPLACE FUNCTION starling_tag_page_ascending(text, bigint, bigint, integer) RETURNS SETOF bigint
+    LANGUAGE plpgsql STABLE
+    SET plan_cache_mode = force_generic_plan
+    SET max_parallel_workers_per_gather = 0
+    AS $$
+    DECLARE
+        tag bigint;
+    BEGIN
+        SELECT id INTO tag FROM tags WHERE name = $1;
+        IF tag IS NULL THEN RETURN; END IF;
+        RETURN QUERY
+        SELECT st.status_id FROM status_tags st JOIN statuses s ON s.id = st.status_id
+        WHERE st.tag_id = ANY(ARRAY[tag]) AND s.deleted_at IS NULL
+          AND s.visibility IN ('public')
+          AND st.status_id < $2 AND st.status_id > $3 ORDER BY st.tag_id DESC, st.status_id LIMIT $4;
+    END
+    $$;
+
+    CREATE OR REPLACE FUNCTION starling_notifications_page_ascending(bigint, text[], bigint, bigint, integer)
+    RETURNS TABLE (r_id bigint, r_type text, r_from_account_id bigint, r_status_id bigint, r_created_at timestamptz)
+    LANGUAGE plpgsql STABLE
+    SET plan_cache_mode = force_generic_plan
+    SET max_parallel_workers_per_gather = 0
+    AS $$
+    BEGIN
+        IF $3 = 9223372036854775807 THEN  -- min_id alone
+            RETURN QUERY
+            SELECT n.id, n.type, n.from_account_id, n.status_id, n.created_at FROM notifications n
+            LEFT JOIN statuses s ON s.id = n.status_id
+            WHERE n.account_id = ANY(ARRAY[$1]) AND n.type = ANY($2) AND n.id > $4 AND (n.status_id IS NULL OR s.deleted_at IS NULL)
+              AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = n.account_id AND b.target_account_id = n.from_account_id)
+                                                        OR (b.account_id = n.from_account_id AND b.target_account_id = n.account_id))
+              AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = n.account_id AND m.target_account_id = n.from_account_id
+                              AND m.hide_notifications AND (m.expires_at IS NULL OR m.expires_at > now()))
+            ORDER BY n.account_id DESC, n.id LIMIT $5;
+        ELSE
+            RETURN QUERY EXECUTE
+                'SELECT n.id, n.type, n.from_account_id, n.status_id, n.created_at FROM notifications n '
+                'LEFT JOIN statuses s ON s.id = n.status_id '
+                'WHERE n.account_id = $1 AND n.type = ANY($2) AND n.id < $3 AND n.id > $4 AND (n.status_id IS NULL OR s.deleted_at IS NULL) '
+                'AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = n.account_id AND b.target_account_id = n.from_account_id) '
+                'OR (b.account_id = n.from_account_id AND b.target_account_id = n.account_id)) '
+                'AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = n.account_id AND m.target_account_id = n.from_account_id '
+                'AND m.hide_notifications AND (m.expires_at IS NULL OR m.expires_at > now())) '
+                'ORDER BY n.id LIMIT $5' USING $1, $2, $3, $4, $5;
+        END IF;
+    END
+    $$;
+
+    CREATE OR REPLACE FUNCTION starling_relationships(bigint, bigint[])
+    RETURNS TABLE (r_id bigint, r_following boolean, r_followed_by boolean, r_blocking boolean, r_blocked_by boolean,
+                   r_mute integer, r_requested boolean, r_requested_by boolean)
+    LANGUAGE plpgsql STABLE
+    SET plan_cache_mode = force_generic_plan
+    SET max_parallel_workers_per_gather = 0
+    AS $$
+    BEGIN
+        RETURN QUERY
+        SELECT t.id,
+               EXISTS (SELECT 1 FROM follows WHERE follower_id = $1 AND followee_id = t.id),
+               EXISTS (SELECT 1 FROM follows WHERE follower_id = t.id AND followee_id = $1),
+               EXISTS (SELECT 1 FROM blocks WHERE account_id = $1 AND target_account_id = t.id),
+               EXISTS (SELECT 1 FROM blocks WHERE account_id = t.id AND target_account_id = $1),
+               coalesce((SELECT CASE WHEN hide_notifications THEN 2 ELSE 1 END FROM mutes
+                         WHERE account_id = $1 AND target_account_id = t.id
+                           AND (expires_at IS NULL OR expires_at > now())), 0),
+               EXISTS (SELECT 1 FROM follow_requests WHERE account_id = $1 AND target_account_id = t.id),
+               EXISTS (SELECT 1 FROM follow_requests WHERE account_id = t.id AND target_account_id = $1)
+        FROM unnest($2) WITH ORDINALITY AS t(id, n) ORDER BY t.n;
     END
     $$;
     """)

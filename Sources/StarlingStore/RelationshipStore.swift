@@ -75,22 +75,10 @@ public struct RelationshipStore: Sendable {
 
     public func relationships(viewer: Int64, targets: [Int64]) async throws -> [FullRelationship] {
         if targets.isEmpty { return [] }
-        let rows = try await database.query("relationships_full", """
-            SELECT t.id,
-                   EXISTS (SELECT 1 FROM follows WHERE follower_id = \(viewer) AND followee_id = t.id),
-                   EXISTS (SELECT 1 FROM follows WHERE follower_id = t.id AND followee_id = \(viewer)),
-                   EXISTS (SELECT 1 FROM blocks WHERE account_id = \(viewer) AND target_account_id = t.id),
-                   EXISTS (SELECT 1 FROM blocks WHERE account_id = t.id AND target_account_id = \(viewer)),
-                   coalesce((SELECT CASE WHEN hide_notifications THEN 2 ELSE 1 END FROM mutes
-                             WHERE account_id = \(viewer) AND target_account_id = t.id
-                               AND (expires_at IS NULL OR expires_at > now())), 0),
-                   EXISTS (SELECT 1 FROM follow_requests WHERE account_id = \(viewer) AND target_account_id = t.id),
-                   EXISTS (SELECT 1 FROM follow_requests WHERE account_id = t.id AND target_account_id = \(viewer))
-            FROM unnest(\(targets)::bigint[]) WITH ORDINALITY AS t(id, n) ORDER BY t.n
-            """)
+        // Apps ask with nearly every profile and notification they show: planned once per connection.
         var out: [FullRelationship] = []
-        for try await (id, following, followedBy, blocking, blockedBy, mute, requested, requestedBy)
-            in rows.decode((Int64, Bool, Bool, Bool, Bool, Int32, Bool, Bool).self) {
+        for (id, following, followedBy, blocking, blockedBy, mute, requested, requestedBy)
+            in try await database.execute("relationships_full", RelationshipsStatement(viewer: viewer, targets: targets)) {
             var r = FullRelationship(id: id)
             (r.following, r.followedBy, r.blocking, r.blockedBy) = (following, followedBy, blocking, blockedBy)
             (r.muting, r.mutingNotifications, r.requested, r.requestedBy) = (mute > 0, mute == 2, requested, requestedBy)
@@ -326,4 +314,19 @@ public struct RelationshipStore: Sendable {
         for try await (id, account) in rows.decode((Int64, Int64).self) { out.append(RelationEntry(id: id, account: account)) }
         return ascending ? out.reversed() : out
     }
+}
+
+/// How `viewer` and each target stand, in the targets' order (`starling_relationships`, migration
+/// 28): following, followed by, blocking, blocked by, mute (0 none, 1 muted, 2 hiding notifications
+/// too), requested, requested by.
+struct RelationshipsStatement: ArgumentsStatement {
+    static let sql = "SELECT * FROM starling_relationships($1, $2)"
+    static let bindingDataTypes: [PostgresDataType] = [.int8, .int8Array]
+    typealias Row = (Int64, Bool, Bool, Bool, Bool, Int32, Bool, Bool)
+
+    let arguments: [any PostgresEncodable & Sendable]
+
+    init(viewer: Int64, targets: [Int64]) { arguments = [viewer, targets] }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
 }

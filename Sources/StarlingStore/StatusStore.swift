@@ -162,7 +162,12 @@ public struct StatusStore: Sendable {
         if authors.isEmpty { return [] }
         let upper = page.maxId ?? Int64.max
         let lower = page.lowerBound ?? -1
+        let limit = Int32(clamping: page.limit)
         if page.direction == .justAboveLowerBound {
+            if authors.count == 1 {
+                let statement = AuthorPageStatement<OldestFirst>(author: authors[0], below: upper, above: lower, limit: limit)
+                return try await database.execute("statuses_page_author_min", statement).reversed()
+            }
             let ascending = try await database.query("statuses_page_min", """
                 SELECT id FROM statuses WHERE account_id = ANY(\(authors)) AND deleted_at IS NULL
                   AND id < \(upper) AND id > \(lower) ORDER BY id ASC LIMIT \(page.limit)
@@ -172,7 +177,7 @@ public struct StatusStore: Sendable {
         if authors.count == 1 {
             // A profile's page, 30 % of the load test's mix, planned once per connection. Sent as
             // the general statement, parsing and planning it cost PostgreSQL ~0.7 ms of CPU per read.
-            let statement = AuthorPageStatement(author: authors[0], below: upper, above: lower, limit: Int32(clamping: page.limit))
+            let statement = AuthorPageStatement<NewestFirst>(author: authors[0], below: upper, above: lower, limit: limit)
             return try await database.execute("statuses_page_author", statement)
         }
         return try await newest(limit: page.limit, of: authors, below: upper, above: lower, label: "statuses_page")
@@ -322,11 +327,26 @@ struct CreateStatusStatement: PostgresPreparedStatement {
     }
 }
 
-/// One author's newest visible status ids strictly between two bounds (`statuses_by_account`):
-/// a profile's page, by a function planned once per connection (`readPageFunctions`).
-struct AuthorPageStatement: ArgumentsStatement {
-    static let sql = "SELECT * FROM starling_author_page($1, $2, $3, $4)"
-    static let bindingDataTypes: [PostgresDataType] = [.int8, .int8, .int8, .int4]
+/// Which way a page's function reads, as a statement's type: newest first down from the upper
+/// bound (`readPageFunctions`), or oldest first up from `min_id` (`appReadFunctions`, whose
+/// functions carry this suffix). Each is its own prepared statement.
+protocol PageOrder: Sendable {
+    static var functionSuffix: String { get }
+}
+
+enum NewestFirst: PageOrder {
+    static var functionSuffix: String { "" }
+}
+
+enum OldestFirst: PageOrder {
+    static var functionSuffix: String { "_ascending" }
+}
+
+/// One author's visible status ids strictly between two bounds (`statuses_by_account`) in `Order`:
+/// a profile's page, by a function planned once per connection.
+struct AuthorPageStatement<Order: PageOrder>: ArgumentsStatement {
+    static var sql: String { "SELECT * FROM starling_author_page\(Order.functionSuffix)($1, $2, $3, $4)" }
+    static var bindingDataTypes: [PostgresDataType] { [.int8, .int8, .int8, .int4] }
     typealias Row = Int64
 
     let arguments: [any PostgresEncodable & Sendable]

@@ -105,6 +105,9 @@ struct APITests {
             #expect(try await page("limit=10&max_id=\(visible[19])") == Array(visible[20...]))
             #expect(try await page("limit=5&since_id=\(visible[7])") == Array(visible.prefix(5)), "since_id: the newest above it")
             #expect(try await page("limit=5&min_id=\(visible[7])") == Array(visible[2..<7]), "min_id: just above it")
+            #expect(try await page("limit=2&min_id=\(visible[7])&max_id=\(visible[2])") == Array(visible[5..<7]), "min_id below max_id")
+            #expect(try await page("limit=3&min_id=1") == Array(visible.suffix(3)), "min_id below everything: the oldest")
+            #expect(try await page("min_id=\(visible[0])").isEmpty, "min_id at the top: nothing newer")
             #expect(try await page("max_id=\(visible[2])&since_id=\(visible[6])") == Array(visible[3..<6]))
             #expect(try await page("limit=40") == visible)
             #expect(try await h.call(.get, "/api/v1/accounts/12345/statuses", token: other.token).status == .notFound)
@@ -139,6 +142,9 @@ struct APITests {
             #expect(try await page("\(base)?limit=40&max_id=\(tagged[7])") == Array(tagged[8...]))
             #expect(try await page("\(base)?limit=3&since_id=\(tagged[6])") == Array(tagged.prefix(3)))
             #expect(try await page("\(base)?limit=3&min_id=\(tagged[6])") == Array(tagged[3..<6]))
+            #expect(try await page("\(base)?limit=3&min_id=\(tagged[7])&max_id=\(tagged[2])") == Array(tagged[4..<7]))
+            #expect(try await page("\(base)?limit=2&min_id=1") == Array(tagged.suffix(2)))
+            #expect(try await page("/api/v1/timelines/tag/nosuchtag\(author.id)?min_id=1").isEmpty)
             #expect(try await page("/api/v1/timelines/tag/nosuchtag\(author.id)").isEmpty)
 
             // The public timeline is shared with the other tests' statuses: ours, in order, among them.
@@ -147,6 +153,11 @@ struct APITests {
             #expect(window.filter { mine.contains($0) } == tagged, "public ones, in order, none deleted, private or unlisted")
             #expect(window == window.sorted(by: >))
             #expect(window.allSatisfy { $0 <= tagged[0] && $0 >= tagged.last! })
+            // Oldest first from min_id (`starling_public_page_ascending`), returned newest first.
+            let above = try await page("/api/v1/timelines/public?limit=40&min_id=\(tagged.last! - 1)&max_id=\(tagged[0] + 1)")
+            #expect(above == window, "the same window read up from its lower bound")
+            let lowest = try await page("/api/v1/timelines/public?limit=2&min_id=\(tagged.last! - 1)")
+            #expect(lowest == Array(window.suffix(2)), "the two just above min_id")
         }
     }
 

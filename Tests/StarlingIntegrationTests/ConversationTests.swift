@@ -88,7 +88,7 @@ struct ConversationTests {
     }
 
     /// Notification pages (`starling_notifications_page`: its first-page, `since_id` and two-bound
-    /// branches, and the `min_id` statement): none about a deleted status or from an account muted
+    /// branches, and `starling_notifications_page_ascending`'s for `min_id`): none about a deleted status or from an account muted
     /// with its notifications, in every direction.
     @Test func notificationsArePagedInEveryDirection() async throws {
         try await Harness.with { h in
@@ -117,6 +117,9 @@ struct ConversationTests {
             #expect(try await page("limit=40&since_id=\(all[0])").isEmpty, "a poll with nothing new")
             #expect(try await page("max_id=\(all[1])&since_id=\(all[6])") == Array(all[2..<6]))
             #expect(try await page("limit=2&min_id=\(all[6])") == Array(all[4..<6]))
+            #expect(try await page("limit=2&min_id=\(all[6])&max_id=\(all[2])") == Array(all[4..<6]), "min_id below max_id")
+            #expect(try await page("limit=3&min_id=1") == Array(all.suffix(3)), "min_id below everything: the oldest")
+            #expect(try await page("min_id=\(all[0])").isEmpty)
         }
     }
 
