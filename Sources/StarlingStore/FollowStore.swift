@@ -58,19 +58,13 @@ public struct FollowStore: Sendable {
 
     /// One page of an account's followers (or followees), by account id, newest id first.
     public func followers(of account: Int64, below maxId: Int64?, above minId: Int64?, limit: Int) async throws -> [Int64] {
-        try await database.query("followers_page", """
-            SELECT follower_id FROM follows WHERE followee_id = \(account)
-              AND follower_id < \(maxId ?? Int64.max) AND follower_id > \(minId ?? -1)
-            ORDER BY follower_id DESC LIMIT \(limit)
-            """).collect(Int64.self)
+        let statement = FollowPageStatement(followers: true, account: account, below: maxId ?? Int64.max, above: minId ?? -1, limit: limit)
+        return try await database.execute("followers_page", statement)
     }
 
     public func following(of account: Int64, below maxId: Int64?, above minId: Int64?, limit: Int) async throws -> [Int64] {
-        try await database.query("following_page", """
-            SELECT followee_id FROM follows WHERE follower_id = \(account)
-              AND followee_id < \(maxId ?? Int64.max) AND followee_id > \(minId ?? -1)
-            ORDER BY followee_id DESC LIMIT \(limit)
-            """).collect(Int64.self)
+        let statement = FollowPageStatement(followers: false, account: account, below: maxId ?? Int64.max, above: minId ?? -1, limit: limit)
+        return try await database.execute("following_page", statement)
     }
 
     public func relationships(viewer: Int64, targets: [Int64]) async throws -> [Relationship] {
@@ -131,4 +125,20 @@ public struct FollowStore: Sendable {
             SELECT id FROM accounts WHERE id = \(user) AND followers_count >= \(threshold)
             """).collect(Int64.self)
     }
+}
+
+/// An account's followers (or the accounts it follows), highest id first, strictly between two
+/// bounds: `starling_follow_page`, planned once per connection (migration 28).
+struct FollowPageStatement: ArgumentsStatement {
+    static let sql = "SELECT * FROM starling_follow_page($1, $2, $3, $4, $5)"
+    static let bindingDataTypes: [PostgresDataType] = [.bool, .int8, .int8, .int8, .int4]
+    typealias Row = Int64
+
+    let arguments: [any PostgresEncodable & Sendable]
+
+    init(followers: Bool, account: Int64, below upper: Int64, above lower: Int64, limit: Int) {
+        arguments = [followers, account, upper, lower, Int32(clamping: limit)]
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self) }
 }

@@ -50,16 +50,9 @@ public struct ListStore: Sendable {
     public func marked(_ kind: MarkKind, account: Int64, page: PageRequest) async throws -> [(id: Int64, status: Int64)] {
         let upper = page.maxId ?? Int64.max, lower = page.lowerBound ?? -1
         let ascending = page.direction == .justAboveLowerBound
-        let table = kind == .bookmarks ? "bookmarks" : "favourites"
-        let query: PostgresQuery = """
-            SELECT m.id, m.status_id FROM \(unescaped: table) m JOIN statuses s ON s.id = m.status_id
-            WHERE m.account_id = \(account) AND m.id < \(upper) AND m.id > \(lower) AND s.deleted_at IS NULL
-            ORDER BY m.id \(unescaped: ascending ? "ASC" : "DESC") LIMIT \(page.limit)
-            """
-        var out: [(id: Int64, status: Int64)] = []
-        for try await (id, status) in try await database.query("\(table)_page", query).decode((Int64, Int64).self) {
-            out.append((id, status))
-        }
+        let statement = MarkedPageStatement(bookmarks: kind == .bookmarks, account: account, below: upper, above: lower,
+                                            limit: page.limit, ascending: ascending)
+        let out = try await database.execute(kind == .bookmarks ? "bookmarks_page" : "favourites_page", statement).map { (id: $0.0, status: $0.1) }
         return ascending ? out.reversed() : out
     }
 
@@ -364,4 +357,21 @@ public struct ListStore: Sendable {
 
 extension PinRules.Refusal: CustomStringConvertible {
     public var description: String { message }
+}
+
+/// A user's bookmarks (or favourites) strictly between two bounds, as (bookmark or favourite id,
+/// status id), newest first or (`ascending`, for `min_id`) oldest first, none of a deleted status:
+/// `starling_marked_page`, planned once per connection (migration 28).
+struct MarkedPageStatement: ArgumentsStatement {
+    static let sql = "SELECT * FROM starling_marked_page($1, $2, $3, $4, $5, $6)"
+    static let bindingDataTypes: [PostgresDataType] = [.bool, .int8, .int8, .int8, .int4, .bool]
+    typealias Row = (Int64, Int64)
+
+    let arguments: [any PostgresEncodable & Sendable]
+
+    init(bookmarks: Bool, account: Int64, below upper: Int64, above lower: Int64, limit: Int, ascending: Bool) {
+        arguments = [bookmarks, account, upper, lower, Int32(clamping: limit), ascending]
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
 }

@@ -193,10 +193,14 @@ extension Migrations {
     ///   in `readPageFunctions`.
     /// - Relationships (`GET /api/v1/accounts/relationships`, which apps send with nearly every
     ///   profile and notification they show): one row per target, every column a primary-key probe.
+    /// - Followers and following pages, and a user's favourites and bookmarks pages, in the shape of
+    ///   `readPageFunctions`' (`= ANY(ARRAY[$n])`, one branch per kind of bound, both bounds
+    ///   planned for the arguments).
     ///
     /// Statements: `AuthorPageStatement<OldestFirst>`, `PublicTimelineStatement<OldestFirst>`,
     /// `TagTimelineStatement<OldestFirst>`, `NotificationsPageStatement<OldestFirst>`,
-    /// `RelationshipsStatement`. Literal text, as in migration 26.
+    /// `RelationshipsStatement`, `FollowPageStatement`, `MarkedPageStatement`. Literal text, as in
+    /// migration 26.
     static let appReadFunctions = Migration(version: 28, name: "app_read_functions", sql: """
     CREATE OR REPLACE FUNCTION starling_author_page_ascending(bigint, bigint, bigint, integer) RETURNS SETOF bigint
     LANGUAGE plpgsql STABLE
@@ -297,6 +301,99 @@ extension Migrations {
                EXISTS (SELECT 1 FROM follow_requests WHERE account_id = $1 AND target_account_id = t.id),
                EXISTS (SELECT 1 FROM follow_requests WHERE account_id = t.id AND target_account_id = $1)
         FROM unnest($2) WITH ORDINALITY AS t(id, n) ORDER BY t.n;
+    END
+    $$;
+
+    CREATE OR REPLACE FUNCTION starling_follow_page(boolean, bigint, bigint, bigint, integer) RETURNS SETOF bigint
+    LANGUAGE plpgsql STABLE
+    SET plan_cache_mode = force_generic_plan
+    SET max_parallel_workers_per_gather = 0
+    AS $$
+    BEGIN
+        IF $1 THEN  -- followers
+            IF $4 < 0 THEN  -- the first page, or max_id
+                RETURN QUERY
+                SELECT follower_id FROM follows WHERE followee_id = ANY(ARRAY[$2]) AND follower_id < $3
+                ORDER BY followee_id, follower_id DESC LIMIT $5;
+            ELSIF $3 = 9223372036854775807 THEN  -- since_id or min_id
+                RETURN QUERY
+                SELECT follower_id FROM follows WHERE followee_id = ANY(ARRAY[$2]) AND follower_id > $4
+                ORDER BY followee_id, follower_id DESC LIMIT $5;
+            ELSE
+                RETURN QUERY EXECUTE
+                    'SELECT follower_id FROM follows WHERE followee_id = $1 AND follower_id < $2 AND follower_id > $3 '
+                    'ORDER BY follower_id DESC LIMIT $4' USING $2, $3, $4, $5;
+            END IF;
+        ELSE  -- following
+            IF $4 < 0 THEN
+                RETURN QUERY
+                SELECT followee_id FROM follows WHERE follower_id = ANY(ARRAY[$2]) AND followee_id < $3
+                ORDER BY follower_id, followee_id DESC LIMIT $5;
+            ELSIF $3 = 9223372036854775807 THEN
+                RETURN QUERY
+                SELECT followee_id FROM follows WHERE follower_id = ANY(ARRAY[$2]) AND followee_id > $4
+                ORDER BY follower_id, followee_id DESC LIMIT $5;
+            ELSE
+                RETURN QUERY EXECUTE
+                    'SELECT followee_id FROM follows WHERE follower_id = $1 AND followee_id < $2 AND followee_id > $3 '
+                    'ORDER BY followee_id DESC LIMIT $4' USING $2, $3, $4, $5;
+            END IF;
+        END IF;
+    END
+    $$;
+
+    CREATE OR REPLACE FUNCTION starling_marked_page(boolean, bigint, bigint, bigint, integer, boolean)
+    RETURNS TABLE (r_id bigint, r_status_id bigint)
+    LANGUAGE plpgsql STABLE
+    SET plan_cache_mode = force_generic_plan
+    SET max_parallel_workers_per_gather = 0
+    AS $$
+    BEGIN
+        IF $1 THEN  -- bookmarks
+            IF $3 <> 9223372036854775807 AND $4 >= 0 THEN  -- both bounds
+                RETURN QUERY EXECUTE
+                    'SELECT m.id, m.status_id FROM bookmarks m JOIN statuses s ON s.id = m.status_id '
+                    'WHERE m.account_id = $1 AND m.id < $2 AND m.id > $3 AND s.deleted_at IS NULL '
+                    'ORDER BY m.id ' || CASE WHEN $6 THEN 'ASC' ELSE 'DESC' END || ' LIMIT $4' USING $2, $3, $4, $5;
+            ELSIF $6 THEN  -- min_id alone: oldest first above it
+                RETURN QUERY
+                SELECT m.id, m.status_id FROM bookmarks m JOIN statuses s ON s.id = m.status_id
+                WHERE m.account_id = ANY(ARRAY[$2]) AND m.id > $4 AND s.deleted_at IS NULL
+                ORDER BY m.account_id DESC, m.id LIMIT $5;
+            ELSIF $4 < 0 THEN  -- the first page, or max_id
+                RETURN QUERY
+                SELECT m.id, m.status_id FROM bookmarks m JOIN statuses s ON s.id = m.status_id
+                WHERE m.account_id = ANY(ARRAY[$2]) AND m.id < $3 AND s.deleted_at IS NULL
+                ORDER BY m.account_id, m.id DESC LIMIT $5;
+            ELSE  -- since_id
+                RETURN QUERY
+                SELECT m.id, m.status_id FROM bookmarks m JOIN statuses s ON s.id = m.status_id
+                WHERE m.account_id = ANY(ARRAY[$2]) AND m.id > $4 AND s.deleted_at IS NULL
+                ORDER BY m.account_id, m.id DESC LIMIT $5;
+            END IF;
+        ELSE  -- favourites
+            IF $3 <> 9223372036854775807 AND $4 >= 0 THEN
+                RETURN QUERY EXECUTE
+                    'SELECT m.id, m.status_id FROM favourites m JOIN statuses s ON s.id = m.status_id '
+                    'WHERE m.account_id = $1 AND m.id < $2 AND m.id > $3 AND s.deleted_at IS NULL '
+                    'ORDER BY m.id ' || CASE WHEN $6 THEN 'ASC' ELSE 'DESC' END || ' LIMIT $4' USING $2, $3, $4, $5;
+            ELSIF $6 THEN
+                RETURN QUERY
+                SELECT m.id, m.status_id FROM favourites m JOIN statuses s ON s.id = m.status_id
+                WHERE m.account_id = ANY(ARRAY[$2]) AND m.id > $4 AND s.deleted_at IS NULL
+                ORDER BY m.account_id DESC, m.id LIMIT $5;
+            ELSIF $4 < 0 THEN
+                RETURN QUERY
+                SELECT m.id, m.status_id FROM favourites m JOIN statuses s ON s.id = m.status_id
+                WHERE m.account_id = ANY(ARRAY[$2]) AND m.id < $3 AND s.deleted_at IS NULL
+                ORDER BY m.account_id, m.id DESC LIMIT $5;
+            ELSE
+                RETURN QUERY
+                SELECT m.id, m.status_id FROM favourites m JOIN statuses s ON s.id = m.status_id
+                WHERE m.account_id = ANY(ARRAY[$2]) AND m.id > $4 AND s.deleted_at IS NULL
+                ORDER BY m.account_id, m.id DESC LIMIT $5;
+            END IF;
+        END IF;
     END
     $$;
     """)

@@ -81,6 +81,44 @@ struct APITests {
         }
     }
 
+    /// Followers and following pages (`starling_follow_page`: first page, `max_id`, `since_id`, both
+    /// bounds), highest account id first, each account from the node's row cache.
+    @Test func followListsArePagedInEveryDirection() async throws {
+        try await Harness.with { h in
+            let star = try await h.register("followpaged"), fan = try await h.register("followpager")
+            var followers: [Int64] = [], followed: [Int64] = []
+            for n in 0..<6 {
+                let user = try await h.register("fpage\(n)")
+                try await h.follow(user, star)
+                try await h.follow(fan, user)
+                followers.append(user.id)
+                followed.append(user.id)
+            }
+            followers.sort(by: >)
+            followed.sort(by: >)
+            for (path, all) in [("/api/v1/accounts/\(star.id)/followers", followers), ("/api/v1/accounts/\(fan.id)/following", followed)] {
+                func page(_ query: String) async throws -> [Int64] {
+                    let reply = try await h.call(.get, "\(path)?\(query)", token: fan.token)
+                    #expect(reply.status == .ok)
+                    return reply.ids.compactMap { Int64($0) }
+                }
+                #expect(try await page("limit=40") == all)
+                #expect(try await page("limit=2") == Array(all[0..<2]))
+                #expect(try await page("limit=2&max_id=\(all[1])") == Array(all[2..<4]))
+                #expect(try await page("limit=2&since_id=\(all[4])") == Array(all[0..<2]), "the highest above since_id")
+                #expect(try await page("max_id=\(all[0])&since_id=\(all[4])") == Array(all[1..<4]))
+                #expect(try await page("limit=2&since_id=\(all[0])").isEmpty)
+            }
+            // Rendered with the counters every follow above changed (the cache was invalidated each time).
+            let entity = try await h.call(.get, "/api/v1/accounts/\(star.id)/followers?limit=1", token: fan.token).array.first
+            #expect(entity?["id"] as? String == String(followers[0]))
+            #expect(entity?["followers_count"] as? Int == 1 && entity?["following_count"] as? Int == 1)
+            let starred = try await h.call(.get, "/api/v1/accounts/\(star.id)")
+            #expect(starred.object["followers_count"] as? Int == 6)
+            #expect(try await h.call(.get, "/api/v1/accounts/12345/followers").status == .notFound)
+        }
+    }
+
     /// A profile's pages (one author: `AuthorPageStatement`, prepared once per connection) in every
     /// paging direction, without deleted statuses or anyone else's.
     @Test func aProfileIsPagedInEveryDirection() async throws {

@@ -85,6 +85,50 @@ struct ListTests {
         }
     }
 
+    /// Favourites and bookmarks pages (`starling_marked_page`) in every direction, paged by the
+    /// favourite's (bookmark's) id, none of a deleted status.
+    @Test func marksArePagedInEveryDirection() async throws {
+        try await Harness.with { h in
+            let alice = try await h.register("markalice"), bob = try await h.register("markbob")
+            var statuses: [Int64] = []
+            for n in 0..<6 { statuses.append(try await h.post(alice, "mark me \(n)")) }
+            for (action, path) in [("favourite", "/api/v1/favourites"), ("bookmark", "/api/v1/bookmarks")] {
+                // Marked in reverse: the pages follow the marks' ids, not the statuses'.
+                for status in statuses.reversed() {
+                    #expect(try await h.call(.post, "/api/v1/statuses/\(status)/\(action)", token: bob.token).status == .ok)
+                }
+            }
+            #expect(try await h.call(.delete, "/api/v1/statuses/\(statuses[3])", token: alice.token).status == .ok)
+            let shown = [statuses[0], statuses[1], statuses[2], statuses[4], statuses[5]]  // newest mark first
+            for path in ["/api/v1/favourites", "/api/v1/bookmarks"] {
+                func page(_ query: String) async throws -> (ids: [Int64], next: Int64?) {
+                    let reply = try await h.call(.get, "\(path)?\(query)", token: bob.token)
+                    #expect(reply.status == .ok)
+                    let next = reply.link?.split(separator: ",").first { $0.contains("rel=\"next\"") }
+                        .flatMap { $0.split(separator: "max_id=").last?.prefix { $0.isNumber } }.flatMap { Int64($0) }
+                    return (reply.ids.compactMap { Int64($0) }, next)
+                }
+                // Each mark's id, from the next links of one-item pages.
+                var marks: [Int64] = [], query = "limit=1"
+                for _ in 0..<10 {
+                    let (ids, next) = try await page(query)
+                    guard !ids.isEmpty, let mark = next else { break }
+                    marks.append(mark)
+                    query = "limit=1&max_id=\(mark)"
+                }
+                #expect(marks.count == 5 && marks == marks.sorted(by: >), "\(path): \(marks)")
+                guard marks.count == 5 else { continue }
+                #expect(try await page("limit=40").ids == shown)
+                #expect(try await page("limit=2&max_id=\(marks[1])").ids == Array(shown[2..<4]))
+                #expect(try await page("limit=2&since_id=\(marks[3])").ids == Array(shown[0..<2]), "the newest above since_id")
+                #expect(try await page("limit=2&min_id=\(marks[4])").ids == Array(shown[2..<4]), "just above min_id")
+                #expect(try await page("limit=2&min_id=\(marks[4])&max_id=\(marks[0])").ids == Array(shown[2..<4]))
+                #expect(try await page("limit=2&since_id=\(marks[4])&max_id=\(marks[0])").ids == Array(shown[1..<3]))
+                #expect(try await page("min_id=\(marks[0])").ids.isEmpty)
+            }
+        }
+    }
+
     // MARK: Pins
 
     @Test func pinsFollowMastodonsRules() async throws {
