@@ -314,11 +314,11 @@ extension Migrations {
             IF $4 < 0 THEN  -- the first page, or max_id
                 RETURN QUERY
                 SELECT follower_id FROM follows WHERE followee_id = ANY(ARRAY[$2]) AND follower_id < $3
-                ORDER BY followee_id, follower_id DESC LIMIT $5;
+                ORDER BY followee_id DESC, follower_id DESC LIMIT $5;
             ELSIF $3 = 9223372036854775807 THEN  -- since_id or min_id
                 RETURN QUERY
                 SELECT follower_id FROM follows WHERE followee_id = ANY(ARRAY[$2]) AND follower_id > $4
-                ORDER BY followee_id, follower_id DESC LIMIT $5;
+                ORDER BY followee_id DESC, follower_id DESC LIMIT $5;
             ELSE
                 RETURN QUERY EXECUTE
                     'SELECT follower_id FROM follows WHERE followee_id = $1 AND follower_id < $2 AND follower_id > $3 '
@@ -328,11 +328,11 @@ extension Migrations {
             IF $4 < 0 THEN
                 RETURN QUERY
                 SELECT followee_id FROM follows WHERE follower_id = ANY(ARRAY[$2]) AND followee_id < $3
-                ORDER BY follower_id, followee_id DESC LIMIT $5;
+                ORDER BY follower_id DESC, followee_id DESC LIMIT $5;
             ELSIF $3 = 9223372036854775807 THEN
                 RETURN QUERY
                 SELECT followee_id FROM follows WHERE follower_id = ANY(ARRAY[$2]) AND followee_id > $4
-                ORDER BY follower_id, followee_id DESC LIMIT $5;
+                ORDER BY follower_id DESC, followee_id DESC LIMIT $5;
             ELSE
                 RETURN QUERY EXECUTE
                     'SELECT followee_id FROM follows WHERE follower_id = $1 AND followee_id < $2 AND followee_id > $3 '
