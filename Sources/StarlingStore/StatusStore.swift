@@ -296,6 +296,7 @@ enum VisibilitySQL {
 /// The function marks its transaction so the outbox trigger sends no NOTIFY: the caller wakes
 /// the workers after the commit (`OutboxWake`, migration 18).
 struct CreateStatusStatement: PostgresPreparedStatement {
+    static var name: String { StatementNames.name(of: Self.self) }
     static let sql = "SELECT * FROM starling_create_status($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
     static let bindingDataTypes: [PostgresDataType] = [
         .int8, .int8, .text, .text, .bool, .text, .text, .int8, .timestamptz, .textArray, .textArray, .int8Array,
