@@ -358,13 +358,16 @@ public struct TimelineCache: Sendable {
         local head = redis.call('LINDEX', key, 0)
         if not head then return 0 end
         local trim_above, trim_end = tonumber(ARGV[1]), tonumber(ARGV[2])
-        -- LPUSH of values[from..to] (ascending) in chunks: unpack's stack is bounded.
+        -- LPUSH of values[from..to] (ascending) in chunks: unpack's stack is bounded. Returns the
+        -- list's length after the last chunk (nil when there was none).
         local function push_ascending(values, from, to)
+            local length
             while from <= to do
                 local last = math.min(from + 999, to)
-                redis.call('LPUSH', key, unpack(values, from, last))
+                length = redis.call('LPUSH', key, unpack(values, from, last))
                 from = last + 1
             end
+            return length
         end
         -- Merges ARGV[3..] into `top`, the list's first entries (`whole`: all of it): those older
         -- than all of a partial top go below it, the rest are merged into it, the top rewritten.
@@ -390,8 +393,9 @@ public struct TimelineCache: Sendable {
             push_ascending(merged, 1, #merged)
             if ttl > 0 then redis.call('PEXPIRE', key, ttl) end
         end
+        local length
         if older(head, ARGV[3]) then
-            push_ascending(ARGV, 3, #ARGV)
+            length = push_ascending(ARGV, 3, #ARGV)  -- the usual case: LPUSH says the length
         else
             -- Usually a late batch belongs among the first entries, below the ids of one newer
             -- batch (two batches finishing in the other order): then only those are rewritten.
@@ -406,8 +410,8 @@ public struct TimelineCache: Sendable {
                 local top = redis.call('LRANGE', key, 0, \(sortedTop - 1))
                 merge_top(top, redis.call('LLEN', key) <= #top)
             end
+            length = redis.call('LLEN', key)
         end
-        local length = redis.call('LLEN', key)
         if length > trim_above then redis.call('LTRIM', key, 0, trim_end) end
         return length
         """)
