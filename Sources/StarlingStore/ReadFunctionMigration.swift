@@ -350,7 +350,7 @@ extension Migrations {
     AS $$
     BEGIN
         IF $1 THEN  -- bookmarks
-            IF $3 <> 9223372036854775807 AND $4 >= 0 THEN  -- both bounds
+            IF $3 <> 9223372036854775807 AND ($4 >= 0 OR $6) THEN  -- both bounds, or oldest first below max_id
                 RETURN QUERY EXECUTE
                     'SELECT m.id, m.status_id FROM bookmarks m JOIN statuses s ON s.id = m.status_id '
                     'WHERE m.account_id = $1 AND m.id < $2 AND m.id > $3 AND s.deleted_at IS NULL '
@@ -372,7 +372,7 @@ extension Migrations {
                 ORDER BY m.account_id, m.id DESC LIMIT $5;
             END IF;
         ELSE  -- favourites
-            IF $3 <> 9223372036854775807 AND $4 >= 0 THEN
+            IF $3 <> 9223372036854775807 AND ($4 >= 0 OR $6) THEN
                 RETURN QUERY EXECUTE
                     'SELECT m.id, m.status_id FROM favourites m JOIN statuses s ON s.id = m.status_id '
                     'WHERE m.account_id = $1 AND m.id < $2 AND m.id > $3 AND s.deleted_at IS NULL '
