@@ -158,7 +158,7 @@ extension MastodonRoutes {
                 let relations = try await services.viewerBlocksAndMutes(viewer).relations(at: Date())
                 ids.removeAll(where: relations.isBlocked)
             }
-            let rows = Dictionary(try await services.accounts.accounts(ids: ids).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            let rows = try await services.accountRows(Set(ids))  // from the node's cache
             result.accounts = ids.compactMap { rows[$0].map(services.renderer.account) }
         }
         if type == nil || type == "hashtags" {

@@ -155,12 +155,27 @@ public struct InteractionStore: Sendable {
         return try await database.execute("public_timeline", PublicTimelineStatement<NewestFirst>(below: upper, above: lower, limit: page.limit))
     }
 
-    /// Accounts whose username or display name starts with `prefix` (case-insensitive).
-    public func searchAccounts(prefix: String, limit: Int, offset: Int) async throws -> [Int64] {
+    /// Accounts whose username or display name starts with `prefix` (case-insensitive), most
+    /// followed first, among at most `candidates` (or `offset + limit`, if more) of each kind of
+    /// match, the first in the index's (alphabetical) order.
+    ///
+    /// Ranking every match, as it was, made an app's search-as-you-type cost PostgreSQL as many
+    /// rows as a short prefix matches: with 1M accounts, `a` read and sorted 62,000 rows (58 ms,
+    /// three processes) on every keystroke. Now a prefix matching more than `candidates` accounts
+    /// ranks the first ones by name (the exact name and its shortest continuations among them), at a
+    /// bounded cost (5 ms there), and one matching fewer ranks them all, as before.
+    public func searchAccounts(prefix: String, limit: Int, offset: Int, candidates: Int = 500) async throws -> [Int64] {
         let pattern = Self.likePrefix(prefix.lowercased())
+        let each = max(candidates, offset + limit)
         return try await database.query("search_accounts", """
-            SELECT id FROM accounts WHERE lower(username) LIKE \(pattern) OR lower(display_name) LIKE \(pattern)
-            ORDER BY followers_count DESC, id LIMIT \(limit) OFFSET \(offset)
+            WITH candidates AS (
+                (SELECT id, followers_count FROM accounts WHERE lower(username) LIKE \(pattern)
+                 ORDER BY lower(username) USING ~<~ LIMIT \(each))
+                UNION
+                (SELECT id, followers_count FROM accounts WHERE lower(display_name) LIKE \(pattern)
+                 ORDER BY lower(display_name) USING ~<~ LIMIT \(each))
+            )
+            SELECT id FROM candidates ORDER BY followers_count DESC, id LIMIT \(limit) OFFSET \(offset)
             """).collect(Int64.self)
     }
 

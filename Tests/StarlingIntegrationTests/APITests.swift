@@ -81,6 +81,33 @@ struct APITests {
         }
     }
 
+    /// Account search ranks the matches by followers, among a bounded number of them (the first by
+    /// name) so that a short prefix costs a bounded read however many accounts share it.
+    @Test func accountSearchRanksABoundedSetOfMatchesByFollowers() async throws {
+        try await Harness.with { h in
+            let prefix = "srch" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
+            // Named in order (a, b, c, d); each has as many followers as its place: d the most.
+            var users: [Harness.User] = []
+            for letter in ["a", "b", "c", "d"] { users.append(try await h.register(prefix + letter)) }
+            for (k, user) in users.enumerated() {
+                for follower in users.prefix(k) { try await h.follow(follower, user) }
+            }
+            let byFollowers = users.reversed().map(\.id)  // d, c, b, a
+            let search = try await h.call(.get, "/api/v1/accounts/search?q=\(prefix)", token: users[0].token)
+            #expect(search.ids == byFollowers.map(String.init))
+            #expect(search.array.first?["followers_count"] as? Int == 3, "rendered with the counters the follows left")
+            let v2 = try await h.call(.get, "/api/v2/search?type=accounts&q=\(prefix)", token: users[0].token)
+            #expect((v2.object["accounts"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == byFollowers.map(String.init))
+            // With two candidates, a and b (the first by name) are ranked; c and d are not reached.
+            let store = h.services.interactions
+            #expect(try await store.searchAccounts(prefix: prefix, limit: 2, offset: 0, candidates: 2) == [users[1].id, users[0].id])
+            #expect(try await store.searchAccounts(prefix: prefix, limit: 1, offset: 1, candidates: 2) == [users[0].id])
+            // A page deeper than the candidates reads as deep as it needs.
+            #expect(try await store.searchAccounts(prefix: prefix, limit: 2, offset: 2, candidates: 2) == Array(byFollowers[2...]))
+            #expect(try await store.searchAccounts(prefix: prefix + "%", limit: 40, offset: 0).isEmpty, "LIKE wildcards are literal")
+        }
+    }
+
     /// Followers and following pages (`starling_follow_page`: first page, `max_id`, `since_id`, both
     /// bounds), highest account id first, each account from the node's row cache.
     @Test func followListsArePagedInEveryDirection() async throws {
