@@ -48,18 +48,17 @@ struct LeaseDemandTests {
     }
 
     /// Wakers commit a row and wake; a woken drain leases (reads how many rows were committed) until
-    /// it may leave. Once every drain has left, the last lease must have seen every row, and fewer
-    /// drains than wake-ups must have run. A wake-up lost mid-round is made good by the next one,
-    /// so only a round's last can show a loss: many short rounds.
+    /// it may leave. Once every drain has left, the last lease must have seen every row. A wake-up
+    /// lost mid-round is made good by the next one, so only a round's last can show a loss: many
+    /// short rounds. (How many drains run depends on how the threads are scheduled: on a busy
+    /// machine every wake-up can come before any drain has begun, and each rings one. That wake-ups
+    /// made while a loop drains ring nothing is the first two tests' business.)
     @Test func noWakeUpIsLostUnderContention() async {
-        var drains = 0, wakeUps = 0
         for _ in 0..<1_500 {
-            let (committed, seen, drained, draining) = await Self.contend(wakers: 4, rows: 6)
+            let (committed, seen, _, draining) = await Self.contend(wakers: 4, rows: 6)
             #expect(seen == committed)
             #expect(draining == 0)
-            (drains, wakeUps) = (drains + drained, wakeUps + committed)
         }
-        #expect(drains < wakeUps, "wake-ups were coalesced")
     }
 
     private final class Ledger: Sendable {
