@@ -128,7 +128,7 @@ struct Shared<Value: Encodable & Sendable>: Encodable, Sendable {
     func encode(to encoder: any Encoder) throws { try box.value.encode(to: encoder) }
 }
 
-extension Shared where Value: JSONWritable {
+extension Shared: JSONWritable where Value: JSONWritable {
     init(prewritten value: Value) {
         box = Box(value, json: JSON.bytes(value, capacity: 1024))
     }

@@ -220,7 +220,7 @@ extension MastodonRoutes {
                                          limit: all ? nil : params["limit"])
         let ids = try await listStore.members(list: list.id, page: page, all: all)
         let rows = try await services.accountRows(Set(ids))
-        let entities = ids.compactMap { rows[$0].map(services.renderer.account) }
+        let entities = ids.compactMap { rows[$0].map(services.renderer.sharedAccount) }
         return try JSON.response(entities, headers: all ? [:] : linkHeaders(request, page: page, ids: ids))
     }
 

@@ -165,7 +165,7 @@ struct MastodonRoutes: Sendable {
             ? try await services.follows.followers(of: target.id, below: page.maxId, above: page.lowerBound, limit: page.limit)
             : try await services.follows.following(of: target.id, below: page.maxId, above: page.lowerBound, limit: page.limit)
         let rows = try await services.accountRows(Set(ids))
-        let entities = ids.compactMap { rows[$0].map(services.renderer.account) }
+        let entities = ids.compactMap { rows[$0].map(services.renderer.sharedAccount) }  // JSON written once per account row
         return try JSON.response(entities, headers: linkHeaders(request, page: page, ids: ids))
     }
 
