@@ -159,7 +159,7 @@ extension MastodonRoutes {
                 ids.removeAll(where: relations.isBlocked)
             }
             let rows = try await services.accountRows(Set(ids))  // from the node's cache
-            result.accounts = ids.compactMap { rows[$0].map(services.renderer.account) }
+            result.accounts = ids.compactMap { rows[$0].map(services.renderer.sharedAccount) }
         }
         if type == nil || type == "hashtags" {
             let prefix = query.hasPrefix("#") ? String(query.dropFirst()) : query

@@ -153,7 +153,7 @@ struct NotificationEntity: Encodable, Sendable {
     var id: String
     var type: String
     var createdAt: Date
-    var account: AccountEntity
+    var account: Shared<AccountEntity>  // the renderer's, its JSON written once per account row
     var status: Nullable<StatusEntity>
 }
 
@@ -175,7 +175,7 @@ struct TagEntityWithHistory: Encodable, Sendable {
 }
 
 struct SearchEntity: Encodable, Sendable {
-    var accounts: [AccountEntity]
+    var accounts: [Shared<AccountEntity>]
     var statuses: [StatusEntity]
     var hashtags: [TagEntityWithHistory]
 }

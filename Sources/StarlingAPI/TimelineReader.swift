@@ -314,7 +314,7 @@ struct NotificationRenderer: Sendable {
             let status = row.statusId.flatMap { statusById[String($0)] }
             if row.statusId != nil && status == nil { return nil }  // its status was deleted
             return NotificationEntity(id: String(row.id), type: row.type.rawValue, createdAt: row.createdAt,
-                                      account: services.renderer.account(account), status: Nullable(status))
+                                      account: services.renderer.sharedAccount(account), status: Nullable(status))
         }
     }
 }

@@ -213,9 +213,9 @@ import Testing
 
     @Test func notificationsMatchTheEncoder() throws {
         let mention = NotificationEntity(id: "9", type: "mention", createdAt: Self.date(1_600_000_000.5),
-                                         account: Self.account(2), status: Nullable(Self.statuses[3]))
+                                         account: Shared(prewritten: Self.account(2)), status: Nullable(Self.statuses[3]))
         let follow = NotificationEntity(id: "10", type: "follow", createdAt: Self.date(1_600_000_001),
-                                        account: Self.account(1), status: Nullable(nil))
+                                        account: Shared(wrappedValue: Self.account(1)), status: Nullable(nil))
         try Self.expectSameJSON(mention)
         try Self.expectSameJSON(follow)
         try Self.expectSameJSON([mention, follow])
@@ -238,7 +238,8 @@ import Testing
     @Test func searchAndTrendsMatchTheEncoder() throws {
         let tag = TagEntityWithHistory(name: "swift", url: "https://x.test/tags/swift",
                                        history: [TagHistoryEntity(day: "1575763200", uses: "3", accounts: "2")])
-        try Self.expectSameJSON(SearchEntity(accounts: [Self.account(1)], statuses: Self.statuses, hashtags: [tag]))
+        try Self.expectSameJSON(SearchEntity(accounts: [Shared(prewritten: Self.account(1)), Shared(wrappedValue: Self.account(2))],
+                                             statuses: Self.statuses, hashtags: [tag]))
         try Self.expectSameJSON([tag, tag])
     }
 
