@@ -70,6 +70,9 @@ public struct APIServices: Sendable {
     let ownerLists: ExpiringCache<Int64, OwnerLists>
     /// Accounts as embedded in statuses (invalidated on every node when a row changes).
     let accountRows: ExpiringCache<Int64, AccountRow>
+    /// Lower-cased username → account id, for lookups by name (accounts are never renamed or
+    /// deleted, so an entry never goes stale).
+    let accountIdsByUsername = ExpiringCache<String, Int64>(ttl: .seconds(300), capacity: 50_000)
     /// Blocks, mutes and follow requests (RelationshipRoutes.swift).
     let relationStore: RelationshipStore
     /// Each viewer's blocks (both ways) and mutes, for every read path: a home read in steady state
@@ -123,6 +126,19 @@ public struct APIServices: Sendable {
             out[id] = row
         }
         return out
+    }
+
+    /// The account a username names (case-insensitive), or nil: in steady state from the node's
+    /// caches (`accountIdsByUsername`, `accountRows`), not PostgreSQL. Apps look an account up by
+    /// name to open a profile from a mention or a link; the web client does on every profile page.
+    func account(username: String) async throws -> AccountRow? {
+        let key = username.lowercased()
+        if let id = accountIdsByUsername.get(key) { return try await accountRows([id])[id] }
+        let ticket = accountRows.fillTicket()
+        guard let row = try await accounts.account(username: username) else { return nil }
+        accountIdsByUsername.set(key, row.id)
+        accountRows.set(row.id, row, readSince: ticket)
+        return row
     }
 
     func accountRows(_ ids: Set<Int64>) async throws -> [Int64: AccountRow] {

@@ -140,10 +140,10 @@ struct MastodonRoutes: Sendable {
         let host = URL(string: services.settings.publicURL)?.host
         let parts = acct.split(separator: "@", maxSplits: 1)
         if parts.count == 2, String(parts[1]) != host { throw MastodonError.notFound }
-        guard let username = parts.first, let row = try await services.accounts.account(username: String(username)) else {
+        guard let username = parts.first, let row = try await services.account(username: String(username)) else {
             throw MastodonError.notFound
         }
-        return try JSON.response(services.renderer.account(row))
+        return try JSON.response(services.renderer.sharedAccount(row))
     }
 
     func relationships(_ context: StarlingRequestContext) async throws -> Response {

@@ -73,6 +73,13 @@ struct APITests {
             // Following twice is idempotent: counters do not drift.
             try await h.follow(a, b)
             #expect(try await h.account(b)["followers_count"] as? Int == 1)
+            // A lookup by name (from the node's caches once known) ignores case and shows the counters as they are.
+            let upper = try await h.call(.get, "/api/v1/accounts/lookup?acct=@\(b.username.uppercased())")
+            #expect(upper.string("id") == String(b.id))
+            #expect(upper.object["followers_count"] as? Int == 1)
+            #expect(try await h.call(.post, "/api/v1/accounts/\(b.id)/unfollow", token: a.token).status == .ok)
+            #expect(try await h.call(.get, "/api/v1/accounts/lookup?acct=\(b.username)").object["followers_count"] as? Int == 0)
+            try await h.follow(a, b)
             #expect(try await h.call(.post, "/api/v1/accounts/\(a.id)/follow", token: a.token).status == .forbidden)
 
             let s = try await h.post(b, "mine")

@@ -9,8 +9,6 @@ import StarlingStore
 /// hydrated from the shared status cache on every request, so a deleted status (a tombstone
 /// there) vanishes at once, and a new one appears within `recentTTL`.
 final class WebPageCache: Sendable {
-    /// username → account id (accounts are never renamed).
-    let accountIds = ExpiringCache<String, Int64>(ttl: .seconds(300), capacity: 50_000)
     /// "a<id>" / "t<tag>" → newest status ids.
     let recent = ExpiringCache<String, [Int64]>(ttl: .seconds(5), capacity: 20_000)
 }
@@ -21,16 +19,9 @@ extension WebClientRoutes {
     var siteName: String { services.settings.title }
     var base: String { services.settings.publicURL }
 
-    /// The account a username names, or nil.
+    /// The account a username names, or nil (from the node's caches in steady state).
     func account(username: String) async throws -> AccountRow? {
-        let key = username.lowercased()
-        if let id = cache.accountIds.get(key) {
-            return try await services.accountRows([id])[id]
-        }
-        guard let row = try await services.accounts.account(username: username) else { return nil }
-        cache.accountIds.set(key, row.id)
-        services.accountRows.set(row.id, row)
-        return row
+        try await services.account(username: username)
     }
 
     /// Newest public statuses of an account (reblogs included unless `originalsOnly`).
