@@ -141,6 +141,13 @@ public struct APIServices: Sendable {
         return row
     }
 
+    /// The accounts `ids` name, in that order (unknown ones left out), from the node's caches: rows
+    /// from `accountRows`, each one's JSON written once per row (`Renderer.sharedAccount`).
+    func accountEntities(_ ids: [Int64]) async throws -> [Shared<AccountEntity>] {
+        let rows = try await accountRows(Set(ids))
+        return ids.compactMap { rows[$0].map(renderer.sharedAccount) }
+    }
+
     func accountRows(_ ids: Set<Int64>) async throws -> [Int64: AccountRow] {
         var out: [Int64: AccountRow] = [:]
         var missing: [Int64] = []

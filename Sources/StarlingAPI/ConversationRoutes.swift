@@ -158,8 +158,7 @@ extension MastodonRoutes {
                 let relations = try await services.viewerBlocksAndMutes(viewer).relations(at: Date())
                 ids.removeAll(where: relations.isBlocked)
             }
-            let rows = try await services.accountRows(Set(ids))  // from the node's cache
-            result.accounts = ids.compactMap { rows[$0].map(services.renderer.sharedAccount) }
+            result.accounts = try await services.accountEntities(ids)
         }
         if type == nil || type == "hashtags" {
             let prefix = query.hasPrefix("#") ? String(query.dropFirst()) : query

@@ -305,8 +305,7 @@ extension MastodonRoutes {
         }
         let name = query.hasPrefix("@") ? String(query.dropFirst()) : query
         let ids = try await services.interactions.searchAccounts(prefix: name, limit: limit, offset: offset)
-        let rows = try await services.accountRows(Set(ids))  // from the node's cache
-        return try JSON.response(ids.compactMap { rows[$0].map(services.renderer.sharedAccount) })
+        return try JSON.response(try await services.accountEntities(ids))
     }
 }
 

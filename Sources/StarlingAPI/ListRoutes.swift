@@ -219,8 +219,7 @@ extension MastodonRoutes {
         let page = try PageRequest.parse(maxId: params["max_id"], sinceId: params["since_id"], minId: params["min_id"],
                                          limit: all ? nil : params["limit"])
         let ids = try await listStore.members(list: list.id, page: page, all: all)
-        let rows = try await services.accountRows(Set(ids))
-        let entities = ids.compactMap { rows[$0].map(services.renderer.sharedAccount) }
+        let entities = try await services.accountEntities(ids)
         return try JSON.response(entities, headers: all ? [:] : linkHeaders(request, page: page, ids: ids))
     }
 

@@ -164,8 +164,7 @@ struct MastodonRoutes: Sendable {
         let ids = followers
             ? try await services.follows.followers(of: target.id, below: page.maxId, above: page.lowerBound, limit: page.limit)
             : try await services.follows.following(of: target.id, below: page.maxId, above: page.lowerBound, limit: page.limit)
-        let rows = try await services.accountRows(Set(ids))
-        let entities = ids.compactMap { rows[$0].map(services.renderer.sharedAccount) }  // JSON written once per account row
+        let entities = try await services.accountEntities(ids)
         return try JSON.response(entities, headers: linkHeaders(request, page: page, ids: ids))
     }
 
