@@ -8,8 +8,15 @@ import Synchronization
 /// value when the key was invalidated after that ticket. Bounded: when full it is cleared, which
 /// is crude but keeps memory flat and costs one miss per entry afterwards.
 final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    /// A struct, not a tuple: read for every status of every page, a tuple was copied out of the
+    /// dictionary through the runtime's generic value witnesses, field by field.
+    private struct Entry {
+        var value: Value
+        var expires: ContinuousClock.Instant
+    }
+
     private struct State {
-        var entries: [Key: (value: Value, expires: ContinuousClock.Instant)] = [:]
+        var entries: [Key: Entry] = [:]
         /// When each key was last invalidated, kept for `invalidationMemory`.
         var invalidated: [Key: ContinuousClock.Instant] = [:]
         /// When everything was last dropped.
@@ -64,7 +71,7 @@ final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
                 if let cleared = state.clearedAt, cleared >= ticket { return }
             }
             if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
-            state.entries[key] = (value, now + Self.jittered(ttl))
+            state.entries[key] = Entry(value: value, expires: now + Self.jittered(ttl))
         }
     }
 

@@ -15,13 +15,14 @@ struct Renderer: Sendable {
     /// A class: taken from the cache for every status of every page, it is one retain.
     final class RenderedStatus: Sendable {
         let row: StatusRow
-        let username: String
+        /// The author's row the template's account was rendered from.
+        let author: AccountRow
         /// The status with its viewer-independent fields and their JSON (`prewritten`); the rest
         /// (author, counters, the viewer's flags) is filled in for each use.
         let template: StatusEntity
 
-        init(row: StatusRow, username: String, template: StatusEntity) {
-            (self.row, self.username, self.template) = (row, username, template)
+        init(row: StatusRow, author: AccountRow, template: StatusEntity) {
+            (self.row, self.author, self.template) = (row, author, template)
         }
     }
 
@@ -67,8 +68,10 @@ struct Renderer: Sendable {
     /// - Parameter includeSource: the raw text is returned only to its author (for delete-and-redraft).
     func status(_ row: StatusRow, author: AccountRow, includeSource: Bool = false,
                 interactions: StatusInteractions = StatusInteractions(), reblog: StatusEntity? = nil) -> StatusEntity {
-        var entity = template(row, author: author)
-        entity.setAuthor(sharedAccount(author))  // the template's may be older
+        let rendered = renderedTemplate(row, author: author)
+        var entity = rendered.template
+        // The template's account may be older (a new post's count): then the current one, from its cache.
+        if rendered.author != author { entity.setAuthor(sharedAccount(author)) }
         if includeSource { entity.text = Nullable(row.text) }
         entity.repliesCount = interactions.repliesCount
         entity.reblogsCount = interactions.reblogsCount
@@ -92,9 +95,10 @@ struct Renderer: Sendable {
 
     /// A status's viewer-independent fields with their JSON, from `contentCache` while `row` is
     /// unchanged (rendered on a miss). A reblog's own content is empty: it shows the original's.
-    func template(_ row: StatusRow, author: AccountRow) -> StatusEntity {
+    private func renderedTemplate(_ row: StatusRow, author: AccountRow) -> RenderedStatus {
         let username = author.username
-        if let cached = contentCache.get(row.id), cached.username == username, cached.row == row { return cached.template }
+        // The row compares by identity first: rows from the node's decoded-row cache share their box.
+        if let cached = contentCache.get(row.id), cached.author.username == username, cached.row == row { return cached }
         var entity = StatusEntity(
             id: String(row.id), createdAt: row.createdAt,
             inReplyToId: Nullable(row.inReplyToId.map(String.init)),
@@ -110,9 +114,10 @@ struct Renderer: Sendable {
             tags: row.tags.map { TagEntity(name: $0, url: "\(baseURL)/tags/\($0)") })
         entity.editedAt = Nullable(row.editedAt.map(JSON.timestamp))
         entity.mediaAttachments = (row.media ?? []).map { MediaAttachmentEntity($0, baseURL: baseURL) }
-        entity.prewritten = entity.prewrite()
-        contentCache.set(row.id, RenderedStatus(row: row, username: username, template: entity))
-        return entity
+        entity.seal(entity.prewrite(), audience: row.audience)
+        let rendered = RenderedStatus(row: row, author: author, template: entity)
+        contentCache.set(row.id, rendered)
+        return rendered
     }
 
     func content(_ row: StatusRow) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import StarlingDomain
 
 /// Mastodon's Status entity.
 ///
@@ -27,6 +28,24 @@ struct StatusEntity: Encodable, Sendable {
         var tags: [TagEntity]
         var emojis: [String] = []
         var card = Nullable<String>(nil)
+        /// Written among the viewer's fields (not in `prewritten`), but the same for every viewer.
+        var editedAt = Nullable<String>(nil)
+    }
+
+    /// What few statuses carry: the source text (only to its author), a poll, an application,
+    /// matched filters. In one box, absent for most statuses, so that a copy of a status (one for
+    /// every status of every page, from the renderer's template) does not retain each of them.
+    struct Extras: Sendable {
+        var text = Nullable<String>(nil)
+        var application = Nullable<ApplicationEntity>(nil)
+        /// The viewer's filters that matched (filters v2, DirectFilterRoutes.swift); absent when none did.
+        var filtered: [FilterResultEntity]? = nil
+        var poll = Nullable<PollEntity>(nil)
+    }
+
+    private final class ExtrasBox: Sendable {
+        let extras: Extras
+        init(_ extras: Extras) { self.extras = extras }
     }
 
     /// The viewer-independent fields' JSON in the three runs `writeJSON` places between the others.
@@ -36,37 +55,38 @@ struct StatusEntity: Encodable, Sendable {
         let content: [UInt8]
         /// `media_attachments` to `card`.
         let tail: [UInt8]
+        /// The three runs' bytes together.
+        let size: Int
         init(head: [UInt8], content: [UInt8], tail: [UInt8]) {
             (self.head, self.content, self.tail) = (head, content, tail)
+            size = head.count + content.count + tail.count
         }
     }
 
     private final class FixedBox: Sendable {
         let fields: Fixed
         let json: Prewritten?
-        init(_ fields: Fixed, json: Prewritten?) {
-            (self.fields, self.json) = (fields, json)
+        /// What the audience rules read, taken from the row the fields were rendered from.
+        let audience: Audience.Status?
+        init(_ fields: Fixed, json: Prewritten?, audience: Audience.Status? = nil) {
+            (self.fields, self.json, self.audience) = (fields, json, audience)
         }
     }
 
     private var fixedBox: FixedBox
 
+    private var extrasBox: ExtrasBox?
+
     var repliesCount: Int64 = 0
     var reblogsCount: Int64 = 0
     var favouritesCount: Int64 = 0
-    var editedAt = Nullable<String>(nil)
     var favourited = false
     var reblogged = false
     var muted = false
     var bookmarked = false
     var pinned = false
-    var text: Nullable<String>
     var reblog = Nullable<ReblogBox>(nil)
-    var application = Nullable<ApplicationEntity>(nil)
     @Shared var account: AccountEntity
-    /// The viewer's filters that matched (filters v2, DirectFilterRoutes.swift); absent when none did.
-    var filtered: [FilterResultEntity]? = nil
-    var poll = Nullable<PollEntity>(nil)
 
     /// A status whose author is a shared box (`Renderer.sharedAccount`).
     init(id: String, createdAt: Date, inReplyToId: Nullable<String>, inReplyToAccountId: Nullable<String>, sensitive: Bool,
@@ -75,8 +95,8 @@ struct StatusEntity: Encodable, Sendable {
         fixedBox = FixedBox(Fixed(id: id, createdAt: createdAt, inReplyToId: inReplyToId, inReplyToAccountId: inReplyToAccountId,
                                   sensitive: sensitive, spoilerText: spoilerText, visibility: visibility, language: language,
                                   uri: uri, url: url, content: content, mentions: mentions, tags: tags), json: nil)
-        self.text = text
         self._account = author
+        if text.value != nil { self.text = text }
     }
 
     init(id: String, createdAt: Date, inReplyToId: Nullable<String>, inReplyToAccountId: Nullable<String>, sensitive: Bool,
@@ -96,7 +116,17 @@ struct StatusEntity: Encodable, Sendable {
     /// The viewer-independent fields' JSON, or nil (then they are written one by one).
     var prewritten: Prewritten? {
         get { fixedBox.json }
-        set { fixedBox = FixedBox(fixedBox.fields, json: newValue) }
+        set { fixedBox = FixedBox(fixedBox.fields, json: newValue, audience: fixedBox.audience) }
+    }
+
+    /// The facts the audience rules read, as the renderer took them from the status's row; nil
+    /// when it did not (`TimelineReader.audience(of:)` then parses them from the fields). Kept
+    /// with the fields, so a change to any field drops them with the JSON.
+    var audienceFacts: Audience.Status? { fixedBox.audience }
+
+    /// Sets the JSON and the audience facts of the fields as they are now, in one new box.
+    mutating func seal(_ json: Prewritten, audience: Audience.Status) {
+        fixedBox = FixedBox(fixedBox.fields, json: json, audience: audience)
     }
 
     var id: String { get { fixed.id } set { fixed.id = newValue } }
@@ -115,6 +145,18 @@ struct StatusEntity: Encodable, Sendable {
     var tags: [TagEntity] { get { fixed.tags } set { fixed.tags = newValue } }
     var emojis: [String] { get { fixed.emojis } set { fixed.emojis = newValue } }
     var card: Nullable<String> { get { fixed.card } set { fixed.card = newValue } }
+    var editedAt: Nullable<String> { get { fixed.editedAt } set { fixed.editedAt = newValue } }
+
+    /// The extras, read from their box (or the defaults); a write replaces the box.
+    var extras: Extras {
+        get { extrasBox?.extras ?? Extras() }
+        set { extrasBox = ExtrasBox(newValue) }
+    }
+
+    var text: Nullable<String> { get { extras.text } set { extras.text = newValue } }
+    var application: Nullable<ApplicationEntity> { get { extras.application } set { extras.application = newValue } }
+    var filtered: [FilterResultEntity]? { get { extras.filtered } set { extras.filtered = newValue } }
+    var poll: Nullable<PollEntity> { get { extras.poll } set { extras.poll = newValue } }
 
     /// Changing the author alone keeps `prewritten` (the account is written apart from it).
     mutating func setAuthor(_ author: Shared<AccountEntity>) {
@@ -174,29 +216,31 @@ extension StatusEntity: JSONWritable {
         w.field("replies_count", repliesCount)
         w.field("reblogs_count", reblogsCount)
         w.field("favourites_count", favouritesCount)
-        w.field("edited_at", editedAt)
+        w.field("edited_at", fixedBox.fields.editedAt)
         w.field("favourited", favourited)
         w.field("reblogged", reblogged)
         w.field("muted", muted)
         w.field("bookmarked", bookmarked)
         w.field("pinned", pinned)
         if let json { w.prewrittenFields(json.content) } else { w.field("content", fixed.content) }
-        w.field("text", text)
+        let extras = extrasBox?.extras
+        w.field("text", extras?.text ?? Nullable(nil))
         w.field("reblog", reblog)
-        w.field("application", application)
+        w.field("application", extras?.application ?? Nullable(nil))
         w.key("account")
         _account.writeJSON(to: &w)
         if let json { w.prewrittenFields(json.tail) } else { writeTail(to: &w) }
-        w.field("poll", poll)
-        if let filtered { w.field("filtered", filtered) }
+        w.field("poll", extras?.poll ?? Nullable(nil))
+        if let filtered = extras?.filtered { w.field("filtered", filtered) }
         w.endObject()
     }
 
     /// The prewritten runs (or a typical size without them), plus the account, counters and flags
     /// (about 1 KB: the account is two thirds of it), plus the reblogged status.
     var jsonSizeEstimate: Int {
-        let fixed = prewritten.map { $0.head.count + $0.content.count + $0.tail.count } ?? 1024
-        return fixed + 1024 + (reblog.value?.status.jsonSizeEstimate ?? 0)
+        let fixed = fixedBox.json?.size ?? 1024
+        guard let reblog = reblog.value else { return fixed + 1024 }
+        return fixed + 1024 + reblog.status.jsonSizeEstimate
     }
 
     /// This status's viewer-independent fields written once, for `prewritten`.

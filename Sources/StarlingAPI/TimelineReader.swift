@@ -120,7 +120,12 @@ struct TimelineReader: Sendable {
             if let poll = row.pollId.flatMap({ pollById[$0] }) { entity.poll = Nullable(poll) }
             return entity
         }
-        return ids.compactMap(render)
+        var statuses: [StatusEntity] = []
+        statuses.reserveCapacity(ids.count)  // not grown (and moved) as it fills
+        for id in ids {
+            if let status = render(id) { statuses.append(status) }
+        }
+        return statuses
     }
 
     /// One Redis wave for a set of statuses: their cached rows, counters and the viewer's flags,
@@ -261,7 +266,11 @@ struct TimelineReader: Sendable {
     /// A sequence of at most two held inline: the visibility rules ask it of every status on a
     /// page, and as an array it was two allocations each.
     static func authors(of status: StatusEntity) -> Authors {
-        Authors(first: Int64(status.account.id), second: status.reblog.value.flatMap { Int64($0.status.account.id) })
+        Authors(first: author(of: status), second: status.reblog.value.flatMap { author(of: $0.status) })
+    }
+
+    private static func author(of status: StatusEntity) -> Int64? {
+        status.audienceFacts?.author ?? Int64(status.account.id)
     }
 
     struct Authors: Sequence, IteratorProtocol {
@@ -289,7 +298,9 @@ struct TimelineReader: Sendable {
     }
 
     /// The facts `Audience` reads, from a rendered status; nil (shown to nobody) if they do not parse.
+    /// The renderer records them from the row (`audienceFacts`); other entities are parsed.
     static func audience(of status: StatusEntity) -> Audience.Status? {
+        if let known = status.audienceFacts { return known }  // recorded by the renderer: nothing to parse
         guard let author = Int64(status.account.id), let visibility = Visibility(rawValue: status.visibility) else { return nil }
         return Audience.Status(author: author, visibility: visibility,
                                inReplyToAccount: status.inReplyToAccountId.value.flatMap { Int64($0) },

@@ -18,49 +18,93 @@ public struct AccountRow: Sendable, Equatable, Codable {
 }
 
 /// The immutable part of a status: what the Redis status cache holds (counts are read fresh).
+///
+/// Its fields live in one immutable class box. A page's rows are copied as they pass from the
+/// cache through hydration and rendering, and a copy is one retain, not one per string and array
+/// (those copies were a tenth of a home read's reference counting). Two rows sharing a box compare
+/// equal without reading their fields: the node's decoded-row cache hands back the same box while
+/// a status's cached bytes are unchanged, so the renderer's check that its template is current
+/// costs a pointer comparison. A change to any field makes a new box.
 public struct StatusRow: Sendable, Equatable, Codable {
-    public var id: Int64
-    public var accountId: Int64
-    public var text: String
-    public var spoilerText: String
-    public var sensitive: Bool
-    /// Cached as its raw value (`"public"`, …), the same JSON as before it was typed.
-    public var visibility: Visibility
-    public var language: String?
-    public var inReplyToId: Int64?
-    public var inReplyToAccountId: Int64?
-    public var createdAt: Date
-    /// Mentioned local accounts: (id, username).
-    public var mentions: [MentionRef]
-    public var tags: [String]
-    /// Its media attachments in order (MediaStore.swift); nil or empty when it has none.
-    public var media: [MediaRef]? = nil
-    /// Set for a reblog: the status it wraps (its own text is empty).
-    public var reblogOfId: Int64?
-    /// When the status was last edited (nil if never): the cached row is rewritten by every edit.
-    public var editedAt: Date?
-    /// Its poll, if it has one (the poll's counts live in their own cache, `PollCache`).
-    public var pollId: Int64?
+    /// The stored fields (and the keys of the legacy JSON form, which `Codable` reads and writes).
+    public struct Fields: Sendable, Equatable, Codable {
+        public var id: Int64
+        public var accountId: Int64
+        public var text: String
+        public var spoilerText: String
+        public var sensitive: Bool
+        /// Cached as its raw value (`"public"`, …), the same JSON as before it was typed.
+        public var visibility: Visibility
+        public var language: String?
+        public var inReplyToId: Int64?
+        public var inReplyToAccountId: Int64?
+        public var createdAt: Date
+        /// Mentioned local accounts: (id, username).
+        public var mentions: [MentionRef]
+        public var tags: [String]
+        /// Its media attachments in order (MediaStore.swift); nil or empty when it has none.
+        public var media: [MediaRef]? = nil
+        /// Set for a reblog: the status it wraps (its own text is empty).
+        public var reblogOfId: Int64?
+        /// When the status was last edited (nil if never): the cached row is rewritten by every edit.
+        public var editedAt: Date?
+        /// Its poll, if it has one (the poll's counts live in their own cache, `PollCache`).
+        public var pollId: Int64?
+    }
+
+    private final class Box: Sendable {
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var box: Box
+
+    /// Every field at once, read in place; writing it (or any one field) makes a new box.
+    public var fields: Fields {
+        _read { yield box.fields }
+        set { box = Box(newValue) }
+    }
+
+    public var id: Int64 { get { box.fields.id } set { fields.id = newValue } }
+    public var accountId: Int64 { get { box.fields.accountId } set { fields.accountId = newValue } }
+    public var text: String { get { box.fields.text } set { fields.text = newValue } }
+    public var spoilerText: String { get { box.fields.spoilerText } set { fields.spoilerText = newValue } }
+    public var sensitive: Bool { get { box.fields.sensitive } set { fields.sensitive = newValue } }
+    public var visibility: Visibility { get { box.fields.visibility } set { fields.visibility = newValue } }
+    public var language: String? { get { box.fields.language } set { fields.language = newValue } }
+    public var inReplyToId: Int64? { get { box.fields.inReplyToId } set { fields.inReplyToId = newValue } }
+    public var inReplyToAccountId: Int64? { get { box.fields.inReplyToAccountId } set { fields.inReplyToAccountId = newValue } }
+    public var createdAt: Date { get { box.fields.createdAt } set { fields.createdAt = newValue } }
+    public var mentions: [MentionRef] { get { box.fields.mentions } set { fields.mentions = newValue } }
+    public var tags: [String] { get { box.fields.tags } set { fields.tags = newValue } }
+    public var media: [MediaRef]? { get { box.fields.media } set { fields.media = newValue } }
+    public var reblogOfId: Int64? { get { box.fields.reblogOfId } set { fields.reblogOfId = newValue } }
+    public var editedAt: Date? { get { box.fields.editedAt } set { fields.editedAt = newValue } }
+    public var pollId: Int64? { get { box.fields.pollId } set { fields.pollId = newValue } }
 
     public init(id: Int64, accountId: Int64, text: String, spoilerText: String, sensitive: Bool, visibility: Visibility,
                 language: String? = nil, inReplyToId: Int64? = nil, inReplyToAccountId: Int64? = nil, createdAt: Date,
-                mentions: [MentionRef] = [], tags: [String] = [], reblogOfId: Int64? = nil,
+                mentions: [MentionRef] = [], tags: [String] = [], media: [MediaRef]? = nil, reblogOfId: Int64? = nil,
                 editedAt: Date? = nil, pollId: Int64? = nil) {
-        self.id = id
-        self.accountId = accountId
-        self.text = text
-        self.spoilerText = spoilerText
-        self.sensitive = sensitive
-        self.visibility = visibility
-        self.language = language
-        self.inReplyToId = inReplyToId
-        self.inReplyToAccountId = inReplyToAccountId
-        self.createdAt = createdAt
-        self.mentions = mentions
-        self.tags = tags
-        self.reblogOfId = reblogOfId
-        self.editedAt = editedAt
-        self.pollId = pollId
+        box = Box(Fields(id: id, accountId: accountId, text: text, spoilerText: spoilerText, sensitive: sensitive, visibility: visibility,
+                         language: language, inReplyToId: inReplyToId, inReplyToAccountId: inReplyToAccountId, createdAt: createdAt,
+                         mentions: mentions, tags: tags, media: media, reblogOfId: reblogOfId, editedAt: editedAt, pollId: pollId))
+    }
+
+    public init(fields: Fields) {
+        box = Box(fields)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        box = Box(try Fields(from: decoder))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try box.fields.encode(to: encoder)
+    }
+
+    public static func == (lhs: StatusRow, rhs: StatusRow) -> Bool {
+        lhs.box === rhs.box || lhs.box.fields == rhs.box.fields
     }
 
     /// What the audience rules read (`Audience`). For a reblog, judge the original's row.

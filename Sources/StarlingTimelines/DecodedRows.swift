@@ -16,9 +16,13 @@ import Glibc
 /// its poll are new bytes, decoded afresh, so nothing needs invalidating. Bounded: when full it is
 /// cleared (one decode per row afterwards).
 final class DecodedRows: Sendable {
-    private struct Entry: Sendable {
+    /// A class: read under the lock for every status of every page, it is one retain.
+    private final class Entry: Sendable {
         let bytes: [UInt8]
         let row: StatusRow
+        init(bytes: [UInt8], row: StatusRow) {
+            (self.bytes, self.row) = (bytes, row)
+        }
     }
 
     private let entries = Mutex<[Int64: Entry]>([:])

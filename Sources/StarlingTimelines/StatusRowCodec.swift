@@ -125,8 +125,9 @@ public enum StatusRowCodec {
         guard let first = buffer.first else { return nil }
         if first == UInt8(ascii: "{") { return decodeLegacyJSON(Array(buffer)) }
         guard first == version1 else { return nil }
+        // Decoded into the fields, boxed once at the end (each write to a row would make a new box).
         var row = StatusRow(id: 0, accountId: 0, text: "", spoilerText: "", sensitive: false, visibility: .public,
-                            createdAt: Date(timeIntervalSince1970: 0))
+                            createdAt: Date(timeIntervalSince1970: 0)).fields
         let decoded: Bool = { () -> Bool in
             var reader = Reader(buffer: buffer, offset: 1)
             guard let id = reader.int64(), let accountId = reader.int64(), let flags = reader.byte(),
@@ -195,7 +196,7 @@ public enum StatusRowCodec {
             }
             return reader.remaining == 0
         }()
-        return decoded ? row : nil
+        return decoded ? StatusRow(fields: row) : nil
     }
 
     private struct Reader {

@@ -61,11 +61,26 @@ import Testing
         #expect(memo.row(row.id, from: editedBytes) == edited)
     }
 
+    /// A row is a value though its fields sit in a shared box: a write changes that copy only,
+    /// and rows compare by their fields, whether or not they share a box.
+    @Test func rowsAreValuesWhoseBoxIsShared() {
+        let row = Self.row(full: true)
+        var copy = row
+        #expect(copy == row)
+        copy.text = "changed"
+        copy.mentions = []
+        #expect(copy != row && row.text != "changed" && !row.mentions.isEmpty)
+        #expect(StatusRow(fields: row.fields) == row)
+        copy.fields = row.fields
+        #expect(copy == row)
+    }
+
     @Test func everyStoredFieldIsCoded() {
         // A field added to StatusRow must be added to the codec too (decoded rows start from a
         // default row and would silently keep its value).
-        let labels = Mirror(reflecting: Self.row(full: true)).children.compactMap(\.label)
-        #expect(Mirror(reflecting: Self.row(full: true)).children.count == labels.count)
+        // The row keeps its fields in one box (`StatusRow.Fields`): those are what is stored.
+        let labels = Mirror(reflecting: Self.row(full: true).fields).children.compactMap(\.label)
+        #expect(Mirror(reflecting: Self.row(full: true).fields).children.count == labels.count)
         let coded: Set<String> = ["id", "accountId", "text", "spoilerText", "sensitive", "visibility", "language", "inReplyToId",
                                   "inReplyToAccountId", "createdAt", "mentions", "tags", "reblogOfId", "editedAt", "pollId"]
         // `media` is coded too (MediaStore's attachments), when the row carries it.
