@@ -53,16 +53,21 @@ public struct Database: Sendable {
         return configuration
     }
 
-    /// Runs a query, recording its latency under `label` (a fixed name, never the SQL or its values).
+    /// Runs a statement, recording its latency under `label` (a fixed name, never the SQL or its
+    /// values); returns its rows, all read before it returns.
+    ///
+    /// Read in full, so the statement can go to a kept connection (`alone`) like the prepared
+    /// ones: a caller that sends another statement while going through the rows finds nothing of
+    /// theirs still queued on it. A lease from the pool for each statement armed and cancelled an
+    /// idle timer on Swift's global executor every time, and the dispatch threads waking for those
+    /// timers were a fifth of an API node's CPU on reads such as markers (`perf record -g`). The
+    /// results sent this way are small (pages, counts, one account's rows).
     @discardableResult
-    public func query(_ label: String, _ query: PostgresQuery) async throws -> PostgresRowSequence {
+    public func query(_ label: String, _ query: PostgresQuery) async throws -> QueryRows {
         let start = ContinuousClock.now
         defer { Self.timer(label).record(duration: ContinuousClock.now - start) }
-        let (client, logger) = (self.client, self.logger)
-        // Always the pool: the rows come back as a sequence the caller reads later, and a caller that
-        // sent another statement while reading them could find it queued behind their remainder on a
-        // kept connection (postgres-nio stops reading a result nobody consumes).
-        return try await withDeadline { try await client.query(query, logger: logger) }
+        let logger = self.logger
+        return try await alone { connection in QueryRows(rows: try await connection.query(query, logger: logger).collect()) }
     }
 
     /// Runs a statement sent on its own under the deadline, on a kept connection if one is free
@@ -282,7 +287,20 @@ extension PostgresTransactionError {
     }
 }
 
-extension PostgresRowSequence {
+/// A statement's rows, read in full (`Database.query`); decoded as postgres-nio's row sequence is.
+public struct QueryRows: AsyncSequence, Sendable {
+    public typealias Element = PostgresRow
+    public let rows: [PostgresRow]
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var base: IndexingIterator<[PostgresRow]>
+        public mutating func next() async throws -> PostgresRow? { base.next() }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: rows.makeIterator()) }
+}
+
+extension AsyncSequence where Element == PostgresRow {
     /// All rows decoded as one type; for small, bounded results.
     public func collect<T: PostgresDecodable>(_ type: T.Type) async throws -> [T] {
         var out: [T] = []

@@ -107,7 +107,7 @@ public struct PushStore: Sendable {
             """)
     }
 
-    static func decode(_ rows: PostgresRowSequence) async throws -> [PushSubscriptionRow] {
+    static func decode(_ rows: some AsyncSequence<PostgresRow, any Error>) async throws -> [PushSubscriptionRow] {
         var out: [PushSubscriptionRow] = []
         for try await (id, endpoint, alerts, policy) in rows.decode((Int64, String, [String], String).self) {
             out.append(PushSubscriptionRow(id: id, endpoint: endpoint, alerts: PushAlerts(rawValues: alerts),

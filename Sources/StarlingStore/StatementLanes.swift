@@ -4,10 +4,11 @@ import PostgresNIO
 import ServiceLifecycle
 import Synchronization
 
-/// A few connections taken from the pool once and kept, for prepared statements sent on their own
-/// whose rows are read in full at once (`Database.execute`: the fan-out's statements; a post's
-/// statement): no lease per statement. `Database.query` hands its rows to the caller to read later,
-/// so it leases from the pool: a statement sent while reading them could queue behind them here.
+/// A few connections taken from the pool once and kept, for statements sent on their own whose
+/// rows are read in full at once (`Database.execute`: the prepared ones, such as the fan-out's
+/// and a post's; `Database.query`: every other statement outside a transaction): no lease per
+/// statement. Rows are read in full so that nothing stays queued on a kept connection while a
+/// caller goes through them (a statement sent meanwhile would wait behind their remainder).
 ///
 /// Why: postgres-nio's pool arms an idle timer each time a connection goes back idle (a task group
 /// of two tasks, one sleeping on a timer of Swift's global executor) and cancels it at the next

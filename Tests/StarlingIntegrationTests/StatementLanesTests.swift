@@ -4,7 +4,8 @@ import PostgresNIO
 import StarlingStore
 import Testing
 
-/// Prepared statements sent alone run on the connections `StatementLanes` keeps (no lease each),
+/// Statements sent alone (prepared ones and `Database.query`) run on the connections
+/// `StatementLanes` keeps (no lease each),
 /// and a kept connection that closes or misses a deadline is replaced, against the test run's
 /// PostgreSQL.
 @Suite(.enabled(if: TestEnvironment.available))
@@ -55,10 +56,16 @@ struct StatementLanesTests {
             }
             #expect(backends.count >= 2, "\(backends)")
 
-            // `Database.query` leases from the pool (its caller reads the rows later).
+            // `Database.query` runs on a kept connection too: its rows are read in full before it
+            // returns, so its caller may send other statements while going through them.
             let kept = lanes.statementsTaken
-            for try await _ in try await h.database.query("test_pool", "SELECT 1").decode(Int32.self) {}
-            #expect(lanes.statementsTaken == kept)
+            var seen: [Int32] = []
+            for try await n in try await h.database.query("test_query", "SELECT generate_series(1, 3)::int4").decode(Int32.self) {
+                _ = try await Self.backend(h.database)
+                seen.append(n)
+            }
+            #expect(seen == [1, 2, 3])
+            #expect(lanes.statementsTaken == kept + 4, "the query and the statements sent while reading its rows")
 
             // PostgreSQL ends the kept connection's backend (as a restart does); from a transaction,
             // which always leases from the pool.
