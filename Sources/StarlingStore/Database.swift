@@ -60,7 +60,7 @@ public struct Database: Sendable {
     /// ones: a caller that sends another statement while going through the rows finds nothing of
     /// theirs still queued on it. A lease from the pool for each statement armed and cancelled an
     /// idle timer on Swift's global executor every time, and the dispatch threads waking for those
-    /// timers were a fifth of an API node's CPU on reads such as markers (`perf record -g`). The
+    /// timers were 14 % of an API node's CPU on reads such as markers (`perf record -g`). The
     /// results sent this way are small (pages, counts, one account's rows).
     @discardableResult
     public func query(_ label: String, _ query: PostgresQuery) async throws -> QueryRows {
