@@ -13,11 +13,29 @@ enum BearerToken {
         var token: String?
         if let header {
             let parts = header.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" { token = String(parts[1]).trimmingCharacters(in: .whitespaces) }
+            if parts.count == 2, isBearer(parts[0]) { token = trimmed(parts[1]) }
         }
         token = token ?? parameter
         guard let token, !token.isEmpty, token.utf8.count <= maxLength else { return nil }
         return token
+    }
+
+    // Both run on every request: Foundation's `lowercased` and `CharacterSet` trimming are kept for
+    // the rare header that is not plain ASCII, where they decide.
+
+    /// Whether the scheme is `Bearer`, in any case.
+    private static func isBearer(_ scheme: Substring) -> Bool {
+        if !scheme.utf8.allSatisfy({ $0 < 0x80 }) { return scheme.lowercased() == "bearer" }
+        return scheme.utf8.count == 6 && zip(scheme.utf8, "bearer".utf8).allSatisfy { $0 | 0x20 == $1 }
+    }
+
+    /// The value without the whitespace around it. A value that starts and ends with a printable
+    /// ASCII character has none to trim.
+    private static func trimmed(_ value: Substring) -> String {
+        if let first = value.utf8.first, let last = value.utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+            return String(value)
+        }
+        return String(value).trimmingCharacters(in: .whitespaces)
     }
 }
 

@@ -145,16 +145,9 @@ public struct FilterStore: Sendable {
     /// Every filter of the account with its keywords and statuses (expired ones too: the API lists them).
     public func filters(account: Int64) async throws -> [ContentFilter] {
         var filters: [ContentFilter] = []
-        for try await (id, title, context, action, expiresAt, createdAt, keywordIds, keywords, wholeWords, statusRowIds, statusIds)
-            in try await database.query("filters_of_account", """
-            SELECT f.id, f.title, f.context, f.filter_action, f.expires_at, f.created_at,
-                   coalesce((SELECT array_agg(k.id ORDER BY k.id) FROM filter_keywords k WHERE k.filter_id = f.id), '{}'),
-                   coalesce((SELECT array_agg(k.keyword ORDER BY k.id) FROM filter_keywords k WHERE k.filter_id = f.id), '{}'),
-                   coalesce((SELECT array_agg(k.whole_word ORDER BY k.id) FROM filter_keywords k WHERE k.filter_id = f.id), '{}'),
-                   coalesce((SELECT array_agg(s.id ORDER BY s.id) FROM filter_statuses s WHERE s.filter_id = f.id), '{}'),
-                   coalesce((SELECT array_agg(s.status_id ORDER BY s.id) FROM filter_statuses s WHERE s.filter_id = f.id), '{}')
-            FROM filters f WHERE f.account_id = \(account) ORDER BY f.id
-            """).decode((Int64, String, [String], String, Date?, Date, [Int64], [String], [Bool], [Int64], [Int64]).self) {
+        // Prepared (parsed and planned once per connection): apps read their filters at every start.
+        for (id, title, context, action, expiresAt, createdAt, keywordIds, keywords, wholeWords, statusRowIds, statusIds)
+            in try await database.execute("filters_of_account", FiltersOfAccountStatement(account: account)) {
             filters.append(ContentFilter(
                 id: id, title: title, contexts: context.compactMap(FilterContext.init(rawValue:)),
                 action: FilterAction(rawValue: action) ?? .warn, expiresAt: expiresAt, createdAt: createdAt,
@@ -448,4 +441,25 @@ public struct FollowImportStore: Sendable {
         try await database.query("account_is_discoverable", "SELECT discoverable FROM accounts WHERE id = \(account)")
             .collect(Bool.self).first ?? false
     }
+}
+
+/// Every filter of an account with its keywords and statuses, oldest first (`FilterStore.filters`).
+struct FiltersOfAccountStatement: ArgumentsStatement {
+    static let sql = """
+        SELECT f.id, f.title, f.context, f.filter_action, f.expires_at, f.created_at,
+               coalesce((SELECT array_agg(k.id ORDER BY k.id) FROM filter_keywords k WHERE k.filter_id = f.id), '{}'),
+               coalesce((SELECT array_agg(k.keyword ORDER BY k.id) FROM filter_keywords k WHERE k.filter_id = f.id), '{}'),
+               coalesce((SELECT array_agg(k.whole_word ORDER BY k.id) FROM filter_keywords k WHERE k.filter_id = f.id), '{}'),
+               coalesce((SELECT array_agg(s.id ORDER BY s.id) FROM filter_statuses s WHERE s.filter_id = f.id), '{}'),
+               coalesce((SELECT array_agg(s.status_id ORDER BY s.id) FROM filter_statuses s WHERE s.filter_id = f.id), '{}')
+        FROM filters f WHERE f.account_id = $1 ORDER BY f.id
+        """
+    static let bindingDataTypes: [PostgresDataType] = [.int8]
+    typealias Row = (Int64, String, [String], String, Date?, Date, [Int64], [String], [Bool], [Int64], [Int64])
+
+    let arguments: [any PostgresEncodable & Sendable]
+
+    init(account: Int64) { arguments = [account] }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
 }

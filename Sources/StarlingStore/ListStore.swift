@@ -139,9 +139,8 @@ public struct ListStore: Sendable {
 
     /// The account's lists, oldest first.
     public func lists(owner: Int64) async throws -> [ListRow] {
-        try await lists("lists_of", """
-            SELECT id, account_id, title, replies_policy, exclusive FROM lists WHERE account_id = \(owner) ORDER BY id
-            """)
+        // Prepared (parsed and planned once per connection): apps read their lists at every start.
+        try await database.execute("lists_of", ListsOfOwnerStatement(owner: owner)).map(Self.row)
     }
 
     public func list(id: Int64) async throws -> ListRow? {
@@ -372,6 +371,19 @@ struct MarkedPageStatement: ArgumentsStatement {
     init(bookmarks: Bool, account: Int64, below upper: Int64, above lower: Int64, limit: Int, ascending: Bool) {
         arguments = [bookmarks, account, upper, lower, Int32(clamping: limit), ascending]
     }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+}
+
+/// An account's lists, oldest first (`ListStore.lists(owner:)`).
+struct ListsOfOwnerStatement: ArgumentsStatement {
+    static let sql = "SELECT id, account_id, title, replies_policy, exclusive FROM lists WHERE account_id = $1 ORDER BY id"
+    static let bindingDataTypes: [PostgresDataType] = [.int8]
+    typealias Row = (Int64, Int64, String, String, Bool)
+
+    let arguments: [any PostgresEncodable & Sendable]
+
+    init(owner: Int64) { arguments = [owner] }
 
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
 }

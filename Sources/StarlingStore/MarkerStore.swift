@@ -22,10 +22,9 @@ public struct MarkerStore: Sendable {
     public func markers(account: Int64, timelines: [MarkerTimeline]) async throws -> [Marker] {
         if timelines.isEmpty { return [] }
         var out: [Marker] = []
-        for try await (timeline, lastRead, version, updatedAt) in try await database.query("markers_get", """
-            SELECT timeline, last_read_id, version, updated_at FROM markers
-            WHERE account_id = \(account) AND timeline = ANY(\(timelines.map(\.rawValue)))
-            """).decode((String, Int64, Int, Date).self) {
+        // Prepared (parsed and planned once per connection): apps poll their markers.
+        for (timeline, lastRead, version, updatedAt) in try await database.execute(
+            "markers_get", MarkersStatement(account: account, timelines: timelines.map(\.rawValue))) {
             guard let timeline = MarkerTimeline(rawValue: timeline) else { continue }
             out.append(Marker(timeline: timeline, lastReadId: lastRead, version: version, updatedAt: updatedAt))
         }
@@ -60,4 +59,17 @@ public struct MarkerStore: Sendable {
         }
         return out.sorted { $0.timeline < $1.timeline }
     }
+}
+
+/// A user's saved markers among some timelines (`MarkerStore.markers`).
+struct MarkersStatement: ArgumentsStatement {
+    static let sql = "SELECT timeline, last_read_id, version, updated_at FROM markers WHERE account_id = $1 AND timeline = ANY($2)"
+    static let bindingDataTypes: [PostgresDataType] = [.int8, .textArray]
+    typealias Row = (String, Int64, Int, Date)
+
+    let arguments: [any PostgresEncodable & Sendable]
+
+    init(account: Int64, timelines: [String]) { arguments = [account, timelines] }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
 }

@@ -189,9 +189,8 @@ public struct RelationshipStore: Sendable {
 
     /// How many follow requests wait for `target`'s approval (`source.follow_requests_count`).
     public func pendingRequests(of target: Int64) async throws -> Int {
-        Int(try await database.query("follow_requests_count", """
-            SELECT count(*) FROM follow_requests WHERE target_account_id = \(target)
-            """).collect(Int64.self).first ?? 0)
+        // Prepared (parsed and planned once per connection): `verify_credentials` asks it every time.
+        Int(try await database.execute("follow_requests_count", PendingRequestsStatement(target: target)).first ?? 0)
     }
 
     /// Records a follow request, unless already following. - Returns: true if a request was created now.
@@ -329,4 +328,17 @@ struct RelationshipsStatement: ArgumentsStatement {
     init(viewer: Int64, targets: [Int64]) { arguments = [viewer, targets] }
 
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+}
+
+/// How many follow requests wait for an account (`RelationshipStore.pendingRequests(of:)`).
+struct PendingRequestsStatement: ArgumentsStatement {
+    static let sql = "SELECT count(*) FROM follow_requests WHERE target_account_id = $1"
+    static let bindingDataTypes: [PostgresDataType] = [.int8]
+    typealias Row = Int64
+
+    let arguments: [any PostgresEncodable & Sendable]
+
+    init(target: Int64) { arguments = [target] }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int64.self) }
 }

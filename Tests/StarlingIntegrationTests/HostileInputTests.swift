@@ -54,6 +54,23 @@ import Testing
     }
 
     /// `/api/v1/streaming/health` answered without a content type.
+    /// The bearer scheme in any case, the token without the whitespace around it (ASCII and
+    /// Unicode spaces, as Foundation trims them), anything else refused.
+    @Test func bearerTokensAreFoundAsTheHeaderSpellsThem() {
+        #expect(BearerToken.find(authorization: "Bearer abc-123_x", accessToken: nil) == "abc-123_x")
+        #expect(BearerToken.find(authorization: "bEaReR abc", accessToken: nil) == "abc")
+        #expect(BearerToken.find(authorization: "BEARER \tabc \t", accessToken: nil) == "abc")
+        #expect(BearerToken.find(authorization: "Bearer abc\u{00A0}", accessToken: nil) == "abc")
+        #expect(BearerToken.find(authorization: "Bearer \u{3000}abc", accessToken: nil) == "abc")
+        #expect(BearerToken.find(authorization: "Bearer x\u{00E9}", accessToken: nil) == "x\u{00E9}")
+        #expect(BearerToken.find(authorization: "Basic abc", accessToken: nil) == nil)
+        #expect(BearerToken.find(authorization: "Bearerx abc", accessToken: nil) == nil)
+        #expect(BearerToken.find(authorization: "Bëarer abc", accessToken: nil) == nil)
+        #expect(BearerToken.find(authorization: "Bearer   ", accessToken: nil) == nil)
+        #expect(BearerToken.find(authorization: "Basic abc", accessToken: "param") == "param")
+        #expect(BearerToken.find(authorization: "Bearer " + String(repeating: "a", count: 257), accessToken: nil) == nil)
+    }
+
     @Test func streamingHealthSaysItIsText() async throws {
         let (_, node) = try OpenAPIDocumentTests.router()
         try await node.app.test(.router) { client in
