@@ -92,14 +92,14 @@ public struct ConversationStore: Sendable {
     public func page(account: Int64, page: PageRequest) async throws -> [Row] {
         let upper = page.maxId ?? Int64.max, lower = page.lowerBound ?? -1
         let ascending = page.direction == .justAboveLowerBound
-        let rows = try await database.query(ascending ? "conversations_page_min" : "conversations_page", """
-            SELECT \(unescaped: Self.columns) FROM account_conversations
-            WHERE account_id = \(account) AND last_status_id < \(upper) AND last_status_id > \(lower)
-            ORDER BY last_status_id \(unescaped: ascending ? "ASC" : "DESC") LIMIT \(page.limit)
-            """)
-        var out: [Row] = []
-        for try await (id, accountId, others, last, unread) in rows.decode((Int64, Int64, [Int64], Int64, Bool).self) {
-            out.append(Row(id: id, accountId: accountId, participants: others, lastStatusId: last, unread: unread))
+        // Prepared (parsed and planned once per connection), one statement per direction: apps poll it.
+        let rows = ascending
+            ? try await database.execute("conversations_page_min", ConversationPageStatement<OldestFirst>(
+                account: account, below: upper, above: lower, limit: page.limit))
+            : try await database.execute("conversations_page", ConversationPageStatement<NewestFirst>(
+                account: account, below: upper, above: lower, limit: page.limit))
+        let out = rows.map { id, accountId, others, last, unread in
+            Row(id: id, accountId: accountId, participants: others, lastStatusId: last, unread: unread)
         }
         return ascending ? out.reversed() : out
     }
@@ -460,6 +460,28 @@ struct FiltersOfAccountStatement: ArgumentsStatement {
     let arguments: [any PostgresEncodable & Sendable]
 
     init(account: Int64) { arguments = [account] }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+}
+
+/// One account's conversations strictly between two bounds of their last status, in `Order`
+/// (`ConversationStore.page`).
+struct ConversationPageStatement<Order: PageOrder>: ArgumentsStatement {
+    static var sql: String {
+        """
+        SELECT \(ConversationStore.columns) FROM account_conversations
+        WHERE account_id = $1 AND last_status_id < $2 AND last_status_id > $3
+        ORDER BY last_status_id \(Order.self == OldestFirst.self ? "ASC" : "DESC") LIMIT $4
+        """
+    }
+    static var bindingDataTypes: [PostgresDataType] { [.int8, .int8, .int8, .int4] }
+    typealias Row = (Int64, Int64, [Int64], Int64, Bool)
+
+    let arguments: [any PostgresEncodable & Sendable]
+
+    init(account: Int64, below upper: Int64, above lower: Int64, limit: Int) {
+        arguments = [account, upper, lower, Int32(clamping: limit)]
+    }
 
     func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
 }

@@ -76,6 +76,11 @@ struct DirectFilterTests {
             let next = try await conversations(h, bob, "?max_id=\(group)")
             #expect(next.map(lastStatusId) == [String(reply)])
             #expect(try await conversations(h, bob, "?min_id=\(reply)").map(lastStatusId) == [String(group)])
+            // Both prepared statements (newest and oldest first), at either end and between two bounds.
+            #expect(try await conversations(h, bob, "?min_id=1&limit=1").map(lastStatusId) == [String(reply)], "the oldest")
+            #expect(try await conversations(h, bob, "?since_id=1&limit=1").map(lastStatusId) == [String(group)], "the newest")
+            #expect(try await conversations(h, bob, "?min_id=1&max_id=\(group)").map(lastStatusId) == [String(reply)])
+            #expect(try await conversations(h, bob, "?max_id=\(reply)").isEmpty)
 
             // Read and delete act for the viewer only; someone else's conversation is a 404.
             let bobConversation = try #require(bobsAfter[0]["id"] as? String)
