@@ -61,7 +61,8 @@ public struct Database: Sendable {
     /// theirs still queued on it. A lease from the pool for each statement armed and cancelled an
     /// idle timer on Swift's global executor every time, and the dispatch threads waking for those
     /// timers were 14 % of an API node's CPU on reads such as markers (`perf record -g`). The
-    /// results sent this way are small (pages, counts, one account's rows).
+    /// results sent this way are pages, counts and one account's rows; the largest (whom an account
+    /// follows, for an export) was read whole by its caller before too.
     @discardableResult
     public func query(_ label: String, _ query: PostgresQuery) async throws -> QueryRows {
         let start = ContinuousClock.now
