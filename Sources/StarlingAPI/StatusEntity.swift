@@ -35,7 +35,7 @@ struct StatusEntity: Encodable, Sendable {
     /// What few statuses carry: the source text (only to its author), a poll, an application,
     /// matched filters. In one box, absent for most statuses, so that a copy of a status (one for
     /// every status of every page, from the renderer's template) does not retain each of them.
-    struct Extras: Sendable {
+    private struct Extras: Sendable {
         var text = Nullable<String>(nil)
         var application = Nullable<ApplicationEntity>(nil)
         /// The viewer's filters that matched (filters v2, DirectFilterRoutes.swift); absent when none did.
@@ -148,7 +148,7 @@ struct StatusEntity: Encodable, Sendable {
     var editedAt: Nullable<String> { get { fixed.editedAt } set { fixed.editedAt = newValue } }
 
     /// The extras, read from their box (or the defaults); a write replaces the box.
-    var extras: Extras {
+    private var extras: Extras {
         get { extrasBox?.extras ?? Extras() }
         set { extrasBox = ExtrasBox(newValue) }
     }

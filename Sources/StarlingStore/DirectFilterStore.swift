@@ -471,7 +471,7 @@ struct ConversationPageStatement<Order: PageOrder>: ArgumentsStatement {
         """
         SELECT \(ConversationStore.columns) FROM account_conversations
         WHERE account_id = $1 AND last_status_id < $2 AND last_status_id > $3
-        ORDER BY last_status_id \(Order.self == OldestFirst.self ? "ASC" : "DESC") LIMIT $4
+        ORDER BY last_status_id \(Order.sqlDirection) LIMIT $4
         """
     }
     static var bindingDataTypes: [PostgresDataType] { [.int8, .int8, .int8, .int4] }

@@ -333,14 +333,18 @@ struct CreateStatusStatement: PostgresPreparedStatement {
 /// functions carry this suffix). Each is its own prepared statement.
 protocol PageOrder: Sendable {
     static var functionSuffix: String { get }
+    /// The direction of `ORDER BY` for a statement that orders by id itself.
+    static var sqlDirection: String { get }
 }
 
 enum NewestFirst: PageOrder {
     static var functionSuffix: String { "" }
+    static var sqlDirection: String { "DESC" }
 }
 
 enum OldestFirst: PageOrder {
     static var functionSuffix: String { "_ascending" }
+    static var sqlDirection: String { "ASC" }
 }
 
 /// One author's visible status ids strictly between two bounds (`statuses_by_account`) in `Order`:
