@@ -130,14 +130,11 @@ public final class StreamingHub: Service {
         let inbox = self.inboxContinuation
         let services = self.services
         for subscriber in invalidations {
-            // Each subscriber blocks a thread of its own for its whole life, and applies what it
-            // receives there: the caches take their own locks, and every post sends one message to
-            // every node, which through the inbox woke a task on another thread each time (~4 % of
-            // an API node's CPU under posts).
-            Thread.detachNewThread {
-                subscriber.run { _, payload in
-                    if let message = CacheInvalidation(payload: payload) { services.apply(message) }
-                }
+            // Applied on the connection's event loop, where it is read: the caches take their own
+            // locks, and every post sends one message to every node, which through the inbox woke a
+            // task on another thread each time (~4 % of an API node's CPU under posts).
+            subscriber.start { _, payload in
+                if let message = CacheInvalidation(payload: payload) { services.apply(message) }
             }
         }
         // The inbox ends at graceful shutdown. Not `cancelOnGracefulShutdown()`: its merge runs a
@@ -145,7 +142,7 @@ public final class StreamingHub: Service {
         await withGracefulShutdownHandler {
             for await (channel, payload) in self.inbox {
                 if Task.isShuttingDownGracefully { break }
-                // The last client may have left since the subscriber's thread looked.
+                // The last client may have left since the subscriber's event loop looked.
                 if hasNoClients { continue }
                 guard let event = StreamEvent.decode(payload) else { continue }
                 await dispatch(event, channel: channel)
@@ -210,13 +207,11 @@ public final class StreamingHub: Service {
             if let current { return current }
             let started = subscriberAddresses.map { RedisSubscriber(addresses: $0, patterns: [StreamChannels.pattern], logger: logger) }
             for subscriber in started {
-                Thread.detachNewThread {
-                    subscriber.run { channel, payload in
-                        // The invalidations come through their own subscription. An event for nobody is
-                        // dropped on this thread, so it wakes no task.
-                        if channel == RedisKeys.cacheInvalidationChannel || self.hasNoClients { return }
-                        inbox.yield((channel, payload))
-                    }
+                subscriber.start { channel, payload in
+                    // The invalidations come through their own subscription. An event for nobody is
+                    // dropped on the event loop, so it wakes no task.
+                    if channel == RedisKeys.cacheInvalidationChannel || self.hasNoClients { return }
+                    inbox.yield((channel, payload))
                 }
             }
             current = started

@@ -3,11 +3,12 @@ import CHiredis
 import Glibc
 #endif
 
-/// One blocking hiredis connection.
+/// One blocking hiredis connection, with hiredis's own reply objects: the reference the
+/// multiplexed client's replies are checked against (`RedisClientTests`). Nothing in the nodes
+/// uses it; every connection they make is a NIO channel.
 ///
-/// `@unchecked Sendable` is safe because a connection is only ever used by the one task that has
-/// it checked out of its `RedisShardPool`, and that task runs every call on the pool's dedicated
-/// thread pool, one call at a time. The raw `redisContext` is never shared between threads concurrently.
+/// `@unchecked Sendable` is safe because a connection is used by one caller at a time; the raw
+/// `redisContext` is never shared between threads concurrently.
 final class HiredisConnection: @unchecked Sendable {
     let address: String
     let context: UnsafeMutablePointer<redisContext>
@@ -77,50 +78,6 @@ final class HiredisConnection: @unchecked Sendable {
         }
         guard status == REDIS_OK else {
             throw RedisError.io(address: address, reason: Self.errorString(context))
-        }
-    }
-
-    /// Sends `command` (a `SUBSCRIBE` or `PSUBSCRIBE`) and hands every reply that follows to
-    /// `handle` until `shouldStop` returns true, waiting for the socket a second at a time.
-    /// Blocking. The replies are built by a `RESPReplyBuilder` installed as this connection's
-    /// reader, as the multiplexed client's are: hiredis's own reply objects, copied into Swift
-    /// values and freed, were a sixth of an API node's allocations under posting (every node gets
-    /// every post's stream events and cache invalidations). The connection is used for nothing else
-    /// afterwards.
-    func subscribe(_ command: RedisCommand, until shouldStop: () -> Bool, _ handle: (RESPValue) -> Void) throws {
-        let builder = RESPReplyBuilder()
-        guard let reader = builder.makeReader() else { throw RedisError.io(address: address, reason: "out of memory") }
-        // Nothing has been read on this connection yet, so the old reader holds no bytes. The new
-        // one is freed with the context; its free function touches no builder.
-        redisReaderFree(context.pointee.reader)
-        context.pointee.reader = reader
-        try withExtendedLifetime(builder) {
-            try append(command)
-            var done: Int32 = 0
-            repeat {
-                guard redisBufferWrite(context, &done) == REDIS_OK else {
-                    throw RedisError.io(address: address, reason: Self.errorString(context))
-                }
-            } while done == 0
-            while !shouldStop() {
-                var raw: UnsafeMutableRawPointer?
-                // A reply may already be buffered from the last read.
-                guard redisGetReplyFromReader(context, &raw) == REDIS_OK else {
-                    throw RedisError.io(address: address, reason: "protocol error")
-                }
-                if raw != nil {
-                    handle(builder.take())
-                    continue
-                }
-                var descriptor = pollfd(fd: context.pointee.fd, events: Int16(POLLIN), revents: 0)
-                let ready = poll(&descriptor, 1, 1000)
-                if ready < 0 && errno != EINTR { throw RedisError.io(address: address, reason: "poll failed") }
-                if ready > 0 {
-                    guard redisBufferRead(context) == REDIS_OK else {
-                        throw RedisError.io(address: address, reason: Self.errorString(context))
-                    }
-                }
-            }
         }
     }
 

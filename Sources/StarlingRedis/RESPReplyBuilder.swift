@@ -1,4 +1,5 @@
 import CHiredis
+import NIOCore
 
 /// The reply objects hiredis's reader makes, as Swift values: the reader parses RESP and calls
 /// these functions for every item it completes (`redisReaderCreateWithFunctions`), instead of
@@ -132,4 +133,41 @@ final class RESPReplyBuilder {
         reader.pointee.privdata = Unmanaged.passUnretained(self).toOpaque()
         return reader
     }
+}
+
+/// hiredis's reader making its replies with a `RESPReplyBuilder`: a connection's bytes in, its
+/// replies out as Swift values. One per connection, used on its event loop only.
+final class RESPReader {
+    private let reader: UnsafeMutablePointer<redisReader>
+    /// The reader holds it unretained, so it lives as long as this.
+    private let builder = RESPReplyBuilder()
+
+    init() {
+        // hiredis allocates the reader; nil only when out of memory, where nothing can go on anyway.
+        guard let reader = builder.makeReader() else { fatalError("hiredis: redisReaderCreateWithFunctions returned NULL") }
+        self.reader = reader
+    }
+
+    deinit {
+        redisReaderFree(reader)
+    }
+
+    /// Parses `buffer`'s bytes and hands each reply they complete to `body`, in order, until it
+    /// returns false. Returns false if the bytes are not RESP (the connection cannot go on).
+    func read(_ buffer: ByteBuffer, _ body: (RESPValue) -> Bool) -> Bool {
+        let fed = buffer.withUnsafeReadableBytes { bytes -> Int32 in
+            guard let base = bytes.baseAddress, bytes.count > 0 else { return REDIS_OK }
+            return redisReaderFeed(reader, base.assumingMemoryBound(to: CChar.self), bytes.count)
+        }
+        guard fed == REDIS_OK else { return false }
+        while true {
+            var raw: UnsafeMutableRawPointer?
+            guard redisReaderGetReply(reader, &raw) == REDIS_OK else { return false }
+            guard raw != nil else { return true }  // need more bytes
+            guard body(builder.take()) else { return true }
+        }
+    }
+
+    /// Drops a partly read reply (the connection failed mid-reply).
+    func reset() { builder.reset() }
 }

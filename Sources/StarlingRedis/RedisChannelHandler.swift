@@ -1,4 +1,3 @@
-import CHiredis
 import NIOCore
 
 /// One pipeline handed to a connection: its commands already encoded as RESP, how many replies
@@ -37,9 +36,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
 
     let address: String
     let timeout: TimeAmount
-    private let reader: UnsafeMutablePointer<redisReader>
-    /// Makes the reader's replies; the reader holds it unretained, so it lives as long as the handler.
-    private let builder = RESPReplyBuilder()
+    private let reader = RESPReader()
     private var pending = CircularBuffer<Pending>(initialCapacity: 16)
     /// The replies gathered so far for the oldest pending pipeline. Kept outside `pending`: an
     /// array mutated through the buffer's subscript would be copied on every append.
@@ -55,13 +52,6 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     init(address: String, timeout: TimeAmount) {
         self.address = address
         self.timeout = timeout
-        // hiredis allocates the reader; nil only when out of memory, where nothing can go on anyway.
-        guard let reader = builder.makeReader() else { fatalError("hiredis: redisReaderCreateWithFunctions returned NULL") }
-        self.reader = reader
-    }
-
-    deinit {
-        redisReaderFree(reader)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -72,6 +62,23 @@ final class RedisChannelHandler: ChannelDuplexHandler {
         failAll(RedisError.io(address: address, reason: "connection closed"))
         timeoutCheck?.cancel()
         self.context = nil
+    }
+
+    /// Hands a pipeline to the handler of `channel` and returns its replies. Fails with a
+    /// `RedisError.io` whose reason starts with `RedisShardPool.notSent` when the channel had
+    /// closed before the handler saw it (nothing was sent: safe to send again).
+    static func send(_ commands: [RedisCommand], to channel: any Channel, address: String) -> EventLoopFuture<[RESPValue]> {
+        var buffer = channel.allocator.buffer(capacity: 0)
+        RESPEncoder.write(commands, into: &buffer)  // reserves the exact size
+        let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
+        // If the channel closed before the handler saw the request, the write fails here and
+        // the handler never owns the promise: fail it ourselves. Otherwise the handler completes it.
+        channel.write(RedisPipelineRequest(bytes: buffer, replyCount: commands.count, promise: promise))
+            .whenFailure { error in
+                let unsent = (error as? ChannelError) == .ioOnClosedChannel || (error as? ChannelError) == .alreadyClosed
+                promise.fail(RedisError.io(address: address, reason: (unsent ? RedisShardPool.notSent : "") + "\(error)"))
+            }
+        return promise.futureResult
     }
 
     // MARK: Outbound
@@ -105,31 +112,16 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     // MARK: Inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let buffer = unwrapInboundIn(data)
-        let fed = buffer.withUnsafeReadableBytes { bytes -> Int32 in
-            guard let base = bytes.baseAddress, bytes.count > 0 else { return REDIS_OK }
-            return redisReaderFeed(reader, base.assumingMemoryBound(to: CChar.self), bytes.count)
-        }
-        guard fed == REDIS_OK else {
-            fail(context: context, RedisError.io(address: address, reason: "protocol error"))
-            return
-        }
-        while true {
-            var raw: UnsafeMutableRawPointer?
-            guard redisReaderGetReply(reader, &raw) == REDIS_OK else {
-                fail(context: context, RedisError.io(address: address, reason: "protocol error"))
-                return
-            }
-            guard raw != nil else { return }  // need more bytes
-            deliver(builder.take(), context: context)
-        }
+        let parsed = reader.read(unwrapInboundIn(data)) { deliver($0, context: context) }
+        if !parsed { fail(context: context, RedisError.io(address: address, reason: "protocol error")) }
     }
 
-    private func deliver(_ value: RESPValue, context: ChannelHandlerContext) {
+    /// Completes the oldest pipeline with the reply; false when nobody asked for one.
+    private func deliver(_ value: RESPValue, context: ChannelHandlerContext) -> Bool {
         guard !pending.isEmpty else {
             // A reply nobody asked for: the stream is out of step and cannot be trusted.
             fail(context: context, RedisError.io(address: address, reason: "unexpected reply"))
-            return
+            return false
         }
         let head = pending[pending.startIndex]
         if replies.isEmpty { replies.reserveCapacity(head.replyCount) }
@@ -140,6 +132,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
             replies = []
             head.promise.succeed(done)
         }
+        return true
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -180,7 +173,7 @@ final class RedisChannelHandler: ChannelDuplexHandler {
     private func failAll(_ error: RedisError) {
         if failure == nil { failure = error }
         replies = []
-        builder.reset()
+        reader.reset()
         while let item = pending.popFirst() {
             item.promise.fail(error)
         }

@@ -106,18 +106,7 @@ public final class RedisShardPool: Sendable {
     }
 
     private func write(_ commands: [RedisCommand], to channel: any Channel) -> EventLoopFuture<[RESPValue]> {
-        var buffer = channel.allocator.buffer(capacity: 0)
-        RESPEncoder.write(commands, into: &buffer)  // reserves the exact size
-        let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
-        // If the channel closed before the handler saw the request, the write fails here and
-        // the handler never owns the promise: fail it ourselves. Otherwise the handler completes it.
-        channel.write(RedisPipelineRequest(bytes: buffer, replyCount: commands.count, promise: promise))
-            .whenFailure { [address] error in
-                // A write refused by a closed channel sent nothing: safe to send again.
-                let unsent = (error as? ChannelError) == .ioOnClosedChannel || (error as? ChannelError) == .alreadyClosed
-                promise.fail(RedisError.io(address: address, reason: (unsent ? Self.notSent : "") + "\(error)"))
-            }
-        return promise.futureResult
+        RedisChannelHandler.send(commands, to: channel, address: address)
     }
 
     /// Awaits replies; every failure is counted and comes out as a `RedisError`.

@@ -1,65 +1,114 @@
-import CHiredis
 import Logging
+import NIOCore
+import NIOPosix
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
-/// A subscription (to patterns, or to channels) on one Redis server, read on a thread of its own.
+/// A subscription (to patterns, or to channels) on one Redis server, on a NIO channel of its own.
 ///
-/// The subscriber owns one hiredis connection in subscribe mode. Its loop waits for the socket with
-/// `poll` (one second at a time, so it notices `stop()`), reads with hiredis, and hands each message
-/// to `onMessage`. A dropped connection is re-dialled after a second: pub/sub messages sent while it
-/// was down are lost, which is what pub/sub promises; timelines themselves live in lists.
+/// The subscriber's connection is in subscribe mode, so it carries nothing else; it lives on one of
+/// the shared event loops, where its replies are parsed (hiredis's reader, as the multiplexed
+/// connections' are) and each message is handed to `onMessage`. So a message wakes no thread of its
+/// own: on a busy node the loop is awake anyway. (A blocking hiredis connection on a dedicated thread
+/// per shard cost an API node ~5 % of its CPU under posts in thread switches: every post sends every
+/// node a cache invalidation.) A dropped connection is re-dialled, on the next address if there are
+/// several, pausing a second after trying them all: pub/sub messages sent while it was down are lost,
+/// which is what pub/sub promises; timelines themselves live in lists.
 public final class RedisSubscriber: Sendable {
     /// Where to subscribe: tried in turn after a failure. A Redis Cluster delivers every message
     /// to every node, so in cluster mode one subscriber over all nodes is enough.
-    public let addresses: [(host: String, port: Int)]
+    public var addresses: [(host: String, port: Int)] { connection.addresses }
     let patterns: [String]
     let channels: [String]
-    let logger: Logger
-    private let stopped = Atomic<Bool>(false)
+    private let connection: KeptRedisConnection
     private let confirmations = Atomic<Int>(0)
 
     /// Subscribes to `patterns` (`PSUBSCRIBE`), or when there are none to `channels` (`SUBSCRIBE`).
-    public init(addresses: [(host: String, port: Int)], patterns: [String] = [], channels: [String] = [], logger: Logger) {
-        precondition(!addresses.isEmpty, "a subscriber needs at least one address")  // callers pass the configured shards
+    public init(addresses: [(host: String, port: Int)], patterns: [String] = [], channels: [String] = [], logger: Logger,
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         precondition(!patterns.isEmpty || !channels.isEmpty, "a subscriber needs something to subscribe to")
-        self.addresses = addresses
         self.patterns = patterns
         self.channels = channels
-        self.logger = logger
+        self.connection = KeptRedisConnection(addresses: addresses, purpose: "subscription", logger: logger, group: group)
     }
 
-    public func stop() { stopped.store(true, ordering: .relaxed) }
+    /// Closes the connection: nothing is delivered once its event loop has seen the close, and it is
+    /// not dialled again.
+    public func stop() { connection.stop(closing: true) }
 
     /// Whether Redis has confirmed the subscription (since the last connection was made): messages
     /// published from then on reach `onMessage`.
     public var isSubscribed: Bool { confirmations.load(ordering: .acquiring) > 0 }
 
+    /// Dials and subscribes, and keeps the subscription up until `stop()`. Returns at once;
+    /// `onMessage` is called on the connection's event loop, in the order Redis sent the messages,
+    /// so it must not block.
+    public func start(onMessage: @escaping @Sendable (_ channel: String, _ payload: [UInt8]) -> Void) {
+        let command = patterns.isEmpty ? RedisCommand(["SUBSCRIBE"] + channels) : RedisCommand(["PSUBSCRIBE"] + patterns)
+        var encoded = ByteBuffer()
+        RESPEncoder.write([command], into: &encoded)
+        let request = encoded
+        connection.start(
+            makeHandler: { _ in
+                RedisSubscriptionHandler(request: request, onConfirmed: { self.confirmations.add(1, ordering: .releasing) },
+                                         onMessage: onMessage)
+            },
+            onClose: { self.confirmations.store(0, ordering: .releasing) })  // not subscribed until the next connection's confirmation
+    }
+}
+
+/// The subscriber's end of its connection: sends the subscription when the connection opens, then
+/// parses what Redis pushes (`["pmessage", pattern, channel, payload]`, `["message", channel,
+/// payload]`, and the confirmations `["psubscribe" or "subscribe", name, count]`). An error reply, or
+/// bytes hiredis cannot parse, close the connection (the subscriber dials again). Lives on its
+/// channel's event loop only, which is why the raw reader needs no lock.
+final class RedisSubscriptionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    let request: ByteBuffer
+    let onConfirmed: @Sendable () -> Void
+    let onMessage: @Sendable (String, [UInt8]) -> Void
+    private let reader = RESPReader()
+
     private static let pmessage = Array("pmessage".utf8), message = Array("message".utf8)
     private static let psubscribe = Array("psubscribe".utf8), subscribe = Array("subscribe".utf8)
 
-    /// Blocks the calling thread until `stop()`; run it on a dedicated thread.
-    public func run(onMessage: @Sendable (_ channel: String, _ payload: [UInt8]) -> Void) {
-        let isStopped = { self.stopped.load(ordering: .relaxed) }
-        let command = patterns.isEmpty ? RedisCommand(["SUBSCRIBE"] + channels) : RedisCommand(["PSUBSCRIBE"] + patterns)
-        keepConnected(to: addresses, timeoutSeconds: 2, isStopped: isStopped, onFailure: { address, error in
-            logger.warning("Redis subscription lost; re-subscribing", metadata: ["shard": "\(address)", "error": "\(error)"])
-        }) { connection in
-            self.confirmations.store(0, ordering: .releasing)  // a new connection: not subscribed until Redis says so
-            try connection.subscribe(command, until: isStopped) { reply in
-                // ["pmessage", pattern, channel, payload] or ["message", channel, payload]; and the
-                // subscription's confirmations, ["psubscribe" or "subscribe", name, count].
-                guard case .array(let parts) = reply, case .bulk(let kind)? = parts.first else { return }
-                if parts.count == 4, kind == Self.pmessage, let channel = parts[2].string, case .bulk(let payload) = parts[3] {
-                    onMessage(channel, payload.array)
-                } else if parts.count == 3, kind == Self.message, let channel = parts[1].string, case .bulk(let payload) = parts[2] {
-                    onMessage(channel, payload.array)
-                } else if kind == Self.psubscribe || kind == Self.subscribe {
-                    self.confirmations.add(1, ordering: .releasing)
-                }
-            }
+    init(request: ByteBuffer, onConfirmed: @escaping @Sendable () -> Void,
+         onMessage: @escaping @Sendable (String, [UInt8]) -> Void) {
+        self.request = request
+        self.onConfirmed = onConfirmed
+        self.onMessage = onMessage
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        context.writeAndFlush(NIOAny(request), promise: nil)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var understood = true
+        let parsed = reader.read(unwrapInboundIn(data)) { reply in
+            understood = handle(reply)
+            return understood
         }
+        if !parsed || !understood { context.close(promise: nil) }
+    }
+
+    /// Delivers a message or counts a confirmation; false for a reply a subscription never gets.
+    private func handle(_ reply: RESPValue) -> Bool {
+        guard case .array(let parts) = reply, case .bulk(let kind)? = parts.first else { return false }
+        if parts.count == 4, kind == Self.pmessage, let channel = parts[2].string, case .bulk(let payload) = parts[3] {
+            onMessage(channel, payload.array)
+        } else if parts.count == 3, kind == Self.message, let channel = parts[1].string, case .bulk(let payload) = parts[2] {
+            onMessage(channel, payload.array)
+        } else if kind == Self.psubscribe || kind == Self.subscribe {
+            onConfirmed()
+        } else {
+            return false
+        }
+        return true
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
     }
 }

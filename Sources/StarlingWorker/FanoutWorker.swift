@@ -158,18 +158,18 @@ public final class FanoutWorker: Service {
     }
 
     /// Posts wake the workers through Redis, not NOTIFY (`OutboxWake`): each post pushes a token
-    /// that one worker process pops (`RedisTokenWaiter`, on a thread of its own), so a post wakes
+    /// that one worker process pops (`RedisTokenWaiter`, on an event loop), so a post wakes
     /// one processing loop in one process. With a pub/sub message every process woke, and all but
     /// one leased and found nothing. The list lives on the shard that owns its key (in cluster
     /// mode the waiter tries every node until one holds it). Runs until cancelled; shutdown does
-    /// not wait for the thread: it notices `stop()` within a second and exits.
+    /// not wait for the waiter: it notices `stop()` within a second and closes its connection.
     private func listenForPosts(ring: @escaping @Sendable () -> Void) async {
         let redis = cache.redis
         let key = RedisKeys.outboxWakeTokens
         let shards = redis.map.shards.map { (host: $0.host, port: $0.port) }
         let addresses = redis.mode == .cluster ? shards : [shards[redis.shardIndex(forKey: key)]]
         let waiter = RedisTokenWaiter(addresses: addresses, key: key, logger: logger)
-        Thread.detachNewThread { waiter.run { _ in ring() } }
+        waiter.start { _ in ring() }
         defer { waiter.stop() }
         while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
     }

@@ -196,8 +196,8 @@ struct EditPollTests {
                 RedisTokenWaiter(addresses: [(host: shard.host, port: shard.port)], key: key, logger: Logger(label: "test"))
             }
             let heard = (WakeLog(), WakeLog())
-            Thread.detachNewThread { waiters[0].run { heard.0.add(String(decoding: $0, as: UTF8.self)) } }
-            Thread.detachNewThread { waiters[1].run { heard.1.add(String(decoding: $0, as: UTF8.self)) } }
+            waiters[0].start { heard.0.add(String(decoding: $0, as: UTF8.self)) }
+            waiters[1].start { heard.1.add(String(decoding: $0, as: UTF8.self)) }
             defer { for waiter in waiters { waiter.stop() } }
             try await Task.sleep(for: .milliseconds(200))  // both blocked in BLPOP
             let sent = (0..<40).map { "token-\($0)" }

@@ -87,7 +87,7 @@ struct RedisClientTests {
         let prefix = "test-sub-\(UInt64.random(in: 0...UInt64.max)):"
         let subscriber = RedisSubscriber(addresses: [(shard.host, shard.port)], patterns: [prefix + "*"], logger: Logger(label: "test"))
         let received = Mutex<[(String, [UInt8])]>([])
-        Thread.detachNewThread { subscriber.run { channel, payload in received.withLock { $0.append((channel, payload)) } } }
+        subscriber.start { channel, payload in received.withLock { $0.append((channel, payload)) } }
         defer { subscriber.stop() }
         let large = [UInt8]((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
         let sent: [(String, [UInt8])] = [(prefix + "a", [0, 255, 13, 10]), (prefix + "b", []), (prefix + "a", large)]
@@ -112,6 +112,45 @@ struct RedisClientTests {
         let got = messages()
         #expect(got.map(\.0) == sent.map(\.0))
         #expect(got.map(\.1) == sent.map(\.1))
+        try await redis.shutdown()
+    }
+
+    /// A subscriber whose connection is dropped (the shard restarted, a `CLIENT KILL`) dials again
+    /// and re-subscribes by itself; after `stop()` it receives nothing and does not come back.
+    @Test func subscriberResubscribesAfterItsConnectionDrops() async throws {
+        let redis = try redis()
+        let shard = redis.map.shards[0]
+        let channel = "test-resub-\(UInt64.random(in: 0...UInt64.max))"
+        let subscriber = RedisSubscriber(addresses: [(shard.host, shard.port)], channels: [channel], logger: Logger(label: "test"))
+        let received = Mutex<[String]>([])
+        subscriber.start { _, payload in received.withLock { $0.append(String(decoding: payload, as: UTF8.self)) } }
+        defer { subscriber.stop() }
+        func publish(_ text: String) async throws -> Int64 {
+            let reply = try await redis.pools[0].pipeline([RedisCommand("PUBLISH", channel, text)])[0]
+            guard case .integer(let listeners) = reply else { return -1 }
+            return listeners
+        }
+        /// Publishes `text` until it arrives (up to 10 s).
+        func delivered(_ text: String) async throws -> Bool {
+            let deadline = ContinuousClock.now + .seconds(10)
+            while ContinuousClock.now < deadline {
+                _ = try await publish(text)
+                try await Task.sleep(for: .milliseconds(20))
+                if received.withLock({ $0.contains(text) }) { return true }
+            }
+            return false
+        }
+        #expect(try await delivered("before"))
+        #expect(subscriber.isSubscribed)
+        // Drop every subscription connection on the shard (ours among them; others re-subscribe too).
+        _ = try await redis.pools[0].pipeline([RedisCommand("CLIENT", "KILL", "TYPE", "pubsub")])
+        #expect(try await delivered("after"), "re-subscribed after the connection dropped")
+        subscriber.stop()
+        try await Task.sleep(for: .milliseconds(200))  // the close reaches the event loop
+        let count = received.withLock { $0.count }
+        #expect(try await publish("stopped") == 0, "nobody listens on the channel after stop()")
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(received.withLock { $0.count } == count)
         try await redis.shutdown()
     }
 
