@@ -169,8 +169,7 @@ public struct Database: Sendable {
         }
         let timer = timeout.map { timeout in
             let loop = executor?.eventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
-            let (seconds, attoseconds) = timeout.components
-            return loop.scheduleTask(in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) {
+            return loop.scheduleTask(in: TimeAmount(timeout)) {
                 if outcome.settle(.failure(StoreError.unavailable("PostgreSQL did not answer within \(timeout)"))) { task.cancel() }
             }
         }

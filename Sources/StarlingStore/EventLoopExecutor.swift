@@ -27,3 +27,35 @@ public final class EventLoopTaskExecutor: TaskExecutor {
         eventLoop.execute { job.runSynchronously(on: executor) }
     }
 }
+
+/// Timers on the event loop the calling task runs on (else on one of the shared group's).
+///
+/// Why: `Task.sleep` arms a libdispatch timer, which wakes libdispatch's manager thread to arm it
+/// and a pool thread when it fires, and an unstructured `Task` for a watchdog starts on the
+/// cooperative pool: a fan-out worker did both for every batch, a quarter of its thread switches
+/// under posts. A loop's own timer is checked by the loop between its events, on its own thread.
+public enum LoopTimer {
+    /// The event loop the caller runs on, or one of the shared group's.
+    static var loop: any EventLoop {
+        MultiThreadedEventLoopGroup.currentEventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
+    }
+
+    /// Runs `body` on the loop after `delay`, unless the returned task is cancelled first.
+    @discardableResult
+    public static func schedule(in delay: Duration, _ body: @escaping @Sendable () -> Void) -> Scheduled<Void> {
+        loop.scheduleTask(in: TimeAmount(delay)) { body() }
+    }
+
+    /// Suspends the caller for `delay` (not cancellable: for the short pauses that need not be).
+    public static func sleep(for delay: Duration) async {
+        try? await loop.scheduleTask(in: TimeAmount(delay)) {}.futureResult.get()
+    }
+}
+
+extension TimeAmount {
+    /// A `Duration` in NIO's nanoseconds.
+    public init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

@@ -195,7 +195,7 @@ public final class FanoutWorker: Service {
         var finished: [Int64] = []
         let busy = lastWork.withLock { last in last.map { ContinuousClock.now - $0 < settings.busyWindow } ?? false }
         if busy && settings.batchWindow > .zero {
-            try? await Task.sleep(for: settings.batchWindow)
+            await LoopTimer.sleep(for: settings.batchWindow)
         }
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let jobs: [OutboxJob]
@@ -225,8 +225,7 @@ public final class FanoutWorker: Service {
             if jobs.count == settings.batchSize { wakeAnother() }
             // A batch running past `stallAfter` holds the wake-ups that came meanwhile: another
             // loop takes their rows then, not when this batch ends.
-            let watchdog = Task { [demand] in
-                try await Task.sleep(for: demand.stallAfter)
+            let watchdog = LoopTimer.schedule(in: demand.stallAfter) { [demand] in
                 if demand.isMarked { wakeAnother() }
             }
             finished = await runUntilShutdownGrace { await self.run(batch: jobs) }

@@ -1,6 +1,7 @@
 import Dispatch
 import NIOPosix
 import StarlingStore
+import Synchronization
 import Testing
 
 /// The query deadline and a caller's cancellation hold even when the work ignores cancellation, as a
@@ -45,6 +46,24 @@ struct QueryDeadlineTests {
                 try await Database.abandoning(after: .milliseconds(200)) { await Self.deaf(3) }
             }
             #expect(ContinuousClock.now - start < .seconds(1))
+        }
+    }
+
+    /// The worker's pauses and watchdogs are timers of the loop the caller runs on: they fire there,
+    /// not before their delay, and a cancelled one never fires.
+    @Test func loopTimersFireOnTheCallersLoopAfterTheirDelay() async throws {
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        await withTaskExecutorPreference(EventLoopTaskExecutor(loop)) {
+            let start = ContinuousClock.now
+            await LoopTimer.sleep(for: .milliseconds(30))
+            #expect(ContinuousClock.now - start >= .milliseconds(30))
+            #expect(loop.inEventLoop)
+            let fired = Mutex<[String]>([])
+            let cancelled = LoopTimer.schedule(in: .milliseconds(20)) { fired.withLock { $0.append("cancelled") } }
+            LoopTimer.schedule(in: .milliseconds(40)) { fired.withLock { $0.append(loop.inEventLoop ? "on its loop" : "elsewhere") } }
+            cancelled.cancel()
+            await LoopTimer.sleep(for: .milliseconds(80))
+            #expect(fired.withLock { $0 } == ["on its loop"])
         }
     }
 
