@@ -104,6 +104,8 @@ public final class StreamingHub: Service {
     private let inbox: AsyncStream<(String, [UInt8])>
     private let inboxContinuation: AsyncStream<(String, [UInt8])>.Continuation
     private let clients = Mutex<(next: Int, all: [Int: StreamClient])>((0, [:]))
+    /// `clients.all.count`, written under the clients' lock.
+    private let clientCount = Atomic<Int>(0)
     /// Streaming clients connected to this node (server-sent events and WebSocket).
     private let connected = Gauge(label: "starling_streaming_clients")
 
@@ -159,7 +161,9 @@ public final class StreamingHub: Service {
         for client in all { client.continuation.finish() }
     }
 
-    private var hasNoClients: Bool { clients.withLock { $0.all.isEmpty } }
+    /// Read for every event on the event loop that receives it: an atomic, not the clients' lock,
+    /// which `dispatch` holds while it copies them.
+    private var hasNoClients: Bool { clientCount.load(ordering: .acquiring) == 0 }
 
     /// Whether the node is subscribed to the workers' events (tests).
     var isSubscribedToEvents: Bool { events.withLock { $0?.allSatisfy(\.isSubscribed) ?? false } }
@@ -173,6 +177,7 @@ public final class StreamingHub: Service {
             let client = StreamClient(id: state.next, userId: userId, queueLimit: queueLimit)
             state.all[client.id] = client
             connected.record(state.all.count)
+            clientCount.store(state.all.count, ordering: .releasing)
             return client
         }
         await subscribeToEvents()
@@ -184,6 +189,7 @@ public final class StreamingHub: Service {
         let last = clients.withLock { state in
             guard state.all.removeValue(forKey: client.id) != nil else { return false }
             connected.record(state.all.count)
+            clientCount.store(state.all.count, ordering: .releasing)
             return state.all.isEmpty
         }
         client.continuation.finish()

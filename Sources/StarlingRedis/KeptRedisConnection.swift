@@ -20,6 +20,8 @@ final class KeptRedisConnection: Sendable {
     private let stopped = Atomic<Bool>(false)
     /// The open channel, for `stop(closing:)` to close.
     private let open = Mutex<(any Channel)?>(nil)
+    /// Why the open channel is closing, if its user said (logged with the reconnection).
+    private let closeReason = Mutex<String?>(nil)
 
     init(addresses: [(host: String, port: Int)], purpose: String, logger: Logger, group: any EventLoopGroup) {
         precondition(!addresses.isEmpty, "a kept connection needs at least one address")  // callers pass the configured shards
@@ -39,6 +41,17 @@ final class KeptRedisConnection: Sendable {
             return channel
         }
         if closing { channel?.close(promise: nil) }
+    }
+
+    /// Records why the connection is failing, for the warning its reconnection logs.
+    func note(_ reason: String) {
+        closeReason.withLock { $0 = reason }
+    }
+
+    /// Closes `channel` (the next address is dialled), recording why.
+    func close(_ channel: any Channel, because reason: String) {
+        note(reason)
+        channel.close(promise: nil)
     }
 
     /// Starts dialling. Each connection gets a fresh handler from `makeHandler` (given the address
@@ -86,7 +99,7 @@ final class KeptRedisConnection: Sendable {
                     channel.closeFuture.whenComplete { _ in
                         self.open.withLock { open in if open === channel { open = nil } }
                         onClose()
-                        next("connection closed")
+                        next(self.closeReason.withLock { reason in defer { reason = nil }; return reason } ?? "connection closed")
                     }
                     onOpen(channel, "\(host):\(port)")
                 }

@@ -97,8 +97,8 @@ final class RESPReplyBuilder {
         return append(Item(kind: kind, start: start, length: length))
     }
 
-    /// Runs `body` on the builder of `task`'s reader, without retaining it (the handler holds it
-    /// for as long as the reader can call).
+    /// Runs `body` on the builder of `task`'s reader, without retaining it (its `RESPReader` holds
+    /// it for as long as the reader can call).
     fileprivate static func with(_ task: UnsafePointer<redisReadTask>?,
                                  _ body: (RESPReplyBuilder) -> UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
         Unmanaged<RESPReplyBuilder>.fromOpaque(task!.pointee.privdata)._withUnsafeGuaranteedRef(body)

@@ -50,7 +50,7 @@ public final class RedisSubscriber: Sendable {
         connection.start(
             makeHandler: { _ in
                 RedisSubscriptionHandler(request: request, onConfirmed: { self.confirmations.add(1, ordering: .releasing) },
-                                         onMessage: onMessage)
+                                         onRejected: { self.connection.note($0) }, onMessage: onMessage)
             },
             onClose: { self.confirmations.store(0, ordering: .releasing) })  // not subscribed until the next connection's confirmation
     }
@@ -66,16 +66,19 @@ final class RedisSubscriptionHandler: ChannelInboundHandler {
 
     let request: ByteBuffer
     let onConfirmed: @Sendable () -> Void
+    /// Told why the handler closes the connection.
+    let onRejected: @Sendable (String) -> Void
     let onMessage: @Sendable (String, [UInt8]) -> Void
     private let reader = RESPReader()
 
     private static let pmessage = Array("pmessage".utf8), message = Array("message".utf8)
     private static let psubscribe = Array("psubscribe".utf8), subscribe = Array("subscribe".utf8)
 
-    init(request: ByteBuffer, onConfirmed: @escaping @Sendable () -> Void,
+    init(request: ByteBuffer, onConfirmed: @escaping @Sendable () -> Void, onRejected: @escaping @Sendable (String) -> Void,
          onMessage: @escaping @Sendable (String, [UInt8]) -> Void) {
         self.request = request
         self.onConfirmed = onConfirmed
+        self.onRejected = onRejected
         self.onMessage = onMessage
     }
 
@@ -85,17 +88,23 @@ final class RedisSubscriptionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var understood = true
+        var rejected: String?
         let parsed = reader.read(unwrapInboundIn(data)) { reply in
-            understood = handle(reply)
-            return understood
+            rejected = handle(reply)
+            return rejected == nil
         }
-        if !parsed || !understood { context.close(promise: nil) }
+        if !parsed { rejected = "protocol error" }
+        if let rejected {
+            onRejected(rejected)
+            context.close(promise: nil)
+        }
     }
 
-    /// Delivers a message or counts a confirmation; false for a reply a subscription never gets.
-    private func handle(_ reply: RESPValue) -> Bool {
-        guard case .array(let parts) = reply, case .bulk(let kind)? = parts.first else { return false }
+    /// Delivers a message or counts a confirmation. Returns nil, or for a reply a subscription
+    /// never gets, what it was.
+    private func handle(_ reply: RESPValue) -> String? {
+        if case .error(let message) = reply { return message }  // e.g. NOAUTH, or a subscription refused
+        guard case .array(let parts) = reply, case .bulk(let kind)? = parts.first else { return "unexpected reply" }
         if parts.count == 4, kind == Self.pmessage, let channel = parts[2].string, case .bulk(let payload) = parts[3] {
             onMessage(channel, payload.array)
         } else if parts.count == 3, kind == Self.message, let channel = parts[1].string, case .bulk(let payload) = parts[2] {
@@ -103,12 +112,13 @@ final class RedisSubscriptionHandler: ChannelInboundHandler {
         } else if kind == Self.psubscribe || kind == Self.subscribe {
             onConfirmed()
         } else {
-            return false
+            return "unexpected reply"
         }
-        return true
+        return nil
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        onRejected("\(error)")
         context.close(promise: nil)
     }
 }

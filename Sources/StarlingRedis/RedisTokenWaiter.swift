@@ -37,7 +37,11 @@ public final class RedisTokenWaiter: Sendable {
 
     private func pop(on channel: any Channel, address: String, onToken: @escaping @Sendable ([UInt8]) -> Void) {
         RedisChannelHandler.send([RedisCommand("BLPOP", key, "1")], to: channel, address: address).whenComplete { result in
-            guard case .success(let replies) = result else { return }  // the handler has closed the connection
+            let replies: [RESPValue]
+            switch result {
+            case .success(let value): replies = value
+            case .failure(let error): return self.connection.note("\(error)")  // the handler is closing the connection
+            }
             switch replies.first {
             case .array(let pair) where pair.count == 2:
                 guard case .bulk(let token) = pair[1] else { break }
@@ -49,9 +53,9 @@ public final class RedisTokenWaiter: Sendable {
                     return
                 }
                 onToken(token.array)
-            case .error:
+            case .error(let message):
                 // Not this node's key (`MOVED`), or a refusal: try the next address.
-                return channel.close(promise: nil)
+                return self.connection.close(channel, because: message)
             default:
                 break  // nil: nothing within the second
             }

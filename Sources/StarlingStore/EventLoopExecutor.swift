@@ -51,11 +51,3 @@ public enum LoopTimer {
         try? await loop.scheduleTask(in: TimeAmount(delay)) {}.futureResult.get()
     }
 }
-
-extension TimeAmount {
-    /// A `Duration` in NIO's nanoseconds.
-    public init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
-}

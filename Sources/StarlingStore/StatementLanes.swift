@@ -18,10 +18,12 @@ import Synchronization
 /// number of tasks at once: postgres-nio queues them on the connection and runs them in order.
 ///
 /// A lane takes a statement only while fewer than `maxWaiting` are in flight on it; past that the
-/// statement goes to the pool, so one slow statement delays at most three others. (At two, a
-/// sixth of the profile pages read with `wrk -c32` overflowed to the pool and paid its timers:
-/// four took 2,120-2,186 reads/s to 2,347-2,354 and an API node's context switches per read from
-/// 4.6 to 2.8; the statements waiting are the prepared ones, a fraction of a millisecond each.)
+/// statement goes to the pool. So one slow statement (a long page, an export) delays at most three
+/// others, and a statement that misses its deadline closes its lane and fails at most three queued
+/// behind it. Four rather than two because, at two, a sixth of the profile pages read with
+/// `wrk -c32` overflowed to the pool and paid its timers: four took them from 2,120–2,186 reads/s
+/// to 2,347–2,354 and an API node's context switches per read from 4.6 to 2.8. Most statements
+/// sent alone take a fraction of a millisecond.
 /// Transactions always lease from the pool (a kept connection must never be inside one).
 public final class StatementLanes: Service, Sendable {
     struct Lane {

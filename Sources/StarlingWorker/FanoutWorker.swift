@@ -171,7 +171,13 @@ public final class FanoutWorker: Service {
         let waiter = RedisTokenWaiter(addresses: addresses, key: key, logger: logger)
         waiter.start { _ in ring() }
         defer { waiter.stop() }
-        while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+        // Stopped as shutdown begins, when the loops stop taking rows: a token popped from then on
+        // is given back for a running process, not rung into a finished loop.
+        await withGracefulShutdownHandler {
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+        } onGracefulShutdown: {
+            waiter.stop()
+        }
     }
 
     private func reportDepth() async {

@@ -441,7 +441,7 @@ struct EditPollTests {
     }
 }
 
-/// The tokens a test's waiter received, in order, shared with its thread.
+/// The tokens a test's waiter received, in order, shared with its event loop.
 final class WakeLog: Sendable {
     private let payloads = Mutex<[String]>([])
     func add(_ payload: String) { payloads.withLock { $0.append(payload) } }

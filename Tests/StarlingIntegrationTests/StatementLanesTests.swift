@@ -49,7 +49,7 @@ struct StatementLanesTests {
             let first = try await Self.backend(h.database)
             #expect(lanes.statementsTaken == before + 1, "the statement ran on a kept connection")
 
-            // Concurrent statements spread over the kept connections, those past two each go to the pool.
+            // Concurrent statements spread over the kept connections, those past four each go to the pool.
             let backends = try await withThrowingTaskGroup(of: Int32.self) { group in
                 for _ in 0..<40 { group.addTask { try await Self.backend(h.database) } }
                 return try await group.reduce(into: Set<Int32>()) { $0.insert($1) }
