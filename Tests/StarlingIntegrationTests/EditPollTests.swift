@@ -215,6 +215,29 @@ struct EditPollTests {
         }
     }
 
+    /// A waiter told to stop finishes the pop under way; a token that pop takes is pushed back for
+    /// a running process to take, not handed to the stopping one (its loops are finishing).
+    @Test func aTokenPoppedAfterStopIsGivenBack() async throws {
+        try await Harness.with { h in
+            let key = Harness.uniqueName("wake-stop")
+            let shard = h.redis.map.shards[h.redis.shardIndex(forKey: key)]
+            let waiter = RedisTokenWaiter(addresses: [(host: shard.host, port: shard.port)], key: key, logger: Logger(label: "test"))
+            let heard = WakeLog()
+            waiter.start { heard.add(String(decoding: $0, as: UTF8.self)) }
+            _ = try await h.redis.send(key: key, RedisCommand("LPUSH", key, "before"))
+            for _ in 0..<100 where heard.all.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(heard.all == ["before"], "a running waiter hands its token on")
+            try await Task.sleep(for: .milliseconds(100))  // blocked in the next BLPOP
+            waiter.stop()
+            _ = try await h.redis.send(key: key, RedisCommand("LPUSH", key, "after"))
+            try await Task.sleep(for: .milliseconds(1_500))  // that BLPOP returns, and no other follows
+            #expect(heard.all == ["before"], "nothing handed on after stop()")
+            let left = try await h.redis.send(key: key, RedisCommand("LRANGE", key, "0", "-1"))
+            #expect(left == .array([.bulk(RESPBytes(Array("after".utf8)))]), "the token is back in the list")
+            _ = try await h.redis.send(key: key, RedisCommand("DEL", key))
+        }
+    }
+
     @Test func pollsArePostedAndValidated() async throws {
         try await Harness.with { h in
             let author = try await h.register("pollster")
