@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOPosix
 import Logging
 import StarlingDomain
 @testable import StarlingRedis
@@ -151,6 +152,47 @@ struct RedisClientTests {
         #expect(try await publish("stopped") == 0, "nobody listens on the channel after stop()")
         try await Task.sleep(for: .milliseconds(100))
         #expect(received.withLock { $0.count } == count)
+        try await redis.shutdown()
+    }
+
+    /// A subscriber's liveness check: a healthy connection answers its `PING`s and is kept; a
+    /// server that accepts and then says nothing (frozen, or gone behind a half-open connection)
+    /// is left after two intervals of silence, and dialled again.
+    @Test func aSilentServerIsLeftAndAHealthyOneKept() async throws {
+        let redis = try redis()
+        let shard = redis.map.shards[0]
+        let healthy = RedisSubscriber(addresses: [(shard.host, shard.port)], channels: ["test-live-\(UInt64.random(in: 0...UInt64.max))"],
+                                      logger: Logger(label: "test"), pingInterval: .milliseconds(200))
+        healthy.start { _, _ in }
+        defer { healthy.stop() }
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !healthy.isSubscribed && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(healthy.isSubscribed)
+        var dropped = false
+        for _ in 0..<60 {  // 1.5 s, seven intervals with nothing published: three PINGs
+            try await Task.sleep(for: .milliseconds(25))
+            if !healthy.isSubscribed { dropped = true }
+        }
+        #expect(!dropped, "a connection that answers its PINGs is kept")
+
+        let accepted = Atomic<Int>(0)
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                accepted.add(1, ordering: .relaxed)
+                return channel.eventLoop.makeSucceededVoidFuture()  // reads and never answers
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(server.localAddress?.port)
+        let silent = RedisSubscriber(addresses: [("127.0.0.1", port)], channels: ["anything"], logger: Logger(label: "test"),
+                                     pingInterval: .milliseconds(50))
+        silent.start { _, _ in }
+        // Left after ~100 ms of silence, then dialled again after the one-second pause.
+        let second = ContinuousClock.now + .seconds(5)
+        while accepted.load(ordering: .relaxed) < 2 && ContinuousClock.now < second { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(accepted.load(ordering: .relaxed) >= 2, "the silent connection was closed and dialled again")
+        #expect(!silent.isSubscribed)
+        silent.stop()
+        try await server.close()
         try await redis.shutdown()
     }
 
