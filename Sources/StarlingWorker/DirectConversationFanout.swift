@@ -124,7 +124,10 @@ public final class FollowImporter: Service {
     /// Leases and runs one import to its end. False when none is waiting.
     @discardableResult
     public func runOnce() async throws -> Bool {
-        guard let job = try await store.lease(seconds: Self.leaseSeconds) else { return false }
+        // A lease waiting for PostgreSQL holds no job: SIGTERM cancels it rather than letting it run
+        // to its deadline (with PostgreSQL refusing connections, a worker's exit waited 5 s here).
+        let store = self.store
+        guard let job = try await cancelWhenGracefulShutdown({ try await store.lease(seconds: Self.leaseSeconds) }) else { return false }
         let plan = FollowImportPlan(entries: job.entries)
         let resolved = try await store.accountIds(usernames: Array(Set(plan.usernames.compactMap { $0 })))
         var processed = job.processed, failed = job.failed

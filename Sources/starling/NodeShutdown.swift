@@ -18,7 +18,9 @@ extension ServiceGroupConfiguration {
         let running = RunningServices()
         var tracked = services
         for index in tracked.indices {
-            tracked[index].service = TrackedService(name: tracked[index].serviceName, base: tracked[index].service, running: running)
+            // The type's name: a service's description can be its whole value (stores, clients...).
+            let name = String(describing: type(of: tracked[index].service))
+            tracked[index].service = TrackedService(name: name, base: tracked[index].service, running: running, logger: logger)
         }
         let watchdog = ServiceConfiguration(service: ShutdownWatchdog(logger: logger, running: running))
         var configuration = ServiceGroupConfiguration(services: tracked + [watchdog], gracefulShutdownSignals: [.sigterm, .sigint],
@@ -79,10 +81,15 @@ struct TrackedService: Service {
     let name: String
     let base: any Service
     let running: RunningServices
+    let logger: Logger
 
     func run() async throws {
         running.started(name)
-        defer { running.finished(name) }
+        defer {
+            running.finished(name)
+            // During a shutdown, each service's end says how long the one before it kept the node waiting.
+            if Task.isShuttingDownGracefully || Task.isCancelled { logger.info("service stopped", metadata: ["service": "\(name)"]) }
+        }
         try await base.run()
     }
 }
