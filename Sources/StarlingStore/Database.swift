@@ -168,8 +168,7 @@ public struct Database: Sendable {
             }
         }
         let timer = timeout.map { timeout in
-            let loop = executor?.eventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
-            return loop.scheduleTask(in: TimeAmount(timeout)) {
+            LoopTimer.schedule(in: timeout) {
                 if outcome.settle(.failure(StoreError.unavailable("PostgreSQL did not answer within \(timeout)"))) { task.cancel() }
             }
         }
