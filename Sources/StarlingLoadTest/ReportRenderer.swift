@@ -11,6 +11,20 @@ public enum ReportRenderer {
         return fmt(x, 2)
     }
 
+    /// CPU per operation by process kind (`CPUAccount`): what each figure's cost is made of.
+    static func cpuTable(_ rows: [CPURow]) -> String {
+        let columns = rows.reduce(into: [String]()) { all, row in all += row.columns.filter { !all.contains($0) } } + [CPUAccount.machine]
+        var out = ["CPU per operation, ms (/proc; harness: this load test and the tools it ran; machine: every busy core-ms, kernel included)"]
+        out.append(pad("phase", 24) + columns.map { lpad($0, 9) }.joined() + lpad("cores", 7) + lpad("ceiling/s", 11))
+        out.append(String(repeating: "-", count: 24 + 9 * columns.count + 18))
+        for row in rows {
+            out.append(pad(row.phase, 24) + columns.map { lpad(row.perOperationMs[$0].map { fmt($0, 3) } ?? "", 9) }.joined()
+                       + lpad(fmt(row.busyCores, 2), 7) + lpad(row.ceiling.map { String(Int($0)) } ?? "", 11))
+        }
+        out.append("cores: busy cores on average over the phase (of \(rows.first?.cores ?? 0)); ceiling: operations/s if every core were busy at the machine's cost per operation")
+        return out.joined(separator: "\n")
+    }
+
     public static func table(_ r: Report) -> String {
         var out: [String] = []
         out.append("Starling load test: \(r.label) (\(r.mode.rawValue)), model \(r.fanoutModel), celebrity threshold \(r.celebrityThreshold)")
@@ -39,6 +53,7 @@ public enum ReportRenderer {
             }
         }
         out.append("latencies in ms; open-loop latencies are measured from the intended send time")
+        if !r.cpu.isEmpty { out.append(""); out.append(cpuTable(r.cpu)) }
         if let soak = r.soak { out.append(""); out.append(SoakRendering.table(soak)) }
         if let recovery = r.recovery { out.append(recovery.line) }
         if let s = r.server {

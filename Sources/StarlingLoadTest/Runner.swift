@@ -78,6 +78,8 @@ public struct LoadTestOptions: Sendable {
     public var soakSeconds: Double = 600
     public var soakInterval: Double = 10
     public var soakProcesses: [SoakProcess] = []
+    /// The cluster's processes by kind (`CPUAccount.clusterGroups`), for each phase's CPU per operation.
+    public var cpuGroups: [CPUAccount.Group] = []
     /// Recovery run: at most this many 2 s windows after the flush.
     public var recoveryWindows: Int = 30
     /// Recovery run: older statuses written first (`LoadTestRunner.seedHistory`).
@@ -124,6 +126,8 @@ public struct Report: Codable, Sendable {
     public var soak: SoakReport?
     public var recovery: RecoveryReport?
     public var ratios: [Ratio] = []
+    /// CPU per operation of the closed- and open-loop phases and of pgbench, per process kind.
+    public var cpu: [CPURow] = []
     public var notes: [String] = []
 }
 
@@ -163,7 +167,8 @@ public struct LoadTestRunner: Sendable {
         let pgTask = Task { await pg.run() }
         defer { pgTask.cancel() }
 
-        let context = PhaseContext(graph: graph, users: users, workload: workload, scraper: scraper, redis: redis, pg: pg)
+        let context = PhaseContext(graph: graph, users: users, workload: workload, scraper: scraper, redis: redis, pg: pg,
+                                   cpu: CPUAccount(groups: o.cpuGroups))
         do {
             try await runPhases(&report, context)
         } catch {
@@ -185,6 +190,18 @@ public struct LoadTestRunner: Sendable {
         let scraper: MetricsScraper
         let redis: RedisInspector?
         let pg: PostgresClient
+        let cpu: CPUAccount
+    }
+
+    /// Runs a phase, adds it to the report and records its CPU per operation. Operations are the
+    /// phase's own: a delivery probe's polls are load on top of them.
+    @discardableResult
+    func accounted(_ report: inout Report, _ c: PhaseContext, _ run: () async -> PhaseResult) async -> PhaseResult {
+        let start = c.cpu.snapshot()
+        let phase = await run()
+        report.phases.append(phase)
+        if let row = c.cpu.row(phase: phase.name, operations: phase.ops.reduce(0) { $0 + $1.ok }, since: start) { report.cpu.append(row) }
+        return phase
     }
 
     /// Figures one phase measures and the ratios compare at the end.
@@ -284,15 +301,20 @@ public struct LoadTestRunner: Sendable {
             } catch { report.notes.append("redis-benchmark: \(error)"); say("redis-benchmark: \(error)") }
         }
         do {
+            let start = c.cpu.snapshot()
             let tps = try await Baselines.pgbench(databaseURL: o.databaseURL, client: c.pg, logger: logger, users: c.users,
                                                   clients: o.postConcurrency, seconds: o.baselineSeconds)
+            if let row = c.cpu.row(phase: "pgbench c=\(o.postConcurrency)", operations: Int(tps * Double(o.baselineSeconds)), since: start) {
+                report.cpu.append(row)
+            }
             m.pgbench = tps
             report.baselines["pgbench_post_tps"] = tps
             say("baseline: pgbench post transaction, \(o.postConcurrency) clients: \(Int(tps)) tps")
         } catch { report.notes.append("pgbench: \(error)"); say("pgbench: \(error)") }
-        let health = await c.workload.closedLoop(name: "GET /health c=\(o.concurrency)", concurrency: o.concurrency, seconds: o.closedSeconds,
-                                                 mix: nil, only: .health, seed: o.seed, progress: say)
-        report.phases.append(health)
+        let health = await accounted(&report, c) {
+            await c.workload.closedLoop(name: "GET /health c=\(o.concurrency)", concurrency: o.concurrency, seconds: o.closedSeconds,
+                                        mix: nil, only: .health, seed: o.seed, progress: say)
+        }
         m.health = health.throughput
         report.baselines["health_requests_per_s"] = health.throughput
     }
@@ -317,13 +339,15 @@ public struct LoadTestRunner: Sendable {
     /// Closed-loop maxima of home reads and of posts on their own.
     func closedLoopMaxima(_ report: inout Report, _ c: PhaseContext, _ m: inout Measured) async throws {
         let o = options
-        let home = await c.workload.closedLoop(name: "home c=\(o.concurrency)", concurrency: o.concurrency, seconds: o.closedSeconds,
-                                               mix: nil, only: .home, seed: o.seed &+ 2, progress: say)
-        report.phases.append(home)
+        let home = await accounted(&report, c) {
+            await c.workload.closedLoop(name: "home c=\(o.concurrency)", concurrency: o.concurrency, seconds: o.closedSeconds,
+                                        mix: nil, only: .home, seed: o.seed &+ 2, progress: say)
+        }
         m.homeMax = home.throughput
-        let post = await c.workload.closedLoop(name: "post c=\(o.postConcurrency)", concurrency: o.postConcurrency, seconds: o.closedSeconds,
-                                               mix: nil, only: .post, seed: o.seed &+ 3, progress: say)
-        report.phases.append(post)
+        let post = await accounted(&report, c) {
+            await c.workload.closedLoop(name: "post c=\(o.postConcurrency)", concurrency: o.postConcurrency, seconds: o.closedSeconds,
+                                        mix: nil, only: .post, seed: o.seed &+ 3, progress: say)
+        }
         m.postMax = post.throughput
         try await drain(c.pg)
     }
@@ -331,9 +355,10 @@ public struct LoadTestRunner: Sendable {
     /// The closed-loop maximum of the mix (what the open-loop rate is half of).
     func closedLoopMix(_ report: inout Report, _ c: PhaseContext) async throws -> PhaseResult {
         let o = options
-        let mixed = await c.workload.closedLoop(name: "mix c=\(o.concurrency)", concurrency: o.concurrency, seconds: o.closedSeconds,
-                                                mix: o.mix, seed: o.seed &+ 4, progress: say)
-        report.phases.append(mixed)
+        let mixed = await accounted(&report, c) {
+            await c.workload.closedLoop(name: "mix c=\(o.concurrency)", concurrency: o.concurrency, seconds: o.closedSeconds,
+                                        mix: o.mix, seed: o.seed &+ 4, progress: say)
+        }
         try await drain(c.pg)
         return mixed
     }
@@ -342,15 +367,17 @@ public struct LoadTestRunner: Sendable {
     func halfLoadPhases(_ report: inout Report, _ c: PhaseContext, _ m: inout Measured) async throws {
         let o = options
         guard let homeMax = m.homeMax, let postMax = m.postMax else { return }
-        let home = await c.workload.openLoop(name: "home open \(Int(homeMax / 2))/s", rate: max(1, homeMax / 2), seconds: o.closedSeconds,
-                                             mix: Mix(home: 1, user: 0, post: 0), seed: o.seed &+ 5, progress: say)
-        report.phases.append(home)
+        let home = await accounted(&report, c) {
+            await c.workload.openLoop(name: "home open \(Int(homeMax / 2))/s", rate: max(1, homeMax / 2), seconds: o.closedSeconds,
+                                      mix: Mix(home: 1, user: 0, post: 0), seed: o.seed &+ 5, progress: say)
+        }
         m.homeHalf = home
         let probe = Workload.Probe(recorder: DeliveryRecorder(threshold: o.policy.celebrityThreshold),
                                    sample: Workload.Probe.sample(o.deliverySample, forPostRate: postMax / 2), maxActive: 64)
-        let post = await c.workload.openLoop(name: "post open \(Int(postMax / 2))/s", rate: max(1, postMax / 2), seconds: o.closedSeconds,
-                                             mix: Mix(home: 0, user: 0, post: 1), seed: o.seed &+ 6, probe: probe, progress: say)
-        report.phases.append(post)
+        let post = await accounted(&report, c) {
+            await c.workload.openLoop(name: "post open \(Int(postMax / 2))/s", rate: max(1, postMax / 2), seconds: o.closedSeconds,
+                                      mix: Mix(home: 0, user: 0, post: 1), seed: o.seed &+ 6, probe: probe, progress: say)
+        }
         m.postHalf = post
         try await drain(c.pg)
     }
@@ -363,9 +390,10 @@ public struct LoadTestRunner: Sendable {
         let t0 = ContinuousClock.now
         let probe = Workload.Probe(recorder: DeliveryRecorder(threshold: o.policy.celebrityThreshold),
                                    sample: Workload.Probe.sample(o.deliverySample, forPostRate: rate * o.mix.postShare), maxActive: 64)
-        let open = await c.workload.openLoop(name: "mix open \(Int(rate))/s", rate: rate, seconds: o.openSeconds, mix: o.mix,
-                                             seed: o.seed &+ 7, probe: probe, progress: say)
-        report.phases.append(open)
+        let open = await accounted(&report, c) {
+            await c.workload.openLoop(name: "mix open \(Int(rate))/s", rate: rate, seconds: o.openSeconds, mix: o.mix,
+                                      seed: o.seed &+ 7, probe: probe, progress: say)
+        }
         try await drain(c.pg)
         report.server = ServerFigures.between(metricsBefore, await c.scraper.scrape(), seconds: secondsOf(ContinuousClock.now - t0))
         if let redisBefore, let redisAfter = await c.redis?.info() {

@@ -162,6 +162,7 @@ struct LoadTestCommand: AsyncParsableCommand {
         options.soakProcesses = ["API", "WORKER"].flatMap { kind in
             (1...16).compactMap { n in cluster["\(kind)\(n)_PID"].flatMap { Int32($0) }.map { SoakProcess(name: "\(kind.lowercased())\(n)", pid: $0) } }
         }
+        options.cpuGroups = CPUAccount.clusterGroups(env: cluster)
         options.label = label
         if urls.isEmpty {
             let nodes = (1...16).compactMap { cluster["API\($0)_URL"] }
