@@ -252,6 +252,8 @@ stop_pidfile() {
 # The superuser is "starling", auth is "trust", it listens on 127.0.0.1 only and
 # has no unix socket. Set STARLING_PG_FAST=1 to turn off fsync,
 # synchronous_commit and full_page_writes (test instances only).
+# STARLING_PG_SETTINGS="name=value name=value" adds server settings (`-c`), e.g.
+# shared_preload_libraries=pg_stat_statements to see what each statement costs.
 
 # pg_os_user: the OS user the server runs as. PostgreSQL refuses to run as
 # root, so as root we use the "postgres" system user (created by Debian's
@@ -328,6 +330,11 @@ start_postgres() {
   if [[ "${STARLING_PG_FAST:-0}" == 1 ]]; then
     opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   fi
+  local setting
+  for setting in ${STARLING_PG_SETTINGS:-}; do
+    [[ "$setting" =~ ^[a-z_.]+=[A-Za-z0-9_.,/-]+$ ]] || die "STARLING_PG_SETTINGS: '$setting' is not name=value"
+    opts+=" -c $setting"
+  done
   log "starting PostgreSQL on 127.0.0.1:$port ($dir)"
   # Detach it from our session so a Ctrl-C in the terminal reaches us, not it:
   # our traps stop it in order.

@@ -276,5 +276,6 @@ public enum Migrations {
         readPageFunctions,  // version 26, in ReadFunctionMigration.swift
         contextAndFavouriteFunctions,  // version 27, in ReadFunctionMigration.swift
         appReadFunctions,  // version 28, in ReadFunctionMigration.swift
+        leaseLooksUpStatusesById,  // version 29, in PostFunctionMigration.swift
     ]
 }

@@ -381,11 +381,30 @@ extension Migrations {
         name: "starling_lease_outbox_for_fanout", extraColumns: ", o_author_listed boolean",
         extraValues: ",\n           l.kind = 'post' AND EXISTS (SELECT 1 FROM list_accounts la WHERE la.account_id = l.account_id)"))
 
+    /// The lease of `leaseSaysIfAuthorsAreListed`, replaced in place (same arguments and result),
+    /// with each leased post's status looked up by its id alone. The function keeps one generic plan
+    /// per connection, made on its first call with the statistics of that moment, and cannot scan a
+    /// table sequentially: on a database whose `statuses` had been analysed nearly empty (a new
+    /// deployment, the load test's fresh cluster), the plain `LEFT JOIN` was planned as a bitmap
+    /// scan of every live status, kept and matched against each leased row. A lease then cost 4 ms
+    /// at 3,000 statuses and 17 ms at 20,000 (`auto_explain` inside the function; the load test's
+    /// post phase doubled PostgreSQL's CPU per post) until an autovacuum's `ANALYZE` happened to
+    /// replan it. Behind `OFFSET 0` the status is a subquery of its own, parameterised by the leased
+    /// row: a primary-key probe whatever the statistics say.
+    static let leaseLooksUpStatusesById = Migration(version: 29, name: "lease_looks_up_statuses_by_id", sql: leaseWithStatuses(
+        name: "starling_lease_outbox_for_fanout", create: "CREATE OR REPLACE FUNCTION", extraColumns: ", o_author_listed boolean",
+        extraValues: ",\n           l.kind = 'post' AND EXISTS (SELECT 1 FROM list_accounts la WHERE la.account_id = l.account_id)",
+        statusJoin: """
+            LEFT JOIN LATERAL (SELECT * FROM statuses st WHERE st.id = l.status_id AND l.kind = 'post' AND st.deleted_at IS NULL
+                               OFFSET 0) s ON true
+            """))
+
     /// The lease with its post jobs' statuses, as function `name`; `extraColumns` and `extraValues`
-    /// append to its result.
-    static func leaseWithStatuses(name: String, extraColumns: String = "", extraValues: String = "") -> String {
+    /// append to its result, `statusJoin` joins each leased row to its status (as `s`).
+    static func leaseWithStatuses(name: String, create: String = "CREATE FUNCTION", extraColumns: String = "", extraValues: String = "",
+                                  statusJoin: String = "LEFT JOIN statuses s ON l.kind = 'post' AND s.id = l.status_id AND s.deleted_at IS NULL") -> String {
         """
-    CREATE FUNCTION \(name)(bigint[], double precision, integer)
+    \(create) \(name)(bigint[], double precision, integer)
     RETURNS TABLE (o_id bigint, o_kind text, o_status_id bigint, o_account_id bigint, o_target_id bigint,
                    o_cursor bigint, o_attempts integer, o_followers_count bigint,
                    s_account_id bigint, s_text text, s_spoiler_text text, s_sensitive boolean, s_visibility text,
@@ -421,7 +440,7 @@ extension Migrations {
                CASE WHEN s.id IS NULL THEN NULL ELSE EXISTS (SELECT 1 FROM media_attachments md WHERE md.status_id = s.id) END\(extraValues)
         FROM leased l
         LEFT JOIN accounts a ON a.id = l.account_id
-        LEFT JOIN statuses s ON l.kind = 'post' AND s.id = l.status_id AND s.deleted_at IS NULL;
+        \(statusJoin);
     END
     $$;
     """
