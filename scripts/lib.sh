@@ -331,7 +331,9 @@ start_postgres() {
     opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   fi
   local setting
-  for setting in ${STARLING_PG_SETTINGS:-}; do
+  local -a settings=()
+  read -ra settings <<<"${STARLING_PG_SETTINGS:-}" # split on spaces, no globbing
+  for setting in "${settings[@]}"; do
     [[ "$setting" =~ ^[a-z_.]+=[A-Za-z0-9_.,/-]+$ ]] || die "STARLING_PG_SETTINGS: '$setting' is not name=value"
     opts+=" -c $setting"
   done
