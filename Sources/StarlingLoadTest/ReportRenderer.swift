@@ -53,7 +53,7 @@ public enum ReportRenderer {
             }
         }
         out.append("latencies in ms; open-loop latencies are measured from the intended send time")
-        if !r.cpu.isEmpty { out.append(""); out.append(cpuTable(r.cpu)) }
+        if let cpu = r.cpu, !cpu.isEmpty { out.append(""); out.append(cpuTable(cpu)) }
         if let soak = r.soak { out.append(""); out.append(SoakRendering.table(soak)) }
         if let recovery = r.recovery { out.append(recovery.line) }
         if let s = r.server {

@@ -126,8 +126,9 @@ public struct Report: Codable, Sendable {
     public var soak: SoakReport?
     public var recovery: RecoveryReport?
     public var ratios: [Ratio] = []
-    /// CPU per operation of the closed- and open-loop phases and of pgbench, per process kind.
-    public var cpu: [CPURow] = []
+    /// CPU per operation of the closed- and open-loop phases and of pgbench, per process kind
+    /// (optional: reports written before it existed still decode for `--compare`).
+    public var cpu: [CPURow]? = nil
     public var notes: [String] = []
 }
 
@@ -200,7 +201,7 @@ public struct LoadTestRunner: Sendable {
         let start = c.cpu.snapshot()
         let phase = await run()
         report.phases.append(phase)
-        if let row = c.cpu.row(phase: phase.name, operations: phase.ops.reduce(0) { $0 + $1.ok }, since: start) { report.cpu.append(row) }
+        if let row = c.cpu.row(phase: phase.name, operations: phase.ops.reduce(0) { $0 + $1.ok }, since: start) { report.cpu = (report.cpu ?? []) + [row] }
         return phase
     }
 
@@ -305,7 +306,7 @@ public struct LoadTestRunner: Sendable {
             let tps = try await Baselines.pgbench(databaseURL: o.databaseURL, client: c.pg, logger: logger, users: c.users,
                                                   clients: o.postConcurrency, seconds: o.baselineSeconds)
             if let row = c.cpu.row(phase: "pgbench c=\(o.postConcurrency)", operations: Int(tps * Double(o.baselineSeconds)), since: start) {
-                report.cpu.append(row)
+                report.cpu = (report.cpu ?? []) + [row]
             }
             m.pgbench = tps
             report.baselines["pgbench_post_tps"] = tps

@@ -43,6 +43,27 @@ import Testing
         #expect(live.ceiling != nil)
     }
 
+    @Test func aReportWrittenBeforeTheCPUTableStillDecodesForCompare() throws {
+        // `--compare` reads reports from earlier runs: one without `cpu` must still decode.
+        var report = Report(label: "before", mode: .full, startedAt: Date(timeIntervalSince1970: 0), targets: [], graph: "g",
+                            fanoutModel: "hybrid", celebrityThreshold: 10, mix: Mix())
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        var object = try #require(try JSONSerialization.jsonObject(with: encoder.encode(report)) as? [String: Any])
+        object.removeValue(forKey: "cpu")
+        let old = try decoder.decode(Report.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(old.cpu == nil)
+        #expect(!ReportRenderer.table(old).contains("CPU per operation"))
+
+        report.cpu = [CPURow(phase: "home c=32", operations: 10, seconds: 1, perOperationMs: ["api": 0.3, CPUAccount.machine: 0.6],
+                             busyCores: 2, cores: 2, columns: ["api", CPUAccount.harness])]
+        let new = try decoder.decode(Report.self, from: encoder.encode(report))
+        #expect(new.cpu?.first?.ceiling == 2 * 1000 / 0.6)
+        #expect(ReportRenderer.table(new).contains("CPU per operation"))
+    }
+
     @Test func noOperationsNoRow() {
         let account = CPUAccount(groups: [])
         #expect(account.row(phase: "empty", operations: 0, since: account.snapshot()) == nil)
