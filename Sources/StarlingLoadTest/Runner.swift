@@ -130,6 +130,11 @@ public struct Report: Codable, Sendable {
     /// (optional: reports written before it existed still decode for `--compare`).
     public var cpu: [CPURow]? = nil
     public var notes: [String] = []
+
+    /// Adds a phase's CPU row, if it has one.
+    mutating func record(_ row: CPURow?) {
+        if let row { cpu = (cpu ?? []) + [row] }
+    }
 }
 
 /// Runs a load test end to end and writes its report.
@@ -201,7 +206,7 @@ public struct LoadTestRunner: Sendable {
         let start = c.cpu.snapshot()
         let phase = await run()
         report.phases.append(phase)
-        if let row = c.cpu.row(phase: phase.name, operations: phase.ops.reduce(0) { $0 + $1.ok }, since: start) { report.cpu = (report.cpu ?? []) + [row] }
+        report.record(c.cpu.row(phase: phase.name, operations: phase.ops.reduce(0) { $0 + $1.ok }, since: start))
         return phase
     }
 
@@ -305,9 +310,7 @@ public struct LoadTestRunner: Sendable {
             let start = c.cpu.snapshot()
             let tps = try await Baselines.pgbench(databaseURL: o.databaseURL, client: c.pg, logger: logger, users: c.users,
                                                   clients: o.postConcurrency, seconds: o.baselineSeconds)
-            if let row = c.cpu.row(phase: "pgbench c=\(o.postConcurrency)", operations: Int(tps * Double(o.baselineSeconds)), since: start) {
-                report.cpu = (report.cpu ?? []) + [row]
-            }
+            report.record(c.cpu.row(phase: "pgbench c=\(o.postConcurrency)", operations: Int(tps * Double(o.baselineSeconds)), since: start))
             m.pgbench = tps
             report.baselines["pgbench_post_tps"] = tps
             say("baseline: pgbench post transaction, \(o.postConcurrency) clients: \(Int(tps)) tps")

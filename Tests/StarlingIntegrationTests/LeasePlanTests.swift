@@ -32,12 +32,22 @@ struct LeasePlanTests {
         throw StoreError.unavailable("no row for \(sql)")
     }
 
-    /// Index scans and tuples read from `statuses` (its indexes and sequential scans), as flushed.
-    static let statusesReads = """
-        SELECT (SELECT coalesce(sum(idx_scan), 0) FROM pg_stat_user_indexes WHERE relname = 'statuses')::int8 * 1000000000
-             + (SELECT coalesce(sum(idx_tup_read), 0) FROM pg_stat_user_indexes WHERE relname = 'statuses')::int8
-             + (SELECT coalesce(seq_tup_read, 0) FROM pg_stat_user_tables WHERE relname = 'statuses')::int8
-        """
+    /// Index scans of `statuses`, and tuples read from it (its indexes and sequential scans), as flushed.
+    static func statusesReads(_ client: PostgresClient) async throws -> (scans: Int64, tuples: Int64) {
+        let rows = try await client.query("""
+            SELECT (SELECT coalesce(sum(idx_scan), 0) FROM pg_stat_user_indexes WHERE relname = 'statuses')::int8,
+                   (SELECT coalesce(sum(idx_tup_read), 0) FROM pg_stat_user_indexes WHERE relname = 'statuses')::int8
+                 + (SELECT coalesce(seq_tup_read, 0) FROM pg_stat_user_tables WHERE relname = 'statuses')::int8
+            """, logger: logger)
+        for try await (scans, tuples) in rows.decode((Int64, Int64).self) { return (scans, tuples) }
+        throw StoreError.unavailable("no statistics row")
+    }
+
+    static func dropDatabase(_ url: String, _ name: String) async throws {
+        try await withClient(url) { admin in
+            try await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
+        }
+    }
 
     @Test func aLeasePlannedOnEmptyTablesLooksItsStatusesUpByIdOnceTheyFill() async throws {
         let url = try #require(TestEnvironment.databaseURL)
@@ -62,31 +72,27 @@ struct LeasePlanTests {
                     try await client.query(PostgresQuery(unsafeSQL: sql), logger: Self.logger)
                 }
                 try await client.query("SELECT pg_stat_clear_snapshot()", logger: Self.logger)
-                let before = try await Self.int(client, Self.statusesReads)
+                let before = try await Self.statusesReads(client)
                 try await client.query("SELECT pg_stat_force_next_flush()", logger: Self.logger)
                 var texts: [String] = []
                 let rows = try await client.query("SELECT s_text FROM starling_lease_outbox_for_fanout('{}', 60, 64)", logger: Self.logger)
                 for try await text in rows.decode(String?.self) { texts.append(text ?? "(none)") }
                 // The lease's counts reach the shared statistics once its backend is idle.
                 var after = before
-                for _ in 0..<100 where after / 1_000_000_000 == before / 1_000_000_000 {
+                for _ in 0..<100 where after.scans == before.scans {
                     try await Task.sleep(for: .milliseconds(20))
                     try await client.query("SELECT pg_stat_clear_snapshot()", logger: Self.logger)
-                    after = try await Self.int(client, Self.statusesReads)
+                    after = try await Self.statusesReads(client)
                 }
-                return (texts, (after - before) % 1_000_000_000)
+                return (texts, after.tuples - before.tuples)
             }
             #expect(leased == ["status 2999"], "the leased post comes with its status")
             // Looked up by id: a tuple or so. The plan of migration 24 read 2,999 (every status up to the one leased).
             #expect(tuplesRead < 50, "the lease read \(tuplesRead) tuples of statuses")
         } catch {
-            try? await Self.withClient(url) { admin in
-                try await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: Self.logger)
-            }
+            try? await Self.dropDatabase(url, name)
             throw error
         }
-        try await Self.withClient(url) { admin in
-            try await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: Self.logger)
-        }
+        try await Self.dropDatabase(url, name)
     }
 }
